@@ -1,0 +1,104 @@
+/* estimator.h - mutual-information estimators.
+ *
+ * An estimator type is a const table (mib_type_info first), listed in the
+ * NULL-terminated registry mib_estimator_types. estimate() gets arrays, a
+ * validated spec and a workspace (threads, seed, optional online sampler
+ * and curve sink) and returns a status; it knows nothing of files, sweeps
+ * or generators. Estimates are in nats and reported raw (never clamped).
+ */
+#ifndef MIBENCH_ESTIMATOR_H
+#define MIBENCH_ESTIMATOR_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "mibench/export.h"
+#include "mibench/param.h"
+#include "mibench/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Row-major samples: x is n*dx, y is n*dy. */
+typedef struct mib_data {
+    size_t n, dx, dy;
+    const double *x, *y;
+} mib_data;
+
+/* A source of fresh samples (online training, Poole et al. 2019). A neutral
+ * callback so estimators never see generators. */
+typedef struct mib_sampler {
+    size_t dx, dy;
+    void *ctx;
+    /* n fresh rows for training step `step` (0-based); *truth receives the
+     * MI in force at that step, or NAN when unknown. */
+    int (*draw)(void *ctx, size_t step, size_t n, double *x, double *y,
+                double *truth);
+} mib_sampler;
+
+/* Receives a training curve point; may return non-zero to stop training. */
+typedef struct mib_curve_sink {
+    void *ctx;
+    int (*point)(void *ctx, size_t step, double estimate, double truth);
+} mib_curve_sink;
+
+/* Per-call context, owned by the caller (one per thread). */
+typedef struct mib_workspace {
+    int threads;             /* OpenMP threads the estimator may use (>= 1) */
+    uint64_t seed;           /* seed for the estimator's own randomness */
+    const mib_sampler *sampler;  /* online mode source, or NULL */
+    mib_curve_sink curve;    /* curve.point may be NULL */
+    volatile sig_atomic_t *stop; /* non-NULL and set: stop early (MIB_EINTR) */
+} mib_workspace;
+
+/* Result flags: things a careful user wants to know. */
+#define MIB_RES_JITTER   0x01u /* a tie-breaking jitter was added */
+#define MIB_RES_TIES     0x02u /* duplicate points were found */
+#define MIB_RES_CAPPED   0x04u /* the bound hit its ceiling (InfoNCE: ln B) */
+#define MIB_RES_EARLYSTOP 0x08u /* training stopped early on validation */
+#define MIB_RES_CONSTANT 0x10u /* a constant column was seen */
+
+typedef struct mib_result {
+    double mi;        /* estimate in nats */
+    unsigned flags;   /* MIB_RES_* */
+    long steps;       /* training steps run (neural), else 0 */
+} mib_result;
+
+/* Estimator type flags. */
+#define MIB_EST_DISCRETE 0x01u /* needs integer-valued data */
+#define MIB_EST_ONLINE   0x02u /* can train from a mib_sampler */
+#define MIB_EST_BATCHED  0x04u /* has a "batch" parameter */
+
+typedef struct mib_estimator_type {
+    mib_type_info info;
+    unsigned flags; /* MIB_EST_* */
+    int (*estimate)(const mib_data *data, const mib_spec *spec,
+                    const mib_workspace *ws, mib_result *res, mib_err *err);
+    /* Bytes of working memory for n rows, to refuse a trial before it runs
+     * out of memory; NULL means a small multiple of the input. */
+    double (*memory)(const mib_spec *spec, size_t n, size_t dx, size_t dy);
+} mib_estimator_type;
+
+MIB_API extern const mib_estimator_type *const mib_estimator_types[];
+
+MIB_API const mib_estimator_type *mib_estimator_find(const char *name);
+MIB_API int mib_estimator_spec_expand(const char *text, mib_spec **out,
+                                      size_t *count, mib_err *err);
+MIB_API int mib_estimator_spec_parse(const char *text, mib_spec *out,
+                                     mib_err *err);
+
+/* Default workspace: 1 thread, seed 0, no sampler, no curve. */
+MIB_API void mib_workspace_init(mib_workspace *ws);
+
+/* Validate the data (n, dims, finite values, integers for discrete
+ * estimators) and run the estimator of spec->info. The single entry point
+ * the CLI and the runner use. */
+MIB_API int mib_estimate(const mib_data *data, const mib_spec *spec,
+                         const mib_workspace *ws, mib_result *res,
+                         mib_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,85 @@
+/* generator.h - synthetic data with known mutual information.
+ *
+ * A generator type is a const table (mib_type_info first, then function
+ * pointers), listed in the NULL-terminated registry mib_generator_types.
+ * An instance (mib_generator) is a type plus a validated spec plus private
+ * state precomputed by init (e.g. the quadrature truth). sample() and
+ * pmi() only read the state, so one instance serves many threads.
+ * Samples are row-major doubles: x is n*dx, y is n*dy. MI is in nats.
+ */
+#ifndef MIBENCH_GENERATOR_H
+#define MIBENCH_GENERATOR_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include "mibench/export.h"
+#include "mibench/param.h"
+#include "mibench/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mib_gen_shape {
+    size_t dx, dy;  /* dimensions of X and Y */
+    int discrete;   /* 1: samples are small non-negative integers */
+} mib_gen_shape;
+
+typedef struct mib_generator_type {
+    mib_type_info info;
+    size_t state_size; /* bytes of private state given to init (zeroed) */
+    /* Check cross-parameter rules, fill *shape and the state. */
+    int (*init)(void *state, const mib_spec *spec, mib_gen_shape *shape,
+                mib_err *err);
+    /* Release anything init allocated inside the state; may be NULL. */
+    void (*cleanup)(void *state);
+    /* True MI in nats. */
+    int (*truth)(const void *state, double *mi, mib_err *err);
+    /* Draw n rows. Reads state only; thread-safe per rng. */
+    int (*sample)(const void *state, gsl_rng *r, size_t n, double *x,
+                  double *y);
+    /* Pointwise MI ln p(x,y) - ln p(x) - ln p(y) at one row (x has dx
+     * values, y has dy). Its mean under the generator is the true MI; used
+     * to cross-check truth() and as the optimal critic for neural bounds. */
+    int (*pmi)(const void *state, const double *x, const double *y,
+               double *out);
+} mib_generator_type;
+
+typedef struct mib_generator {
+    const mib_generator_type *type;
+    mib_spec spec;
+    size_t dx, dy;
+    int discrete;
+    void *state;
+} mib_generator;
+
+/* NULL-terminated registry; the only place that names generator types. */
+MIB_API extern const mib_generator_type *const mib_generator_types[];
+
+/* Type by name, or NULL. */
+MIB_API const mib_generator_type *mib_generator_find(const char *name);
+
+/* Parse "NAME[:k=v|v2,...]" and expand alternatives (see mib_spec_expand).
+ * Unknown names get a message listing the known ones. */
+MIB_API int mib_generator_spec_expand(const char *text, mib_spec **out,
+                                      size_t *count, mib_err *err);
+
+/* Parse a spec that must not contain alternatives. */
+MIB_API int mib_generator_spec_parse(const char *text, mib_spec *out,
+                                     mib_err *err);
+
+/* Instance lifecycle. alloc validates and precomputes; free accepts NULL. */
+MIB_API int mib_generator_alloc(const mib_spec *spec, mib_generator **out,
+                                mib_err *err);
+MIB_API void mib_generator_free(mib_generator *g);
+MIB_API int mib_generator_truth(const mib_generator *g, double *mi,
+                                mib_err *err);
+MIB_API int mib_generator_sample(const mib_generator *g, gsl_rng *r,
+                                 size_t n, double *x, double *y);
+MIB_API int mib_generator_pmi(const mib_generator *g, const double *x,
+                              const double *y, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
