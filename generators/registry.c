@@ -80,6 +80,15 @@ int mib_generator_sample(const mib_generator *g, gsl_rng *r, size_t n, double *x
     return g->type->sample(g->state, r, n, x, y);
 }
 
+int mib_generator_sample_step(const mib_generator *g, gsl_rng *r, size_t step, size_t n,
+                              double *x, double *y, double *truth)
+{
+    if (g->type->sample_step)
+        return g->type->sample_step(g->state, r, step, n, x, y, truth);
+    int st = g->type->sample(g->state, r, n, x, y);
+    return st ? st : g->type->truth(g->state, truth, NULL);
+}
+
 int mib_generator_pmi(const mib_generator *g, const double *x, const double *y,
                       double *out)
 {

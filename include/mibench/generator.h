@@ -43,6 +43,11 @@ typedef struct mib_generator_type {
      * to cross-check truth() and as the optimal critic for neural bounds. */
     int (*pmi)(const void *state, const double *x, const double *y,
                double *out);
+    /* Optional, for laws that change along training (the Poole et al.
+     * staircase): n rows for training step `step` and the MI in force then.
+     * NULL: the law is fixed; sample() and truth() are used. */
+    int (*sample_step)(const void *state, gsl_rng *r, size_t step, size_t n,
+                       double *x, double *y, double *truth);
 } mib_generator_type;
 
 typedef struct mib_generator {
@@ -76,6 +81,10 @@ MIB_API int mib_generator_truth(const mib_generator *g, double *mi,
                                 mib_err *err);
 MIB_API int mib_generator_sample(const mib_generator *g, gsl_rng *r,
                                  size_t n, double *x, double *y);
+/* Rows for training step `step` and the MI in force (online training). */
+MIB_API int mib_generator_sample_step(const mib_generator *g, gsl_rng *r,
+                                      size_t step, size_t n, double *x,
+                                      double *y, double *truth);
 MIB_API int mib_generator_pmi(const mib_generator *g, const double *x,
                               const double *y, double *out);
 
