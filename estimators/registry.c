@@ -7,8 +7,17 @@
 #include <string.h>
 #include "mibench/estimator.h"
 
+extern const mib_estimator_type mib_est_mine, mib_est_dv, mib_est_nwj, mib_est_infonce,
+    mib_est_js, mib_est_smile; /* neural/neural.c */
+
 /* One line per estimator. */
 const mib_estimator_type *const mib_estimator_types[] = {
+    &mib_est_mine,
+    &mib_est_dv,
+    &mib_est_nwj,
+    &mib_est_infonce,
+    &mib_est_js,
+    &mib_est_smile,
     NULL,
 };
 

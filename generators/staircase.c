@@ -1,0 +1,128 @@
+/* staircase.c - the MI staircase of Poole et al. 2019 and Song & Ermon 2020:
+ * X, Y in R^dim, y = rho x + sqrt(1 - rho^2) e per coordinate, with rho set
+ * so that I = -(dim/2) ln(1 - rho^2) steps through levels from, from + by,
+ * ... every `every` training steps (sample_step); transform=cubic maps
+ * y -> y^3 (Song & Ermon's cubic task; MI unchanged). sample(), truth() and
+ * pmi() describe the last level. Cost O(n dim) per draw. Nats.
+ */
+#include <math.h>
+#include <gsl/gsl_randist.h>
+#include "mibench/generator.h"
+
+#define MAX_LEVELS 1000
+
+enum { P_DIM, P_TRANSFORM, P_LEVELS, P_FROM, P_BY, P_EVERY };
+
+static const char *const transforms[] = {"none", "cubic", NULL};
+
+static const mib_param_spec params[] = {
+    {.name = "dim", .kind = MIB_PARAM_INT, .def = "20", .min = 1, .max = 100000,
+     .help = "dimension of X and of Y"},
+    {.name = "transform", .kind = MIB_PARAM_CHOICE, .def = "none", .choices = transforms,
+     .help = "cubic: y -> y^3 (Song & Ermon 2020)"},
+    {.name = "levels", .kind = MIB_PARAM_INT, .def = "5", .min = 1, .max = MAX_LEVELS,
+     .help = "number of MI levels"},
+    {.name = "from", .kind = MIB_PARAM_REAL, .def = "2", .min = 0, .max = 1e6,
+     .help = "MI of the first level (nats)"},
+    {.name = "by", .kind = MIB_PARAM_REAL, .def = "2", .min = -1e6, .max = 1e6,
+     .help = "MI added at each level (nats)"},
+    {.name = "every", .kind = MIB_PARAM_INT, .def = "4000", .min = 1, .max = 1e12,
+     .help = "training steps per level"},
+    {.name = NULL},
+};
+
+typedef struct staircase {
+    size_t dim, levels, every;
+    int cubic;
+    double mi[MAX_LEVELS], rho[MAX_LEVELS], sig[MAX_LEVELS]; /* sig = sqrt(1 - rho^2) */
+} staircase;
+
+static int init(void *state, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+{
+    staircase *s = state;
+    s->dim = (size_t)spec->v[P_DIM].num;
+    s->cubic = spec->v[P_TRANSFORM].choice == 1;
+    s->levels = (size_t)spec->v[P_LEVELS].num;
+    s->every = (size_t)spec->v[P_EVERY].num;
+    for (size_t k = 0; k < s->levels; k++) {
+        double mi = spec->v[P_FROM].num + (double)k * spec->v[P_BY].num, a = mi / (double)s->dim;
+        if (mi < 0)
+            return mib_fail(err, MIB_EINVAL, "staircase: level %zu has MI %g < 0; "
+                            "choose from and by so every level is >= 0", k + 1, mi);
+        s->mi[k] = mi;
+        s->rho[k] = sqrt(-expm1(-2.0 * a)); /* 1 - rho^2 = e^(-2 I / dim) */
+        s->sig[k] = exp(-a);
+        if (!(s->sig[k] > 0))
+            return mib_fail(err, MIB_EINVAL, "staircase: MI %g is too large for dim=%zu "
+                            "(the correlation rounds to 1)", mi, s->dim);
+    }
+    *shape = (mib_gen_shape){.dx = s->dim, .dy = s->dim};
+    return MIB_OK;
+}
+
+static size_t level_at(const staircase *s, size_t step)
+{
+    size_t k = step / s->every;
+    return k < s->levels ? k : s->levels - 1;
+}
+
+static void draw(const staircase *s, size_t k, gsl_rng *r, size_t n, double *x, double *y)
+{
+    for (size_t i = 0; i < n * s->dim; i++) {
+        double a = gsl_ran_gaussian_ziggurat(r, 1.0), e = gsl_ran_gaussian_ziggurat(r, 1.0);
+        double b = s->rho[k] * a + s->sig[k] * e;
+        x[i] = a;
+        y[i] = s->cubic ? b * b * b : b;
+    }
+}
+
+static int truth(const void *state, double *mi, mib_err *err)
+{
+    const staircase *s = state;
+    *mi = s->mi[s->levels - 1];
+    return MIB_OK;
+}
+
+static int sample(const void *state, gsl_rng *r, size_t n, double *x, double *y)
+{
+    const staircase *s = state;
+    draw(s, s->levels - 1, r, n, x, y);
+    return MIB_OK;
+}
+
+static int sample_step(const void *state, gsl_rng *r, size_t step, size_t n, double *x,
+                       double *y, double *mi)
+{
+    const staircase *s = state;
+    size_t k = level_at(s, step);
+    draw(s, k, r, n, x, y);
+    *mi = s->mi[k];
+    return MIB_OK;
+}
+
+/* ln p(y|x) - ln p(y) at the last level; the cubic map's Jacobian cancels. */
+static int pmi(const void *state, const double *x, const double *y, double *out)
+{
+    const staircase *s = state;
+    size_t k = s->levels - 1;
+    double rho = s->rho[k], v = s->sig[k] * s->sig[k], sum = 0;
+    for (size_t c = 0; c < s->dim; c++) {
+        double b = s->cubic ? cbrt(y[c]) : y[c], d = b - rho * x[c];
+        sum += -log(s->sig[k]) - d * d / (2 * v) + b * b / 2;
+    }
+    *out = sum;
+    return MIB_OK;
+}
+
+const mib_generator_type mib_gen_staircase = {
+    .info = {"staircase",
+             "Gaussian whose MI steps up during online training (Poole et al. 2019); "
+             "truth = last level",
+             params},
+    .state_size = sizeof(staircase),
+    .init = init,
+    .truth = truth,
+    .sample = sample,
+    .pmi = pmi,
+    .sample_step = sample_step,
+};
