@@ -246,12 +246,12 @@ static void concat_block(mib_critic *c, size_t B, size_t i0, size_t rows, float 
         acts[l] = c->act + (l + 1) * stride + off;
     acts[L - 1] = out;
     for (size_t i = 0; i < rows; i++) {
-        const float *u = c->U + (i0 + i) * H;
+        const float *restrict u = c->U + (i0 + i) * H;
         for (size_t j = 0; j < B; j++) {
-            const float *v = c->V + j * H;
-            float *o = h1 + (i * B + j) * H;
+            const float *restrict v = c->V + j * H;
+            float *restrict o = h1 + (i * B + j) * H;
             for (size_t k = 0; k < H; k++)
-                o[k] = fmaxf(u[k] + v[k], 0.0f);
+                o[k] = relu(u[k] + v[k]);
         }
     }
     mib_mlp_forward(&c->tail, rows * B, h1, acts);
@@ -296,12 +296,13 @@ static void concat_backward(mib_critic *c, size_t B, const float *x, const float
         mib_mlp_backward(&c->tail, rows * B, h1, acts, dT + i0 * B, c->scratch, c->din);
         /* through relu(U_i + V_j): dU_i and dV_j collect the pair gradients */
         for (size_t i = 0; i < rows; i++) {
-            float *du = c->dU + (i0 + i) * H;
+            float *restrict du = c->dU + (i0 + i) * H;
             for (size_t j = 0; j < B; j++) {
-                const float *a = h1 + (i * B + j) * H, *d = c->din + (i * B + j) * H;
-                float *dv = c->dV + j * H;
+                const float *restrict a = h1 + (i * B + j) * H;
+                const float *restrict d = c->din + (i * B + j) * H;
+                float *restrict dv = c->dV + j * H;
                 for (size_t k = 0; k < H; k++) {
-                    float z = a[k] > 0.0f ? d[k] : 0.0f;
+                    float dk = d[k], z = a[k] > 0.0f ? dk : 0.0f;
                     du[k] += z;
                     dv[k] += z;
                 }

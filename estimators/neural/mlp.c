@@ -70,19 +70,20 @@ size_t mib_mlp_max_width(const mib_mlp *m)
 }
 
 void mib_dense_forward(const mib_dense *d, size_t rows, const float *in, float *out,
-                       int relu)
+                       int use_relu)
 {
     size_t n = d->out;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)n, (int)d->in,
                 1.0f, in, (int)d->in, d->w, (int)n, 0.0f, out, (int)n);
+    const float *restrict b = d->b;
     for (size_t r = 0; r < rows; r++) {
-        float *o = out + r * n;
-        if (relu)
+        float *restrict o = out + r * n;
+        if (use_relu)
             for (size_t k = 0; k < n; k++)
-                o[k] = fmaxf(o[k] + d->b[k], 0.0f);
+                o[k] = relu(o[k] + b[k]);
         else
             for (size_t k = 0; k < n; k++)
-                o[k] += d->b[k];
+                o[k] += b[k];
     }
 }
 
@@ -106,18 +107,27 @@ void mib_mlp_backward(const mib_mlp *m, size_t rows, const float *in,
         int ni = (int)d->in, no = (int)d->out;
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, no, (int)rows, 1.0f, a, ni,
                     dz, no, 1.0f, d->gw, no);
-        for (size_t r = 0; r < rows; r++)
+        float *restrict gb = d->gb;
+        for (size_t r = 0; r < rows; r++) {
+            const float *restrict z = dz + r * d->out;
             for (size_t k = 0; k < d->out; k++)
-                d->gb[k] += dz[r * d->out + k];
+                gb[k] += z[k];
+        }
         if (l == 0 && !din)
             break;
         /* dLoss/da = dz W'; below the top layer also through the ReLU of a. */
         float *da = l ? buf[l & 1] : din;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, ni, no, 1.0f, dz, no,
                     d->w, no, 0.0f, da, ni);
-        if (l)
+        if (l) {
+            float *restrict g = da;
+            const float *restrict h = a;
             for (size_t i = 0; i < rows * d->in; i++)
-                da[i] = a[i] > 0.0f ? da[i] : 0.0f;
+            {
+                float v = g[i];
+                g[i] = h[i] > 0.0f ? v : 0.0f;
+            }
+        }
         dz = da;
     }
 }

@@ -34,6 +34,10 @@ typedef struct mib_mlp {
     mib_dense layer[MIB_MLP_MAX_LAYERS];
 } mib_mlp;
 
+/* max(v, 0) that keeps NaN (so divergence stays visible) and compiles to
+ * one max instruction, unlike fmaxf. */
+static inline float relu(float v) { return v < 0.0f ? 0.0f : v; }
+
 /* Parameters of a dense layer / of an MLP with widths dims[0..nlayers]. */
 size_t mib_dense_count(size_t in, size_t out);
 size_t mib_mlp_count(size_t nlayers, const size_t *dims);
@@ -55,7 +59,7 @@ size_t mib_mlp_max_width(const mib_mlp *m);
 
 /* out = in W + b (rows x d->out), then ReLU when relu is set. */
 void mib_dense_forward(const mib_dense *d, size_t rows, const float *in, float *out,
-                       int relu);
+                       int use_relu);
 
 /* Forward pass: act[l] (rows x layer[l].out) receives layer l's output. */
 void mib_mlp_forward(const mib_mlp *m, size_t rows, const float *in, float *const *act);
