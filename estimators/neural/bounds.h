@@ -22,6 +22,10 @@ enum mib_bound_kind {
                           (Song & Ermon 2020) */
 };
 
+/* Scores beyond this size count as divergence: float32 resolves them to
+ * 1/8 or worse, so differences of scores (all a bound sees) are noise. */
+#define MIB_SCORE_MAX 1048576.0 /* 2^20 */
+
 typedef struct mib_bound {
     int kind;       /* enum mib_bound_kind */
     double tau;     /* smile: clip level (INFINITY: none) */
@@ -39,11 +43,13 @@ typedef struct mib_bound_acc {
     double nce_sum;  /* sum over rows of T_ii - lse_j T_ij */
     double pos_n, neg_n;
     size_t B;        /* batch size of the batches added (0: none yet) */
+    int bad;         /* a score was not finite or beyond MIB_SCORE_MAX */
 } mib_bound_acc;
 
 void mib_bound_acc_reset(mib_bound_acc *a);
 void mib_bound_acc_add(const mib_bound *b, mib_bound_acc *a, size_t B, const float *T);
-/* The read-out; NAN when nothing was added or a value is not finite. */
+/* The read-out; NAN when nothing was added, a score was bad (see
+ * MIB_SCORE_MAX) or the value is not finite. */
 double mib_bound_acc_value(const mib_bound *b, const mib_bound_acc *a);
 
 /* Read-out of one batch. */
@@ -51,7 +57,8 @@ double mib_bound_value(const mib_bound *b, size_t B, const float *T);
 
 /* One training step on a batch: returns its read-out and writes
  * dT = dLoss/dT with Loss = -objective; updates mine's moving average.
- * Returns NAN when the value or any gradient is not finite (in float). */
+ * Returns NAN when a score is bad (MIB_SCORE_MAX), or the value or any
+ * gradient is not finite (in float). */
 double mib_bound_train(mib_bound *b, size_t B, const float *T, float *dT);
 
 /* The objective whose gradient mib_bound_train writes (negated), for the

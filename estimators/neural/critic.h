@@ -4,6 +4,11 @@
  * diagonal holds the joint samples and the off-diagonal pairs are the
  * negatives. backward() takes dLoss/dT for the same batch (the last scores()
  * call) and adds dLoss/dtheta into the parameter block.
+ * Parameter block layout (each dense layer: W, in x out row-major, then b):
+ *   separable: tower g (dx -> hidden x layers -> embed), then tower h (dy -> ...);
+ *   concat:    first layer (dx + dy) x hidden (x's rows, then y's), then the
+ *              tail hidden -> ... -> 1 (ReLU after every layer but the last);
+ *   bilinear:  W (dx x dy), then c.
  */
 #ifndef MIBENCH_NEURAL_CRITIC_H
 #define MIBENCH_NEURAL_CRITIC_H

@@ -342,8 +342,8 @@ static int train_step(trial *t, size_t step, double *value, mib_err *err)
     *value = mib_bound_train(&t->bound, t->B, t->T, t->dT);
     if (!isfinite(*value))
         return mib_fail(err, MIB_EDIVERGED,
-                        "%s training diverged at step %zu (a score or gradient is not "
-                        "finite); try a smaller lr",
+                        "%s training diverged at step %zu (a score is not finite or "
+                        "beyond 2^20, or a gradient overflows); try a smaller lr",
                         bound_name(t), step);
     memset(prm->g, 0, prm->n * sizeof(float));
     mib_critic_backward(t->critic, t->B, t->xb, t->yb, t->dT);
