@@ -212,18 +212,77 @@ static int put_attrs(hid_t file, const mib_store_meta *m)
            put_number_attr(file, "threads", H5T_STD_I32LE, H5T_NATIVE_INT32, &m->threads);
 }
 
-/* Placeholder summary of a cell with no trials yet. */
-static void empty_summary(const mib_cell_row *c, mib_summary_row *s)
+static int by_replicate(const void *a, const void *b)
 {
-    memset(s, 0, sizeof *s);
-    s->cell = c->cell;
-    memcpy(s->generator, c->generator, sizeof s->generator);
-    memcpy(s->estimator, c->estimator, sizeof s->estimator);
-    s->n = c->n;
-    s->batch_size = c->batch_size;
-    s->true_mi = c->true_mi;
-    s->mean = s->bias = s->variance = s->std_error = s->mse = s->rmse = NAN;
-    s->mean_seconds = s->median_seconds = NAN;
+    int32_t x = (*(const mib_trial_row *const *)a)->replicate;
+    int32_t y = (*(const mib_trial_row *const *)b)->replicate;
+    return (x > y) - (x < y);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int mib_results_summarize(const mib_cell_row *cell, const mib_trial_row *trials,
+                          size_t ntrials, mib_summary_row *out)
+{
+    const mib_trial_row **ok = malloc((ntrials ? ntrials : 1) * sizeof *ok);
+    double *secs = malloc((ntrials ? ntrials : 1) * sizeof *secs);
+    size_t k = 0;
+    memset(out, 0, sizeof *out);
+    out->cell = cell->cell;
+    memcpy(out->generator, cell->generator, sizeof out->generator);
+    memcpy(out->estimator, cell->estimator, sizeof out->estimator);
+    out->n = cell->n;
+    out->batch_size = cell->batch_size;
+    out->true_mi = cell->true_mi;
+    out->mean = out->bias = out->variance = out->std_error = out->mse = out->rmse = NAN;
+    out->mean_seconds = out->median_seconds = NAN;
+    if (!ok || !secs) {
+        free(ok);
+        free(secs);
+        return MIB_ENOMEM;
+    }
+    for (size_t i = 0; i < ntrials; i++) {
+        if (trials[i].cell != cell->cell)
+            continue;
+        if (trials[i].status == MIB_OK)
+            ok[k++] = &trials[i];
+        else
+            out->failures++;
+    }
+    out->count = (int64_t)k;
+    if (k > 0) {
+        /* fixed order, so sums round the same way whatever the finishing order */
+        qsort(ok, k, sizeof *ok, by_replicate);
+        double sum = 0, sq = 0, err2 = 0, tsum = 0;
+        for (size_t i = 0; i < k; i++) {
+            sum += ok[i]->estimate;
+            tsum += ok[i]->seconds;
+            secs[i] = ok[i]->seconds;
+        }
+        out->mean = sum / (double)k;
+        for (size_t i = 0; i < k; i++) {
+            double d = ok[i]->estimate - out->mean, e = ok[i]->estimate - cell->true_mi;
+            sq += d * d;
+            err2 += e * e;
+        }
+        out->bias = out->mean - cell->true_mi;
+        if (k > 1) {
+            out->variance = sq / (double)(k - 1);
+            out->std_error = sqrt(out->variance / (double)k);
+        }
+        out->mse = err2 / (double)k;
+        out->rmse = sqrt(out->mse);
+        out->mean_seconds = tsum / (double)k;
+        qsort(secs, k, sizeof *secs, by_value);
+        out->median_seconds = k % 2 ? secs[k / 2] : 0.5 * (secs[k / 2 - 1] + secs[k / 2]);
+    }
+    free(ok);
+    free(secs);
+    return MIB_OK;
 }
 
 int mib_store_create(const char *path, const mib_store_meta *meta, const mib_cell_row *cells,
@@ -258,7 +317,7 @@ int mib_store_create(const char *path, const mib_store_meta *meta, const mib_cel
         }
     }
     for (size_t i = 0; i < ncells; i++)
-        empty_summary(&cells[i], &sum[i]);
+        mib_results_summarize(&cells[i], NULL, 0, &sum[i]);
     if (write_rows(s->set[T_CELLS], s->mem[T_CELLS], 0, ncells, cells) ||
         write_rows(s->set[T_SUMMARY], s->mem[T_SUMMARY], 0, ncells, sum) ||
         put_attrs(s->file, meta)) {
@@ -399,6 +458,13 @@ int mib_results_read(const char *path, mib_results *out, mib_err *err)
         st = read_table(file, path, &tables[i], &p[i], &n[i], err);
     if (!st) {
         get_string_attr(file, "study_name", out->study_name, sizeof out->study_name);
+        if (H5Aexists(file, "master_seed") > 0) {
+            hid_t a = H5Aopen(file, "master_seed", H5P_DEFAULT);
+            if (a < 0 || H5Aread(a, H5T_NATIVE_UINT64, &out->master_seed) < 0)
+                out->master_seed = 0;
+            if (a >= 0)
+                H5Aclose(a);
+        }
         out->cells = p[T_CELLS];
         out->ncells = n[T_CELLS];
         out->trials = p[T_TRIALS];

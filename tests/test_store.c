@@ -78,6 +78,7 @@ Test(store, round_trip)
     mib_results r;
     cr_assert_eq(mib_results_read(path, &r, &err), MIB_OK, "%s", err.msg);
     cr_assert_str_eq(r.study_name, "unit");
+    cr_assert_eq(r.master_seed, 0xffffffffffffffffull);
     cr_assert_eq(r.ncells, 3);
     cr_assert_eq(r.ntrials, 4);
     cr_assert_eq(r.nsummary, 3);
