@@ -5,8 +5,11 @@
 #include <string.h>
 #include "mibench/generator.h"
 
+extern const mib_generator_type mib_gen_gaussian;
+
 /* One line per generator family. */
 const mib_generator_type *const mib_generator_types[] = {
+    &mib_gen_gaussian,
     NULL,
 };
 
