@@ -9,11 +9,22 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/mibench.h"
+#include "square.h"
 #include "transform.h"
 
 #define MC_N 100000
+
+/* As main() does: GSL reports failures by return code, never aborts. */
+static void gsl_quiet(void)
+{
+    gsl_set_error_handler_off();
+}
+
+TestSuite(generators, .init = gsl_quiet);
 
 struct mc_case {
     char spec[96];
@@ -42,6 +53,30 @@ static struct mc_case mc_cases[] = {
     {"gaussian:dim=5,mi=1,transform=cdf"},
     {"gaussian:dim=2,rho=0.7,transform=spiral"},
     {"gaussian:dim=5,mi=1,transform=spiral"},
+    {"gaussian:dim=3,mi=1,transform=spiral"},
+    {"student:dim=1,nu=1"},
+    {"student:dim=1,nu=0.5"},
+    {"student:dim=1,nu=3,rho=0.6"},
+    {"student:dim=3,nu=1,rho=0.5"},
+    {"student:dim=3,nu=5"},
+    {"student:dim=2,nu=30,rho=-0.8"},
+    {"uniform-noise:eps=0.3"},
+    {"uniform-noise:eps=1"},
+    {"uniform-noise:eps=2"},
+    {"square:dist=normal,sigma=0.1"},
+    {"square:dist=normal,sigma=1"},
+    {"square:dist=uniform,sigma=0.1"},
+    {"square:dist=uniform,sigma=0.5"},
+    {"square:dist=normal,sigma=0.001"},
+    {"square:dist=uniform,sigma=0.001"},
+    {"square:dist=uniform,sigma=3"},
+    {"square:dist=normal,sigma=100"},
+    {"bsc:eps=0.1"},
+    {"bsc:eps=0.5"},
+    {"bsc:eps=0"},
+    {"ksc:symbols=4,eps=0.1"},
+    {"ksc:symbols=10,eps=0.7"},
+    {"ksc:symbols=3,eps=1"},
 };
 
 /* Draw n rows of spec (seeded from its text); *g, *x, *y are the caller's. */
@@ -266,4 +301,166 @@ Test(generators, seeds_reproduce)
             mib_generator_free(g[k]);
         }
     }
+}
+
+static double truth_of(const char *text)
+{
+    mib_spec spec;
+    mib_generator *g;
+    double mi;
+    mib_err err = {""};
+    cr_assert_eq(mib_generator_spec_parse(text, &spec, &err), MIB_OK, "%s: %s", text, err.msg);
+    cr_assert_eq(mib_generator_alloc(&spec, &g, &err), MIB_OK, "%s: %s", text, err.msg);
+    cr_assert_eq(mib_generator_truth(g, &mi, &err), MIB_OK, "%s: %s", text, err.msg);
+    mib_generator_free(g);
+    return mi;
+}
+
+/* Czyz et al. 2023 (bmi), Student t with dx = dy = 1, nu = 1: 0.22417. For
+ * dim = 1, nu = 1, rho = 0 the formula reduces by hand to
+ * ln(pi/4) + 4 ln 2 - 3 + ... = lnG(1/2) + lnG(3/2) + 4 ln 2 - 3. */
+Test(generators, student_published_value)
+{
+    double mi = truth_of("student:dim=1,nu=1,rho=0");
+    cr_expect_float_eq(mi, 0.22417, 5e-6, "student nu=1: %.8f, bmi has 0.22417", mi);
+    double hand = lgamma(0.5) + lgamma(1.5) + 4 * M_LN2 - 3;
+    cr_expect_float_eq(mi, hand, 1e-14, "%.17g vs hand-derived %.17g", mi, hand);
+    /* the tail term vanishes as nu grows: t tends to the Gaussian */
+    double big = truth_of("student:dim=2,nu=1e6,rho=0.5"), gauss = truth_of("gaussian:dim=2,rho=0.5");
+    cr_expect_float_eq(big, gauss, 1e-5, "nu=1e6: %.10f, Gaussian %.10f", big, gauss);
+    cr_expect_gt(truth_of("student:dim=3,nu=2"), 0, "block-diagonal t must have MI > 0");
+}
+
+/* Each coordinate of X and Y is univariate t(nu): the empirical CDF at the
+ * t quantiles q matches q within 4 binomial standard errors. */
+Test(generators, student_marginals_are_t)
+{
+    const char *specs[] = {"student:dim=3,nu=1,rho=0.5", "student:dim=1,nu=4,rho=-0.7",
+                           "student:dim=2,nu=0.5"};
+    const double nus[] = {1, 4, 0.5}, qs[] = {0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98};
+    const size_t n = MC_N;
+    for (size_t c = 0; c < 3; c++) {
+        mib_generator *g;
+        double *x, *y;
+        draw(specs[c], 3 + c, n, &g, &x, &y);
+        size_t d = g->dx;
+        for (size_t col = 0; col < 2 * d; col++) {
+            const double *v = col < d ? x + col : y + (col - d);
+            for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+                double t = gsl_cdf_tdist_Pinv(qs[k], nus[c]);
+                size_t below = 0;
+                for (size_t i = 0; i < n; i++)
+                    below += v[i * d] <= t;
+                double frac = (double)below / n, se = sqrt(qs[k] * (1 - qs[k]) / n);
+                cr_expect_leq(fabs(frac - qs[k]), 4 * se,
+                              "%s column %zu: P(v <= %g) = %.5f, want %.3f (SE %.4f)",
+                              specs[c], col, t, frac, qs[k], se);
+            }
+        }
+        free(x);
+        free(y);
+        mib_generator_free(g);
+    }
+}
+
+/* uniform-noise: the closed form is continuous at eps = 1 (both pieces give
+ * 1/2) and matches hand values. */
+Test(generators, uniform_noise_known_values)
+{
+    cr_expect_float_eq(truth_of("uniform-noise:eps=1"), 0.5, 1e-15);
+    cr_expect_float_eq(truth_of("uniform-noise:eps=0.3"), 0.15 - log(0.3), 1e-15);
+    cr_expect_float_eq(truth_of("uniform-noise:eps=2"), 0.25, 1e-15);
+    cr_expect_float_eq(truth_of("uniform-noise:eps=0.999999"), 0.4999995 - log(0.999999), 1e-12);
+    cr_expect_float_eq(truth_of("uniform-noise:eps=1.000001"), 0.5 / 1.000001, 1e-12);
+}
+
+/* square: the truth must not move (beyond 1e-7 relative) when both
+ * quadrature tolerances are tightened 100-fold; and at large sigma it
+ * approaches the low-SNR limit Var(X^2) / (2 sigma^2) (2 for N(0,1),
+ * 4/45 for U(-1,1)), with relative corrections of order Var / sigma^2. */
+Test(generators, square_quadrature_is_stable, .timeout = 60)
+{
+    const double sigmas[] = {1e-3, 0.1, 0.5, 2, 100};
+    for (int dist = 0; dist < 2; dist++) {
+        for (size_t i = 0; i < sizeof sigmas / sizeof sigmas[0]; i++) {
+            double a, b;
+            mib_err err = {""};
+            cr_assert_eq(mib_square_truth(dist, sigmas[i], MIB_SQUARE_TOL, &a, &err), MIB_OK,
+                         "%s", err.msg);
+            cr_assert_eq(mib_square_truth(dist, sigmas[i], MIB_SQUARE_TOL / 100, &b, &err),
+                         MIB_OK, "%s", err.msg);
+            cr_log_info("square dist=%d sigma=%g: %.15g vs tighter %.15g", dist, sigmas[i], a, b);
+            cr_expect_gt(a, 0);
+            cr_expect_leq(fabs(a - b), 1e-7 * fabs(b), "dist=%d sigma=%g: %.15g vs %.15g", dist,
+                          sigmas[i], a, b);
+        }
+        double var = dist == MIB_SQUARE_NORMAL ? 2 : 4.0 / 45, mi;
+        cr_assert_eq(mib_square_truth(dist, 100, MIB_SQUARE_TOL, &mi, NULL), MIB_OK);
+        cr_expect_float_eq(mi, var / 2e4, 1e-3 * var / 2e4, "sigma=100: %.8g vs %.8g", mi,
+                           var / 2e4);
+    }
+}
+
+/* bsc / ksc: the exact sum of p(x,y) pmi(x,y) over the joint table (p built
+ * here from the channel's definition) equals the truth, and so does the
+ * closed form written out here. */
+Test(generators, channels_exact_sum)
+{
+    const struct { const char *spec; unsigned k; double eps; } cases[] = {
+        {"bsc:eps=0.1", 2, 0.1},  {"bsc:eps=0", 2, 0},     {"bsc:eps=1", 2, 1},
+        {"bsc:eps=0.5", 2, 0.5},  {"ksc:symbols=2,eps=0.3", 2, 0.3},
+        {"ksc:symbols=5,eps=0.2", 5, 0.2}, {"ksc:symbols=7,eps=1", 7, 1},
+        {"ksc:symbols=3,eps=0", 3, 0},     {"ksc:symbols=4,eps=0.75", 4, 0.75},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        mib_spec spec;
+        mib_generator *g;
+        mib_err err = {""};
+        double mi, sum = 0, k = cases[c].k, e = cases[c].eps;
+        cr_assert_eq(mib_generator_spec_parse(cases[c].spec, &spec, &err), MIB_OK, "%s", err.msg);
+        cr_assert_eq(mib_generator_alloc(&spec, &g, &err), MIB_OK, "%s", err.msg);
+        cr_assert_eq(g->discrete, 1);
+        cr_assert_eq(mib_generator_truth(g, &mi, &err), MIB_OK);
+        for (unsigned a = 0; a < cases[c].k; a++) {
+            for (unsigned b = 0; b < cases[c].k; b++) {
+                double p = (a == b ? 1 - e : e / (k - 1)) / k, xa = a, yb = b, pm;
+                int st = mib_generator_pmi(g, &xa, &yb, &pm);
+                if (p == 0) {
+                    cr_expect_eq(st, MIB_EDATA, "%s: pmi at a zero-probability pair", cases[c].spec);
+                    continue;
+                }
+                cr_assert_eq(st, MIB_OK);
+                sum += p * pm;
+            }
+        }
+        double hb = (e > 0 ? -e * log(e) : 0) + (e < 1 ? -(1 - e) * log(1 - e) : 0);
+        double closed = log(k) - hb - (e > 0 ? e * log(k - 1) : 0);
+        cr_expect_float_eq(sum, mi, 1e-12, "%s: table sum %.17g, truth %.17g", cases[c].spec, sum,
+                           mi);
+        cr_expect_float_eq(closed, mi, 1e-12, "%s: closed form %.17g, truth %.17g",
+                           cases[c].spec, closed, mi);
+        double half = 0.5, big = k;
+        cr_expect_eq(mib_generator_pmi(g, &half, &half, &mi), MIB_EDATA, "non-integer accepted");
+        cr_expect_eq(mib_generator_pmi(g, &big, &big, &mi), MIB_EDATA, "symbol k accepted");
+        mib_generator_free(g);
+    }
+}
+
+/* Discrete samples are integers in 0..k-1, all of them used. */
+Test(generators, channel_samples_are_symbols)
+{
+    mib_generator *g;
+    double *x, *y;
+    draw("ksc:symbols=6,eps=0.5", 5, 6000, &g, &x, &y);
+    size_t seen[6] = {0};
+    for (size_t i = 0; i < 6000; i++) {
+        cr_assert(x[i] == floor(x[i]) && x[i] >= 0 && x[i] < 6, "x = %g", x[i]);
+        cr_assert(y[i] == floor(y[i]) && y[i] >= 0 && y[i] < 6, "y = %g", y[i]);
+        seen[(size_t)y[i]]++;
+    }
+    for (size_t s = 0; s < 6; s++)
+        cr_expect_gt(seen[s], 800, "symbol %zu seen %zu times of 6000", s, seen[s]);
+    free(x);
+    free(y);
+    mib_generator_free(g);
 }
