@@ -54,6 +54,7 @@ static struct mc_case mc_cases[] = {
     {"gaussian:dim=2,rho=0.7,transform=spiral"},
     {"gaussian:dim=5,mi=1,transform=spiral"},
     {"gaussian:dim=3,mi=1,transform=spiral"},
+    {"gaussian:dim=100,mi=3,transform=halfcube"}, /* pmi scratch on the heap */
     {"student:dim=1,nu=1"},
     {"student:dim=1,nu=0.5"},
     {"student:dim=1,nu=3,rho=0.6"},
