@@ -1,6 +1,6 @@
 /* results.h - the results file (one study per HDF5 file), as rows in memory.
  *
- * On disk (compound datasets, fixed-length NUL-padded strings, all created
+ * On disk (compound datasets, fixed-length NUL-terminated strings, all created
  * at the start of a run; chunked datasets only ever extended):
  *   /cells    one row per cell, in run order: mib_cell_row
  *   /trials   one row per finished trial, in finishing order: mib_trial_row

@@ -1,6 +1,7 @@
 /* store_results.c - the results file: /cells, /trials, /summary, /curves
  * as compound datasets (field names = results.h member names; strings are
- * fixed-length, NUL-padded on disk) plus provenance root attributes.
+ * fixed-length, NUL-terminated and NUL-padded) plus provenance root
+ * attributes (variable-length UTF-8 strings, u64 seed, i32 threads).
  * Crash discipline (DESIGN.md, measured on HDF5 1.10.8): all objects are
  * created at the start, /trials and /curves are chunked and only extended,
  * /summary is fixed-size and rewritten in place, and the caller flushes
@@ -78,8 +79,9 @@ struct mib_store {
     char path[4096];
 };
 
-/* The compound type of a table: in memory (struct offsets, NUL-terminated
- * strings) or on disk (packed, little-endian, NUL-padded strings). */
+/* The compound type of a table: in memory (struct offsets) or on disk
+ * (packed, little-endian). Strings are NULLTERM both ways: h5dump then
+ * prints them without the padding, and h5py reads them as bytes. */
 static hid_t make_type(const table *t, int on_disk)
 {
     hid_t type = H5Tcreate(H5T_COMPOUND, t->row_size);
@@ -94,7 +96,7 @@ static hid_t make_type(const table *t, int on_disk)
         default:
             own = ft = H5Tcopy(H5T_C_S1);
             if (ft < 0 || H5Tset_size(ft, f->size) < 0 ||
-                H5Tset_strpad(ft, on_disk ? H5T_STR_NULLPAD : H5T_STR_NULLTERM) < 0)
+                H5Tset_strpad(ft, H5T_STR_NULLTERM) < 0)
                 ft = -1;
         }
         if (ft < 0 || H5Tinsert(type, f->name, f->offset, ft) < 0) {
