@@ -135,6 +135,9 @@ static int build_cells(const mib_study *study, mib_generator *const *gens, mib_c
             const mib_spec *es = &study->ests[e];
             const mib_estimator_type *et = (const mib_estimator_type *)es->info;
             int b = mib_spec_index(es, "batch");
+            /* a discrete-only estimator cannot take continuous samples */
+            if ((et->flags & MIB_EST_DISCRETE) && !gens[g]->discrete)
+                continue;
             for (size_t k = 0; k < study->nn; k++) {
                 if (mib_study_skips(study, es, study->n[k]))
                     continue;

@@ -3,7 +3,9 @@
  * and resume.
  *
  * A cell is (generator spec, estimator spec, n), in the order generators x
- * estimators x sizes, skipping cells a [limits] entry excludes. A trial is
+ * estimators x sizes, skipping cells a [limits] entry excludes and pairs
+ * of a discrete-only estimator (MIB_EST_DISCRETE) with a continuous
+ * generator. A trial is
  * (cell, replicate); its data come from a stream seeded by (master seed,
  * canonical generator spec, n, replicate) only, so every estimator of a
  * cell sees the same samples and results do not depend on thread count,

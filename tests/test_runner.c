@@ -96,6 +96,10 @@ static double te_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
 }
 static const mib_estimator_type tcorr = {
     .info = {"tcorr", "toy plug-in", te_params}, .estimate = te_estimate, .memory = te_memory};
+/* the same, declared discrete-only: never paired with tgauss */
+static const mib_estimator_type tdisc = {
+    .info = {"tdisc", "toy discrete", te_params}, .flags = MIB_EST_DISCRETE,
+    .estimate = te_estimate};
 
 /* tonline: trains `steps` steps on fresh batches, reporting the running
  * plug-in estimate as a curve, then estimates on d->n fresh rows. */
@@ -494,6 +498,7 @@ Test(runner, memory_limit_limits_and_online_curves)
     add(&s.ests, &s.nests, &tcorr.info, "memory=1e18");
     add(&s.ests, &s.nests, &tonline.info, "steps=4,batch=8|32");
     add(&s.ests, &s.nests, &tonline.info, "online=0");
+    add(&s.ests, &s.nests, &tdisc.info, NULL);
     s.n = malloc(2 * sizeof *s.n);
     s.n[0] = 50;
     s.n[1] = 5000;
@@ -504,7 +509,8 @@ Test(runner, memory_limit_limits_and_online_curves)
     s.nlimits = 1;
     cr_assert_eq(run(&s, out, 2, 0, 0, NULL, NULL, NULL, &err), MIB_OK, "%s", err.msg);
     read_ok(out, &r);
-    /* tcorr x 2 sizes, tonline x 2 batches x 1 size, tonline offline x 1 size */
+    /* tcorr x 2 sizes, tonline x 2 batches x 1 size, tonline offline x 1 size;
+     * tdisc (discrete-only) has no cell with the continuous tgauss */
     cr_assert_eq(r.ncells, 5);
     cr_assert_eq(r.cells[2].batch_size, 8);
     cr_assert_eq(r.cells[3].batch_size, 32);
