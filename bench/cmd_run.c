@@ -84,14 +84,29 @@ typedef struct progress_state {
     int printed;
 } progress_state;
 
+/* Seconds as "42.0s", "3m07s" or "2h05m". */
+static void fmt_time(double s, char *buf, size_t len)
+{
+    if (s < 60)
+        snprintf(buf, len, "%.1fs", s);
+    else if (s < 3600)
+        snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+    else
+        snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
 /* One line, rewritten in place: done/total, failures, cell, elapsed, ETA. */
 static void show_progress(void *ctx, const mib_run_progress *p)
 {
     progress_state *ps = ctx;
-    double eta = p->done ? p->elapsed / (double)p->done * (double)(p->total - p->done) : 0;
-    fprintf(stderr, "\r\033[K[%zu/%zu]%s%.*s %.*s n=%lld  %.0fs elapsed, ETA %.0fs",
-            p->done, p->total, p->failed ? " (failures) " : " ", 40, p->generator, 40,
-            p->estimator, (long long)p->n, p->elapsed, eta);
+    char el[32], eta[32], failed[48] = "";
+    fmt_time(p->elapsed, el, sizeof el);
+    fmt_time(p->done ? p->elapsed / (double)p->done * (double)(p->total - p->done) : 0, eta,
+             sizeof eta);
+    if (p->failed)
+        snprintf(failed, sizeof failed, ", %zu failed", p->failed);
+    fprintf(stderr, "\r\033[K[%zu/%zu%s] %.40s %.40s n=%lld  elapsed %s, ETA %s", p->done,
+            p->total, failed, p->generator, p->estimator, (long long)p->n, el, eta);
     fflush(stderr);
     ps->printed = 1;
 }

@@ -17,7 +17,7 @@ trials() {
     /^ *\} *$/ { if (k) print f[1], f[6], f[7], f[9], f[12]; k = 0; next }
     { sub(/^ +/, ""); sub(/,$/, ""); f[++k] = $0 }' | sort -n -k1,1 -k2,2
 }
-journal_trials() { grep -c '^trial' "$1" 2>/dev/null || echo 0; }
+journal_trials() { local n; n=$(grep -c '^trial' "$1" 2>/dev/null); echo "${n:-0}"; }
 
 # A study slow enough to be killed in flight (about a second of CPU).
 cat >"$TMP/kill.ini" <<'EOF'
