@@ -18,8 +18,14 @@
 /* The one piece of process-wide state: what a signal handler may touch. */
 static volatile sig_atomic_t stop_signal = 0;
 
+/* First signal: stop after the trials in hand. Second: die at once (the
+ * journal still holds every finished trial). */
 static void on_signal(int sig)
 {
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     stop_signal = sig;
 }
 
@@ -44,7 +50,8 @@ static int help(void)
            "options:\n"
            "  -o OUT.h5       the results file (required)\n"
            "  --resume        continue OUT.h5: keep its finished trials, run only the\n"
-           "                  missing ones (the study must be the same: same cells, seed)\n"
+           "                  missing ones (the study must be the same: same cells, seed;\n"
+           "                  starts afresh when OUT.h5 does not exist)\n"
            "  --force         overwrite an existing OUT.h5 instead of refusing\n"
            "  --threads T     trials run in parallel (default: OMP_NUM_THREADS or all\n"
            "                  cores); each estimator runs single-threaded\n"
@@ -59,7 +66,8 @@ static int help(void)
            "status and counted on stderr; they do not change the exit status),\n"
            "1 failure (output exists, locked by another run, a different study on\n"
            "--resume, I/O), 2 usage or spec error, 130/143 stopped by SIGINT/SIGTERM\n"
-           "after finishing the trials in hand (continue with --resume).\n");
+           "after finishing the trials in hand (continue with --resume); a second\n"
+           "signal ends the run at once, still keeping every finished trial.\n");
     return CLI_EXIT_OK;
 }
 

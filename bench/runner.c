@@ -175,16 +175,6 @@ static int build_cells(const mib_study *study, mib_generator *const *gens, mib_c
     return MIB_OK;
 }
 
-int mib_run_cells(const mib_study *study, mib_cell_row **cells, size_t *ncells, mib_err *err)
-{
-    mib_generator **gens = NULL;
-    int st = alloc_gens(study, &gens, err);
-    if (!st)
-        st = build_cells(study, gens, cells, NULL, NULL, ncells, err);
-    free_gens(gens, study->ngens);
-    return st;
-}
-
 /* ---- the lock, paths and the previous run ---- */
 
 /* flock OUT.h5.lock; retry when a finishing writer unlinked the file

@@ -66,12 +66,6 @@ void mib_run_options_init(mib_run_options *o);
 int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
             mib_err *err);
 
-/* The cells of a study (malloc'd into *cells), with true MI from the
- * generators (NaN when unknown) and batch_size from estimators that have
- * a batch parameter. */
-int mib_run_cells(const mib_study *study, mib_cell_row **cells, size_t *ncells,
-                  mib_err *err);
-
 /* The data seed of a trial. */
 uint64_t mib_run_trial_seed(uint64_t master, const char *generator, int64_t n,
                             int32_t replicate);

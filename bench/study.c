@@ -65,6 +65,12 @@ int mib_study_add_generator(mib_study *s, const char *spec, mib_err *err)
     mib_spec *specs = NULL;
     size_t n = 0;
     int st = mib_generator_spec_expand(spec, &specs, &n, err);
+    /* build each one now, so cross-parameter errors get this line's number */
+    for (size_t i = 0; i < n && !st; i++) {
+        mib_generator *g = NULL;
+        st = mib_generator_alloc(&specs[i], &g, err);
+        mib_generator_free(g);
+    }
     if (!st)
         st = add_specs(&s->gens, &s->ngens, specs, n, "generator", err);
     free(specs);

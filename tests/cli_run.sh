@@ -142,6 +142,8 @@ printf '[study]\nn = 100\nreplicates\n' >"$TMP/bad2.ini"
 expect_fail 2 "bad2.ini:3: expected 'key = value'" -- run "$TMP/bad2.ini" -o "$TMP/x.h5"
 printf '[study]\nn = 100\n[generators]\ngen = gaussian\n[estimators]\nest = ksg1\n[limits]\nksg3 = 10\n' >"$TMP/bad3.ini"
 expect_fail 2 "bad3.ini:8: limit for unknown estimator 'ksg3'" -- run "$TMP/bad3.ini" -o "$TMP/x.h5"
+printf '[study]\nn = 100\n[generators]\ngen = gaussian:dim=1|2,transform=spiral\n' >"$TMP/bad5.ini"
+expect_fail 2 "bad5.ini:4: generator 'gaussian': transform=spiral" -- run "$TMP/bad5.ini" -o "$TMP/x.h5"
 printf '[study]\nn = 100\n[generators]\ngen = gaussian\n' >"$TMP/bad4.ini"
 expect_fail 2 "names no estimator" -- run "$TMP/bad4.ini" -o "$TMP/x.h5"
 [ ! -e "$TMP/x.h5" ]; expect_eq "no output after errors" $? 0
