@@ -1,13 +1,11 @@
-/* runner.c - the sweep: cells x replicates as OpenMP tasks (largest n
- * first, one estimator thread and one BLAS thread per trial), each trial's
- * data drawn from its own stream, only the estimation timed (monotonic
- * wall clock and thread CPU clock). One writer: finished trials are
- * recorded inside a critical section as journal line (write + fsync), then
- * HDF5 row + summary row + H5Fflush + fsync, so a kill loses at most the
- * trials in hand. Resume reads the journal (and the HDF5 file), checks
- * that the cell table and seed are the study's, and writes a fresh file
- * with every finished trial before running only the missing ones.
- * Cost: the trials themselves, plus O(cells x replicates) bookkeeping. */
+/* runner.c - the sweep: cells x replicates as OpenMP tasks, largest n
+ * first, one estimator and one BLAS thread per trial; each trial's data from
+ * its own stream; only the estimation timed (monotonic and thread-CPU
+ * clocks). One writer records finished trials in a critical section:
+ * journal line (write + fsync), then HDF5 row + summary row + H5Fflush +
+ * fsync. Resume loads journal and file, checks cells and seed, writes a
+ * fresh file with the finished trials and runs only the missing ones.
+ * Cost: the trials, plus O(replicates) per record for the cell summary. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>

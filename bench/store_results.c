@@ -1,11 +1,10 @@
 /* store_results.c - the results file: /cells, /trials, /summary, /curves
- * as compound datasets (field names = results.h member names; strings are
- * fixed-length, NUL-terminated and NUL-padded) plus provenance root
- * attributes (variable-length UTF-8 strings, u64 seed, i32 threads).
+ * as compound datasets (field names = results.h member names; fixed-length
+ * NUL-terminated strings) and provenance root attributes.
  * Crash discipline (DESIGN.md, measured on HDF5 1.10.8): all objects are
  * created at the start, /trials and /curves are chunked and only extended,
  * /summary is fixed-size and rewritten in place, and the caller flushes
- * (and fsyncs) after every record. Default (earliest) file format, no SWMR.
+ * (and fsyncs) after every record. Default file format, no SWMR.
  * Cost: O(rows) per append or read; one H5Fflush per sync. */
 #include <hdf5.h>
 #include <math.h>
