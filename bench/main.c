@@ -15,6 +15,7 @@ static const cli_command commands[] = {
     {"list", "list [estimators|generators]", "list estimators and generators with their parameters", cmd_list},
     {"truth", "truth GEN_SPEC [--bits]", "print the true MI of a generator (nats)", cmd_truth},
     {"sample", "sample GEN_SPEC -n N [--seed S] -o FILE.csv|FILE.h5", "write samples from a generator", cmd_sample},
+    {"run", "run STUDY_FILE|--gen.. --est.. --n.. -o OUT.h5 [--resume]", "run a study into a results file", cmd_run},
 };
 
 static void usage(FILE *f)
