@@ -1,25 +1,28 @@
 /* staircase.c - the MI staircase of Poole et al. 2019 and Song & Ermon 2020:
  * X, Y in R^dim, y = rho x + sqrt(1 - rho^2) e per coordinate, with rho set
  * so that I = -(dim/2) ln(1 - rho^2) steps through levels from, from + by,
- * ... every `every` training steps (sample_step); transform=cubic maps
- * y -> y^3 (Song & Ermon's cubic task; MI unchanged). sample(), truth() and
- * pmi() describe the last level. Cost O(n dim) per draw. Nats.
+ * ... every `every` training steps (sample_step). The transform (transform.h)
+ * maps Y only, as Song & Ermon's cubic task y -> y^3 does (the gaussian
+ * generator maps X and Y); MI is unchanged. sample(), truth() and pmi()
+ * describe the last level. Cost O(n dim) per draw. Nats.
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/generator.h"
+#include "transform.h"
 
 #define MAX_LEVELS 1000
 
 enum { P_DIM, P_TRANSFORM, P_LEVELS, P_FROM, P_BY, P_EVERY };
 
-static const char *const transforms[] = {"none", "cubic", NULL};
-
 static const mib_param_spec params[] = {
     {.name = "dim", .kind = MIB_PARAM_INT, .def = "20", .min = 1, .max = 100000,
      .help = "dimension of X and of Y"},
-    {.name = "transform", .kind = MIB_PARAM_CHOICE, .def = "none", .choices = transforms,
-     .help = "cubic: y -> y^3 (Song & Ermon 2020)"},
+    {.name = "transform", .kind = MIB_PARAM_CHOICE, .def = "none",
+     .choices = mib_transform_names,
+     .help = "injective map of Y only (cubic: y -> y^3, Song & Ermon 2020)"},
     {.name = "levels", .kind = MIB_PARAM_INT, .def = "5", .min = 1, .max = MAX_LEVELS,
      .help = "number of MI levels"},
     {.name = "from", .kind = MIB_PARAM_REAL, .def = "2", .min = 0, .max = 1e6,
@@ -33,7 +36,7 @@ static const mib_param_spec params[] = {
 
 typedef struct staircase {
     size_t dim, levels, every;
-    int cubic;
+    int transform;
     double mi[MAX_LEVELS], rho[MAX_LEVELS], sig[MAX_LEVELS]; /* sig = sqrt(1 - rho^2) */
 } staircase;
 
@@ -41,7 +44,10 @@ static int init(void *state, const mib_spec *spec, mib_gen_shape *shape, mib_err
 {
     staircase *s = state;
     s->dim = (size_t)spec->v[P_DIM].num;
-    s->cubic = spec->v[P_TRANSFORM].choice == 1;
+    s->transform = spec->v[P_TRANSFORM].choice;
+    if (s->transform == MIB_TF_SPIRAL && s->dim < 2)
+        return mib_fail(err, MIB_EINVAL, "staircase: transform=spiral rotates vectors and "
+                        "needs dim >= 2, got dim=1");
     s->levels = (size_t)spec->v[P_LEVELS].num;
     s->every = (size_t)spec->v[P_EVERY].num;
     for (size_t k = 0; k < s->levels; k++) {
@@ -68,11 +74,13 @@ static size_t level_at(const staircase *s, size_t step)
 
 static void draw(const staircase *s, size_t k, gsl_rng *r, size_t n, double *x, double *y)
 {
-    for (size_t i = 0; i < n * s->dim; i++) {
-        double a = gsl_ran_gaussian_ziggurat(r, 1.0), e = gsl_ran_gaussian_ziggurat(r, 1.0);
-        double b = s->rho[k] * a + s->sig[k] * e;
-        x[i] = a;
-        y[i] = s->cubic ? b * b * b : b;
+    size_t d = s->dim;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < d; j++) {
+            x[i * d + j] = gsl_ran_gaussian_ziggurat(r, 1.0);
+            y[i * d + j] = s->rho[k] * x[i * d + j] + s->sig[k] * gsl_ran_gaussian_ziggurat(r, 1.0);
+        }
+        mib_transform_apply(s->transform, y + i * d, d);
     }
 }
 
@@ -100,18 +108,25 @@ static int sample_step(const void *state, gsl_rng *r, size_t step, size_t n, dou
     return MIB_OK;
 }
 
-/* ln p(y|x) - ln p(y) at the last level; the cubic map's Jacobian cancels. */
+/* ln p(y|x) - ln p(y) at the last level, on the untransformed y (the map's
+ * Jacobian cancels). */
 static int pmi(const void *state, const double *x, const double *y, double *out)
 {
     const staircase *s = state;
-    size_t k = s->levels - 1;
-    double rho = s->rho[k], v = s->sig[k] * s->sig[k], sum = 0;
-    for (size_t c = 0; c < s->dim; c++) {
-        double b = s->cubic ? cbrt(y[c]) : y[c], d = b - rho * x[c];
-        sum += -log(s->sig[k]) - d * d / (2 * v) + b * b / 2;
+    size_t k = s->levels - 1, d = s->dim;
+    double rho = s->rho[k], v = s->sig[k] * s->sig[k], sum = 0, stack[64], *b = stack;
+    if (d > 64 && !(b = malloc(d * sizeof *b)))
+        return MIB_ENOMEM;
+    memcpy(b, y, d * sizeof *b);
+    int st = mib_transform_invert(s->transform, b, d) ? MIB_EDATA : MIB_OK;
+    for (size_t c = 0; c < d; c++) {
+        double e = b[c] - rho * x[c];
+        sum += -log(s->sig[k]) - e * e / (2 * v) + b[c] * b[c] / 2;
     }
     *out = sum;
-    return MIB_OK;
+    if (b != stack)
+        free(b);
+    return st;
 }
 
 const mib_generator_type mib_gen_staircase = {

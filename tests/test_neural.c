@@ -427,9 +427,9 @@ static void optimal_critic(const char *gen_spec, int kind, double shift, size_t 
 
 Test(optimal, nwj_at_one_plus_pmi_and_dv_at_pmi_give_the_truth)
 {
-    static const char *const gens[] = {"staircase:dim=1,levels=1,from=0.5",
-                                       "staircase:dim=20,levels=1,from=2",
-                                       "staircase:dim=5,levels=1,from=1,transform=cubic"};
+    static const char *const gens[] = {"gaussian:dim=1,mi=0.5",
+                                       "gaussian:dim=20,mi=2",
+                                       "gaussian:dim=5,mi=1,transform=cubic"};
     for (size_t k = 0; k < 3; k++) {
         double m, se, truth, mx;
         optimal_critic(gens[k], MIB_BOUND_NWJ, 1.0, 64, 150, &m, &se, &truth, &mx);
@@ -445,10 +445,10 @@ Test(optimal, nwj_at_one_plus_pmi_and_dv_at_pmi_give_the_truth)
 Test(optimal, infonce_stays_under_ln_b_and_nears_the_truth_for_small_mi)
 {
     double m16, m256, se, truth, mx;
-    optimal_critic("staircase:dim=1,levels=1,from=0.5", MIB_BOUND_INFONCE, 0, 16, 400, &m16,
+    optimal_critic("gaussian:dim=1,mi=0.5", MIB_BOUND_INFONCE, 0, 16, 400, &m16,
                    &se, &truth, &mx);
     cr_assert(mx <= log(16.0));
-    optimal_critic("staircase:dim=1,levels=1,from=0.5", MIB_BOUND_INFONCE, 0, 256, 40, &m256,
+    optimal_critic("gaussian:dim=1,mi=0.5", MIB_BOUND_INFONCE, 0, 256, 40, &m256,
                    &se, &truth, &mx);
     cr_assert(mx <= log(256.0));
     /* the gap to the truth shrinks with B, and at B = 256 (ln B = 5.5 >> 0.5)
@@ -457,7 +457,7 @@ Test(optimal, infonce_stays_under_ln_b_and_nears_the_truth_for_small_mi)
               truth - m16);
     cr_assert(fabs(m256 - truth) < 4 * se + 0.02, "InfoNCE(pmi) B=256: %.4f +- %.4f", m256, se);
     /* MI 10 >> ln 64: pinned just under the ceiling */
-    optimal_critic("staircase:dim=20,levels=1,from=10", MIB_BOUND_INFONCE, 0, 64, 20, &m16, &se,
+    optimal_critic("gaussian:dim=20,mi=10", MIB_BOUND_INFONCE, 0, 64, 20, &m16, &se,
                    &truth, &mx);
     cr_assert(mx <= log(64.0) && m16 > log(64.0) - 0.3, "InfoNCE(pmi) at MI 10: %.4f", m16);
 }
@@ -548,7 +548,7 @@ Test(train, every_bound_learns_mi_half_in_one_dimension, .timeout = 120)
         double truth;
         snprintf(spec, sizeof spec, "%s:online=1,hidden=64,layers=1,steps=2000",
                  bound_names[k]);
-        cr_assert_eq(run("staircase:dim=1,levels=1,from=0.5", spec, 12800, 1, 1, &res, &truth,
+        cr_assert_eq(run("gaussian:dim=1,mi=0.5", spec, 12800, 1, 1, &res, &truth,
                          NULL, &err), MIB_OK, "%s: %s", spec, err.msg);
         cr_assert(fabs(res.mi - truth) < 0.06, "%s: %.4f, truth %.2f", spec, res.mi, truth);
         cr_assert_eq(res.steps, 2000);
@@ -566,7 +566,7 @@ Test(train, every_bound_learns_mi_2_in_dimension_20, .timeout = 240)
         mib_err err;
         double truth;
         snprintf(spec, sizeof spec, "%s:online=1,batch=128,lr=0.001,steps=4000", bound_names[k]);
-        cr_assert_eq(run("staircase:dim=20,levels=1,from=2", spec, 12800, 3, 1, &res, &truth,
+        cr_assert_eq(run("gaussian:dim=20,mi=2", spec, 12800, 3, 1, &res, &truth,
                          NULL, &err), MIB_OK, "%s: %s", spec, err.msg);
         cr_assert(res.mi > 1.55 && res.mi < truth + 0.05, "%s: %.4f, truth %.2f", spec, res.mi,
                   truth);
@@ -578,7 +578,7 @@ Test(train, infonce_at_mi_10_stays_under_ln_b_and_says_capped, .timeout = 120)
     mib_result res;
     mib_err err;
     double truth;
-    cr_assert_eq(run("staircase:dim=20,levels=1,from=10", "infonce:online=1,steps=3000", 6400, 4,
+    cr_assert_eq(run("gaussian:dim=20,mi=10", "infonce:online=1,steps=3000", 6400, 4,
                      1, &res, &truth, NULL, &err), MIB_OK, "%s", err.msg);
     cr_assert(res.mi <= log(64.0) && res.mi > 3.5, "InfoNCE at MI 10, B 64: %.4f", res.mi);
     cr_assert(res.flags & MIB_RES_CAPPED, "flags %u (estimate %.4f)", res.flags, res.mi);
@@ -608,13 +608,13 @@ Test(train, dataset_mode_reads_held_out_data_with_early_stopping, .timeout = 120
     mib_result res;
     mib_err err;
     double truth;
-    cr_assert_eq(run("staircase:dim=20,levels=1,from=2", "infonce", 10000, 6, 1, &res, &truth,
+    cr_assert_eq(run("gaussian:dim=20,mi=2", "infonce", 10000, 6, 1, &res, &truth,
                      NULL, &err), MIB_OK, "%s", err.msg);
     cr_assert(res.mi > 1.3 && res.mi < truth + 0.1, "InfoNCE on 10000 rows: %.4f", res.mi);
     cr_assert(res.flags & MIB_RES_EARLYSTOP);
     cr_assert(res.steps < 5000);
     /* 1-D, MI 0.5, 2000 rows, small critic: within 0.15 nats */
-    cr_assert_eq(run("staircase:dim=1,levels=1,from=0.5", "nwj:hidden=64,layers=1", 2000, 7, 1,
+    cr_assert_eq(run("gaussian:dim=1,mi=0.5", "nwj:hidden=64,layers=1", 2000, 7, 1,
                      &res, &truth, NULL, &err), MIB_OK, "%s", err.msg);
     cr_assert(fabs(res.mi - 0.5) < 0.15, "NWJ on 2000 rows: %.4f", res.mi);
 }
@@ -626,7 +626,7 @@ Test(train, same_seed_same_estimate_and_scale_invariance)
     mib_result a, b, c;
     mib_err err;
     double truth;
-    const char *g = "staircase:dim=2,levels=1,from=1", *e = "dv:hidden=32,layers=1,steps=300";
+    const char *g = "gaussian:dim=2,mi=1", *e = "dv:hidden=32,layers=1,steps=300";
     cr_assert_eq(run(g, e, 1000, 8, 1, &a, &truth, NULL, &err), MIB_OK, "%s", err.msg);
     cr_assert_eq(run(g, e, 1000, 8, 1, &b, &truth, NULL, &err), MIB_OK, "%s", err.msg);
     cr_assert_eq(a.mi, b.mi);
@@ -650,7 +650,7 @@ Test(train, divergence_ends_the_trial_with_a_status)
             snprintf(spec, sizeof spec,
                      "%s:online=1,critic=%s,hidden=16,layers=1,batch=16,lr=10,steps=300",
                      bound_names[k], critics[c]);
-            int st = run("staircase:dim=2,levels=1,from=1", spec, 64, 10, 1e6, &res, &truth,
+            int st = run("gaussian:dim=2,mi=1", spec, 64, 10, 1e6, &res, &truth,
                          NULL, &err);
             cr_assert_eq(st, MIB_EDIVERGED, "%s: status %s, estimate %g", spec,
                          mib_status_name(st), res.mi);
@@ -660,7 +660,7 @@ Test(train, divergence_ends_the_trial_with_a_status)
     mib_result res;
     mib_err err;
     double truth;
-    int st = run("staircase:dim=2,levels=1,from=1", "nwj:lr=10,steps=2000", 2000, 11, 1e6, &res,
+    int st = run("gaussian:dim=2,mi=1", "nwj:lr=10,steps=2000", 2000, 11, 1e6, &res,
                  &truth, NULL, &err);
     cr_assert_eq(st, MIB_EDIVERGED, "status %s, estimate %g", mib_status_name(st), res.mi);
 }
@@ -721,7 +721,7 @@ Test(params, stop_flag_and_curve_sink_interrupt)
     /* a curve sink returning non-zero stops an online trial */
     mib_spec gs;
     mib_generator *g;
-    cr_assert_eq(mib_generator_spec_parse("staircase:dim=1,levels=1,from=1", &gs, &err), MIB_OK);
+    cr_assert_eq(mib_generator_spec_parse("gaussian:dim=1,mi=1", &gs, &err), MIB_OK);
     cr_assert_eq(mib_generator_alloc(&gs, &g, &err), MIB_OK);
     sampler_ctx sc = {g, mib_rng_alloc(1), 1, 0, NAN};
     mib_sampler smp = {1, 1, &sc, draw};
