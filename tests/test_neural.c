@@ -470,6 +470,8 @@ typedef struct sampler_ctx {
     double scale; /* multiplies every drawn value (divergence test) */
     size_t points;
     double last_truth;
+    size_t tail_from; /* sum the estimates of steps >= tail_from */
+    double tail_sum;
 } sampler_ctx;
 
 static int draw(void *ctx, size_t step, size_t n, double *x, double *y, double *truth)
@@ -490,6 +492,8 @@ static int count_points(void *ctx, size_t step, double estimate, double truth)
     cr_assert(isfinite(estimate));
     s->points++;
     s->last_truth = truth;
+    if (step >= s->tail_from)
+        s->tail_sum += estimate;
     return 0;
 }
 
@@ -503,7 +507,7 @@ static int run(const char *gen_spec, const char *est_spec, size_t n, uint64_t se
     cr_assert_eq(mib_generator_alloc(&gs, &g, err), MIB_OK, "%s", err->msg);
     cr_assert_eq(mib_estimator_spec_parse(est_spec, &es, err), MIB_OK, "%s", err->msg);
     cr_assert_eq(mib_generator_truth(g, truth, err), MIB_OK);
-    sampler_ctx sc = {g, mib_rng_alloc(seed + 99), scale, 0, NAN};
+    sampler_ctx sc = {g, mib_rng_alloc(seed + 99), scale, 0, NAN, out ? out->tail_from : 0, 0};
     mib_sampler smp = {g->dx, g->dy, &sc, draw};
     mib_workspace ws;
     mib_workspace_init(&ws);
@@ -586,17 +590,19 @@ Test(train, infonce_at_mi_10_stays_under_ln_b_and_says_capped, .timeout = 120)
 
 Test(train, online_curve_follows_the_staircase, .timeout = 60)
 {
-    /* three levels 1, 2, 3 of 100 steps: a point per step, truth of the last */
+    /* three levels 1, 2, 3 of 100 steps: a point per step, truth of the
+     * last; eval=40 reads the mean of the last 40 points */
     mib_result res;
     mib_err err;
     double truth;
-    sampler_ctx sc;
+    sampler_ctx sc = {.tail_from = 260};
     cr_assert_eq(run("staircase:dim=2,levels=3,from=1,by=1,every=100",
-                     "nwj:online=1,hidden=16,layers=1,steps=300", 640, 5, 1, &res, &truth, &sc,
-                     &err), MIB_OK, "%s", err.msg);
+                     "nwj:online=1,hidden=16,layers=1,steps=300,eval=40", 640, 5, 1, &res,
+                     &truth, &sc, &err), MIB_OK, "%s", err.msg);
     cr_assert_eq(sc.points, 300);
     cr_assert_float_eq(sc.last_truth, 3.0, 1e-12);
     cr_assert_float_eq(truth, 3.0, 1e-12);
+    cr_assert_float_eq(res.mi, sc.tail_sum / 40, 1e-12);
 }
 
 Test(train, dataset_mode_reads_held_out_data_with_early_stopping, .timeout = 120)
@@ -723,7 +729,7 @@ Test(params, stop_flag_and_curve_sink_interrupt)
     mib_generator *g;
     cr_assert_eq(mib_generator_spec_parse("gaussian:dim=1,mi=1", &gs, &err), MIB_OK);
     cr_assert_eq(mib_generator_alloc(&gs, &g, &err), MIB_OK);
-    sampler_ctx sc = {g, mib_rng_alloc(1), 1, 0, NAN};
+    sampler_ctx sc = {g, mib_rng_alloc(1), 1, 0, NAN, 0, 0};
     mib_sampler smp = {1, 1, &sc, draw};
     mib_workspace_init(&ws);
     ws.sampler = &smp;

@@ -43,7 +43,7 @@ static const char *const tau_words[] = {"inf", NULL};
 
 #define COMMON_PARAMS                                                                        \
     {.name = "critic", .kind = MIB_PARAM_CHOICE, .def = "separable", .choices = critic_words, \
-     .help = "separable g(x).h(y); concat: one MLP on [x, y] for every pair; bilinear x'Wy+c"}, \
+     .help = "g(x).h(y), an MLP on every pair [x_i, y_j], or x'Wy+c"},                     \
     {.name = "hidden", .kind = MIB_PARAM_INT, .def = "256", .min = 1, .max = 8192,          \
      .help = "units per hidden layer"},                                                     \
     {.name = "layers", .kind = MIB_PARAM_INT, .def = "2", .min = 1, .max = 16,              \
