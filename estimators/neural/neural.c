@@ -232,17 +232,12 @@ static int load_dataset(trial *t, const mib_data *data, mib_result *res, mib_err
     }
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
-    for (size_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
-        size_t j = gsl_rng_uniform_int(t->rng, i + 1), s = perm[i];
-        perm[i] = perm[j];
-        perm[j] = s;
-    }
+    gsl_ran_shuffle(t->rng, perm, n, sizeof *perm);
     for (size_t c = 0; c < dx + dy; c++) {
         const double *a = c < dx ? data->x + c : data->y + (c - dx);
         size_t stride = c < dx ? dx : dy;
         double m = 0, v = 0;
-        for (size_t i = 0; i < t->ntrain; i++) /* Welford */
-        {
+        for (size_t i = 0; i < t->ntrain; i++) { /* Welford */
             double z = a[perm[i] * stride], d = z - m;
             m += d / (double)(i + 1);
             v += d * (z - m);
