@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
+#include "ksg.h"
 
 /* One line per estimator. */
 const mib_estimator_type *const mib_estimator_types[] = {
+    &mib_est_ksg1,
+    &mib_est_ksg2,
     NULL,
 };
 

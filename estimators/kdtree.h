@@ -1,0 +1,56 @@
+/* kdtree.h - a static KD-tree under the max-norm (Chebyshev distance), the
+ * neighbour search behind the KSG estimators.
+ *
+ * Built once over n points of dimension d (copied, reordered into tree
+ * order so that each leaf is a contiguous block); read-only afterwards, so
+ * one tree serves any number of threads. Points are addressed by their
+ * position in tree order; perm[pos] is the caller's original row.
+ * Internal to libmibench (hidden; tests link the static library).
+ */
+#ifndef MIB_KDTREE_H
+#define MIB_KDTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mibench/status.h"
+
+typedef struct mib_kdnode {
+    uint32_t lo, hi;   /* positions [lo, hi) of the node's points */
+    uint32_t left;     /* first child (second is left + 1); 0 for a leaf */
+    uint32_t parent;   /* parent node; the root (node 0) is its own parent */
+    uint32_t minrow;   /* smallest original row in the subtree (tie pruning) */
+} mib_kdnode;
+
+typedef struct mib_kdtree {
+    size_t n, d, nnodes;
+    double *pts;       /* n x d, row-major, tree order */
+    size_t *perm;      /* perm[pos] = original row of the point at pos */
+    uint32_t *leaf;    /* leaf[pos] = node index of the leaf holding pos */
+    mib_kdnode *nodes;
+    double *box;       /* per node: d lower bounds then d upper bounds */
+} mib_kdtree;
+
+/* Build over the row-major n x d block a (not kept). Leaves hold at most
+ * leaf_size points (or more only when n <= leaf_size). MIB_ENOMEM, or
+ * MIB_ERESOURCE for n >= 2^32, with a message in err. O(n d log n). */
+int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
+                     mib_kdtree **out, mib_err *err);
+
+/* Frees the tree; NULL is ignored. */
+void mib_kdtree_free(mib_kdtree *t);
+
+/* The k nearest points to the point at position p, itself excluded, in
+ * the max-norm: positions pos[0..k), original rows row[0..k) and distances
+ * dist[0..k), sorted by (distance, original row), so equal distances go to
+ * the smaller original row. Requires 1 <= k < n. Thread-safe (the arrays
+ * are the caller's). About O(k log n) for spread data. */
+void mib_kdtree_knn(const mib_kdtree *t, size_t p, size_t k, size_t *pos, size_t *row,
+                    double *dist);
+
+/* Number of points whose max-norm distance to q (d values) is < r
+ * (strict != 0) or <= r (strict == 0); distances are computed as
+ * fabs(q[j] - x[j]) and box bounds never cut a point that this test would
+ * count, so the count is exact. Thread-safe. */
+size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int strict);
+
+#endif

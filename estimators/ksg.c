@@ -1,0 +1,329 @@
+/* ksg.c - KSG estimators 1 and 2 (Kraskov, Stoegbauer, Grassberger 2004,
+ * Phys. Rev. E 69, 066138), max-norm in the joint space, any dx and dy.
+ *   KSG-1: psi(k) + psi(N) - <psi(nx+1) + psi(ny+1)>, nx = #{j != i :
+ *          ||x_j - x_i|| < eps_i}, eps_i the joint k-th neighbour distance.
+ *   KSG-2: psi(k) - 1/k + psi(N) - <psi(nx) + psi(ny)>, nx = #{j != i :
+ *          ||x_j - x_i|| <= eps_x,i}, eps_x,i the x-extent of the k neighbours.
+ * Joint k-NN on a max-norm KD-tree; marginal counts on a KD-tree, or for a
+ * 1-D marginal a sorted array searched outward from the point's own rank:
+ * O(N log N) time, O(N (dx + dy)) memory. OpenMP over points; each point's
+ * counts land in its own slot and the psi terms are summed from a histogram
+ * of the counts, so the sum is exact-order and the same for any thread
+ * count or row order. Nats. */
+#include <assert.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_psi.h>
+#include "columns.h"
+#include "kdtree.h"
+#include "ksg.h"
+#include "mibench/rng.h"
+
+#define LEAF_SIZE 8
+#define JITTER_SEED 0x4b5347u /* "KSG": jitter is the same on every call */
+
+enum { P_K, P_STANDARDIZE, P_JITTER };
+
+static const mib_param_spec ksg_params[] = {
+    {.name = "k", .kind = MIB_PARAM_INT, .def = "3", .min = 1, .max = 100000,
+     .help = "neighbours in the joint space (KSG recommend 2-4)"},
+    {.name = "standardize", .kind = MIB_PARAM_INT, .def = "1", .min = 0, .max = 1,
+     .help = "1: centre each column and scale it to unit variance first"},
+    {.name = "jitter", .kind = MIB_PARAM_REAL, .def = "1e-10", .min = 0, .max = 1,
+     .help = "add uniform noise of this half-width times each column's standard "
+             "deviation (fixed seed) to break ties; 0: none"},
+    {.name = NULL},
+};
+
+/* Counting structure for one marginal: a KD-tree, or for d == 1 the
+ * values in ascending order and each row's position among them. */
+typedef struct marginal {
+    size_t n, d;
+    mib_kdtree *tree;
+    double *sorted;
+    size_t *rank;
+} marginal;
+
+static void marginal_free(marginal *m)
+{
+    mib_kdtree_free(m->tree);
+    free(m->sorted);
+    free(m->rank);
+}
+
+/* Columns [off, off + d) of the n x dz block z. */
+static int marginal_build(marginal *m, const double *z, size_t n, size_t dz, size_t off,
+                          size_t d, mib_err *err)
+{
+    int st = MIB_OK;
+    double *a = malloc(n * d * sizeof *a);
+    size_t *order = NULL;
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->d = d;
+    if (!a) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu x %zu values", n, d);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(a + i * d, z + i * dz + off, d * sizeof *a);
+    if (d > 1) {
+        st = mib_kdtree_build(a, n, d, LEAF_SIZE, &m->tree, err);
+        goto done;
+    }
+    order = malloc(n * sizeof *order);
+    m->sorted = malloc(n * sizeof *m->sorted);
+    m->rank = malloc(n * sizeof *m->rank);
+    if (!order || !m->sorted || !m->rank) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory sorting %zu values", n);
+        goto done;
+    }
+    if ((st = mib_column_order(a, n, 1, 0, order, err)))
+        goto done;
+    for (size_t p = 0; p < n; p++) {
+        m->sorted[p] = a[order[p]];
+        m->rank[order[p]] = p;
+    }
+done:
+    free(a);
+    free(order);
+    return st;
+}
+
+static int within(double q, double v, double r, int strict)
+{
+    double e = fabs(q - v);
+    return strict ? e < r : e <= r;
+}
+
+/* Points of a sorted array within r of s[p] (p itself included), found by
+ * galloping outward from p then bisecting. |s[p] - s[i]| is monotone in i
+ * on each side of p (rounding is monotone), so the test is exactly the
+ * brute-force one. O(log count). */
+static size_t sorted_count(const double *s, size_t n, size_t p, double r, int strict)
+{
+    double q = s[p];
+    if (!within(q, q, r, strict))
+        return 0;
+    size_t good = p, bad, step = 1; /* right side: s[good] in, s[bad] out (bad == n: end) */
+    while (good + step < n && within(q, s[good + step], r, strict)) {
+        good += step;
+        step *= 2;
+    }
+    bad = good + step < n ? good + step : n;
+    while (bad - good > 1) {
+        size_t mid = good + (bad - good) / 2;
+        if (within(q, s[mid], r, strict))
+            good = mid;
+        else
+            bad = mid;
+    }
+    size_t right = good;
+    good = p; /* left side, mirrored: indices counted down from p */
+    step = 1;
+    while (step <= good && within(q, s[good - step], r, strict)) {
+        good -= step;
+        step *= 2;
+    }
+    size_t lo = step <= good ? good - step + 1 : 0; /* s[lo - 1] is out, or lo == 0 */
+    while (good > lo) {
+        size_t mid = lo + (good - lo) / 2;
+        if (within(q, s[mid], r, strict))
+            good = mid;
+        else
+            lo = mid + 1;
+    }
+    return right - good + 1;
+}
+
+/* Points of the marginal within r of row `row` (whose coordinates are q),
+ * the row itself included when 0 passes the test. */
+static size_t marginal_count(const marginal *m, size_t row, const double *q, double r,
+                             int strict)
+{
+    if (m->tree)
+        return mib_kdtree_count(m->tree, q, r, strict);
+    return sorted_count(m->sorted, m->n, m->rank[row], r, strict);
+}
+
+static double psi_count(size_t v)
+{
+    return v <= (size_t)1 << 30 ? gsl_sf_psi_int((int)v) : gsl_sf_psi((double)v);
+}
+
+/* The joint block z = [x y] (n x (dx + dy)), centred and scaled per column
+ * when standardize, plus uniform jitter of half-width jitter * (column
+ * scale) from a fixed stream when jitter > 0. */
+static int joint_block(const mib_data *data, int standardize, double jitter, double **out,
+                       mib_err *err)
+{
+    const size_t n = data->n, dx = data->dx, dz = data->dx + data->dy;
+    double *z = malloc(n * dz * sizeof *z);
+    gsl_rng *r = jitter > 0 ? mib_rng_alloc(JITTER_SEED) : NULL;
+    *out = NULL;
+    if (!z || (jitter > 0 && !r)) {
+        free(z);
+        gsl_rng_free(r);
+        return mib_fail(err, MIB_ENOMEM, "out of memory copying %zu x %zu values", n, dz);
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(z + i * dz, data->x + i * dx, dx * sizeof *z);
+        memcpy(z + i * dz + dx, data->y + i * data->dy, data->dy * sizeof *z);
+    }
+    double *scale = calloc(dz, sizeof *scale);
+    if (!scale) {
+        free(z);
+        gsl_rng_free(r);
+        return mib_fail(err, MIB_ENOMEM, "out of memory");
+    }
+    for (size_t j = 0; j < dz; j++) {
+        double mean, sd;
+        mib_column_moments(z, n, dz, j, &mean, &sd);
+        if (standardize) {
+            for (size_t i = 0; i < n; i++)
+                z[i * dz + j] = (z[i * dz + j] - mean) / sd;
+            sd = 1;
+        }
+        scale[j] = jitter * sd;
+    }
+    if (r)
+        for (size_t i = 0; i < n * dz; i++)
+            z[i] += scale[i % dz] * (2 * gsl_rng_uniform(r) - 1);
+    free(scale);
+    gsl_rng_free(r);
+    *out = z;
+    return MIB_OK;
+}
+
+static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
+                   mib_result *res, mib_err *err, int variant)
+{
+    const size_t n = data->n, dx = data->dx, dy = data->dy, dz = dx + dy;
+    const size_t k = (size_t)mib_spec_num(spec, P_K);
+    const int standardize = (int)mib_spec_num(spec, P_STANDARDIZE);
+    const double jitter = mib_spec_num(spec, P_JITTER);
+    const int threads = ws->threads > 0 ? ws->threads : 1;
+    int st;
+    double *z = NULL, *dist = NULL;
+    mib_kdtree *joint = NULL;
+    marginal mx = {0}, my = {0};
+    uint32_t *cnt = NULL;
+    size_t *pos = NULL, *rows = NULL, *hist = NULL;
+    unsigned ties = 0;
+
+    if (n <= k)
+        return mib_fail(err, MIB_ESMALL,
+                        "n=%zu samples is too few for k=%zu neighbours; KSG needs n > k", n, k);
+    if (n >= UINT32_MAX)
+        return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", n);
+    if ((st = mib_columns_check_constant(data, err)) ||
+        (st = joint_block(data, standardize, jitter, &z, err)) ||
+        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, &joint, err)) ||
+        (st = marginal_build(&mx, z, n, dz, 0, dx, err)) ||
+        (st = marginal_build(&my, z, n, dz, dx, dy, err)))
+        goto done;
+    cnt = malloc(2 * n * sizeof *cnt);
+    pos = malloc((size_t)threads * k * sizeof *pos);
+    rows = malloc((size_t)threads * k * sizeof *rows);
+    dist = malloc((size_t)threads * k * sizeof *dist);
+    hist = calloc(n, sizeof *hist);
+    if (!cnt || !pos || !rows || !dist || !hist) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
+        goto done;
+    }
+
+#pragma omp parallel num_threads(threads) reduction(| : ties)
+    {
+        const int tid = omp_get_thread_num();
+        size_t *tpos = pos + (size_t)tid * k, *trow = rows + (size_t)tid * k;
+        double *tdist = dist + (size_t)tid * k;
+#pragma omp for schedule(dynamic, 512)
+        for (size_t p = 0; p < n; p++) {
+            const double *q = joint->pts + p * dz;
+            const size_t i = joint->perm[p];
+            mib_kdtree_knn(joint, p, k, tpos, trow, tdist);
+            ties |= tdist[0] == 0;
+            size_t nx, ny;
+            if (variant == 1) {
+                double eps = tdist[k - 1];
+                size_t self = eps > 0; /* the point itself passes |0| < eps */
+                nx = marginal_count(&mx, i, q, eps, 1) - self;
+                ny = marginal_count(&my, i, q + dx, eps, 1) - self;
+            } else {
+                double ex = 0, ey = 0;
+                for (size_t m = 0; m < k; m++) {
+                    const double *r = joint->pts + tpos[m] * dz;
+                    for (size_t j = 0; j < dx; j++)
+                        ex = fmax(ex, fabs(q[j] - r[j]));
+                    for (size_t j = dx; j < dz; j++)
+                        ey = fmax(ey, fabs(q[j] - r[j]));
+                }
+                nx = marginal_count(&mx, i, q, ex, 0) - 1;
+                ny = marginal_count(&my, i, q + dx, ey, 0) - 1;
+            }
+            cnt[2 * i] = (uint32_t)nx;
+            cnt[2 * i + 1] = (uint32_t)ny;
+        }
+    }
+
+    /* Sum psi over a histogram of the counts: exact and order-free. */
+    const size_t off = variant == 1 ? 1 : 0;
+    for (size_t i = 0; i < 2 * n; i++)
+        hist[cnt[i]]++;
+    double sum = 0;
+    for (size_t v = 0; v < n; v++)
+        if (hist[v])
+            sum += (double)hist[v] * psi_count(v + off);
+    assert(off == 1 || hist[0] == 0); /* KSG-2 counts include the k neighbours */
+    res->mi = psi_count(k) + psi_count(n) - sum / (double)n - (variant == 2 ? 1.0 / (double)k : 0);
+    res->flags |= (jitter > 0 ? MIB_RES_JITTER : 0) | (ties ? MIB_RES_TIES : 0);
+done:
+    free(z);
+    free(dist);
+    free(cnt);
+    free(pos);
+    free(rows);
+    free(hist);
+    mib_kdtree_free(joint);
+    marginal_free(&mx);
+    marginal_free(&my);
+    return st;
+}
+
+static int ksg1_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
+                         mib_result *res, mib_err *err)
+{
+    return ksg_run(data, spec, ws, res, err, 1);
+}
+
+static int ksg2_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
+                         mib_result *res, mib_err *err)
+{
+    return ksg_run(data, spec, ws, res, err, 2);
+}
+
+/* Peak working memory: the joint block and its tree (points, order, leaf
+ * map, nodes and boxes), the marginal structures, the counts. */
+static double ksg_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
+{
+    double dz = (double)(dx + dy), nodes = 4.0 * (double)n / LEAF_SIZE;
+    double tree = (double)n * (dz * 8 + 12) + nodes * (20 + 16 * dz);
+    return (double)n * dz * 8 * 2 + 2 * tree + (double)n * 24;
+}
+
+const mib_estimator_type mib_est_ksg1 = {
+    .info = {"ksg1", "Kraskov-Stoegbauer-Grassberger algorithm 1 (max-norm k-NN, strict counts)",
+             ksg_params},
+    .estimate = ksg1_estimate,
+    .memory = ksg_memory,
+};
+
+const mib_estimator_type mib_est_ksg2 = {
+    .info = {"ksg2", "Kraskov-Stoegbauer-Grassberger algorithm 2 (per-axis extents, <= counts)",
+             ksg_params},
+    .estimate = ksg2_estimate,
+    .memory = ksg_memory,
+};

@@ -1,0 +1,190 @@
+/* test_ksg.c - KSG-1/KSG-2 against an O(N^2) brute force written here from
+ * the paper's definitions (sort every other point by (distance, row), take
+ * k, count by direct comparison), exact to 1e-12; plus symmetry, row
+ * permutation, thread count, ties without jitter, Gaussian truth within
+ * the replicate standard error, and the input errors. Fixed seeds. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_psi.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mibench/mibench.h"
+
+typedef struct pair {
+    double d;
+    size_t j;
+} pair;
+
+static int by_dist_row(const void *a, const void *b)
+{
+    const pair *p = a, *q = b;
+    if (p->d != q->d)
+        return p->d < q->d ? -1 : 1;
+    return p->j < q->j ? -1 : p->j > q->j;
+}
+
+static double maxdiff(const double *a, const double *b, size_t d)
+{
+    double m = 0;
+    for (size_t j = 0; j < d; j++)
+        m = fmax(m, fabs(a[j] - b[j]));
+    return m;
+}
+
+/* Textbook KSG on the raw numbers; ties in distance go to the smaller row. */
+static double brute_ksg(const double *x, const double *y, size_t n, size_t dx, size_t dy,
+                        size_t k, int variant)
+{
+    pair *others = malloc((n - 1) * sizeof *others);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t m = 0;
+        for (size_t j = 0; j < n; j++)
+            if (j != i)
+                others[m++] = (pair){fmax(maxdiff(x + i * dx, x + j * dx, dx),
+                                          maxdiff(y + i * dy, y + j * dy, dy)), j};
+        qsort(others, n - 1, sizeof *others, by_dist_row);
+        double ex = 0, ey = 0, eps = others[k - 1].d;
+        for (size_t a = 0; a < k; a++) {
+            ex = fmax(ex, maxdiff(x + i * dx, x + others[a].j * dx, dx));
+            ey = fmax(ey, maxdiff(y + i * dy, y + others[a].j * dy, dy));
+        }
+        int nx = 0, ny = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (j == i)
+                continue;
+            double ax = maxdiff(x + i * dx, x + j * dx, dx), ay = maxdiff(y + i * dy, y + j * dy, dy);
+            if (variant == 1) {
+                nx += ax < eps;
+                ny += ay < eps;
+            } else {
+                nx += ax <= ex;
+                ny += ay <= ey;
+            }
+        }
+        sum += variant == 1 ? gsl_sf_psi_int(nx + 1) + gsl_sf_psi_int(ny + 1)
+                            : gsl_sf_psi_int(nx) + gsl_sf_psi_int(ny);
+    }
+    free(others);
+    double mi = gsl_sf_psi_int((int)k) + gsl_sf_psi_int((int)n) - sum / (double)n;
+    return variant == 2 ? mi - 1.0 / (double)k : mi;
+}
+
+/* n rows: x_j, y_j correlated rho for j < min(dx, dy), the rest independent
+ * N(0, 1); or, with levels > 0, integers floor(levels * Phi-ish) for ties. */
+static void draw(uint64_t seed, size_t n, size_t dx, size_t dy, double rho, int levels,
+                 double *x, double *y)
+{
+    gsl_rng *r = mib_rng_alloc(seed);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < dx; j++)
+            x[i * dx + j] = gsl_ran_gaussian(r, 1);
+        for (size_t j = 0; j < dy; j++) {
+            double e = gsl_ran_gaussian(r, 1);
+            y[i * dy + j] = j < dx ? rho * x[i * dx + j] + sqrt(1 - rho * rho) * e : e;
+        }
+    }
+    if (levels > 0)
+        for (size_t i = 0; i < n * dx; i++)
+            x[i] = floor(x[i] * levels / 3);
+    if (levels > 0)
+        for (size_t i = 0; i < n * dy; i++)
+            y[i] = floor(y[i] * levels / 3);
+    gsl_rng_free(r);
+}
+
+static int run(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
+               const double *y, int threads, mib_result *res, mib_err *err)
+{
+    mib_spec spec;
+    int st = mib_estimator_spec_parse(spec_text, &spec, err);
+    cr_assert_eq(st, MIB_OK, "%s: %s", spec_text, err->msg);
+    mib_workspace ws;
+    mib_workspace_init(&ws);
+    ws.threads = threads;
+    mib_data d = {.n = n, .dx = dx, .dy = dy, .x = x, .y = y};
+    return mib_estimate(&d, &spec, &ws, res, err);
+}
+
+static double est(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
+                  const double *y, int threads)
+{
+    mib_result res;
+    mib_err err = {""};
+    int st = run(spec_text, n, dx, dy, x, y, threads, &res, &err);
+    cr_assert_eq(st, MIB_OK, "%s: %s", spec_text, err.msg);
+    return res.mi;
+}
+
+struct brute_case {
+    size_t n, dx, dy, k;
+    int levels; /* > 0: integer data with heavy ties */
+};
+
+static struct brute_case brute_cases[] = {
+    {10, 1, 1, 1, 0},   {50, 1, 1, 3, 0},    {400, 1, 1, 3, 0},  {1500, 1, 1, 4, 0},
+    {300, 1, 2, 3, 0},  {300, 2, 1, 2, 0},   {500, 2, 3, 5, 0},  {800, 5, 5, 3, 0},
+    {200, 3, 1, 9, 0},  {60, 1, 1, 59, 0},   {1000, 1, 1, 1, 0}, {700, 4, 2, 6, 0},
+    {300, 1, 1, 3, 4},  {500, 2, 2, 3, 3},   {400, 1, 3, 2, 2},  {200, 1, 1, 8, 1},
+};
+
+ParameterizedTestParameters(ksg, equals_brute_force)
+{
+    return cr_make_param_array(struct brute_case, brute_cases,
+                               sizeof brute_cases / sizeof brute_cases[0]);
+}
+
+ParameterizedTest(struct brute_case *c, ksg, equals_brute_force)
+{
+    double *x = malloc(c->n * c->dx * sizeof *x), *y = malloc(c->n * c->dy * sizeof *y);
+    draw(1000 + c->n + 7 * c->dx + 13 * c->dy + c->k, c->n, c->dx, c->dy, 0.6, c->levels, x, y);
+    for (int variant = 1; variant <= 2; variant++) {
+        char spec[64];
+        snprintf(spec, sizeof spec, "ksg%d:k=%zu,standardize=0,jitter=0", variant, c->k);
+        double want = brute_ksg(x, y, c->n, c->dx, c->dy, c->k, variant);
+        mib_result res;
+        mib_err err = {""};
+        cr_assert_eq(run(spec, c->n, c->dx, c->dy, x, y, 2, &res, &err), MIB_OK, "%s", err.msg);
+        cr_assert(isfinite(want));
+        cr_assert(fabs(res.mi - want) <= 1e-12 * fmax(1, fabs(want)),
+                  "%s n=%zu dx=%zu dy=%zu: %.17g vs brute force %.17g", spec, c->n, c->dx, c->dy,
+                  res.mi, want);
+        cr_assert_eq(!!(res.flags & MIB_RES_TIES), c->levels > 0, "ties flag %u", res.flags);
+        cr_assert_eq(res.flags & MIB_RES_JITTER, 0);
+    }
+    free(x);
+    free(y);
+}
+
+/* Swapping x and y, or permuting rows, changes no count: exact equality. */
+Test(ksg, symmetric_and_permutation_invariant)
+{
+    const size_t n = 2000, dx = 2, dy = 1;
+    double *x = malloc(n * dx * sizeof *x), *y = malloc(n * dy * sizeof *y);
+    double *px = malloc(n * dx * sizeof *px), *py = malloc(n * dy * sizeof *py);
+    draw(7, n, dx, dy, 0.7, 0, x, y);
+    gsl_rng *r = mib_rng_alloc(8);
+    size_t *perm = malloc(n * sizeof *perm);
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    gsl_ran_shuffle(r, perm, n, sizeof *perm);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(px + i * dx, x + perm[i] * dx, dx * sizeof *x);
+        memcpy(py + i * dy, y + perm[i] * dy, dy * sizeof *y);
+    }
+    const char *specs[] = {"ksg1:standardize=0,jitter=0", "ksg2:k=5,standardize=0,jitter=0"};
+    for (int s = 0; s < 2; s++) {
+        double a = est(specs[s], n, dx, dy, x, y, 1);
+        cr_assert_eq(a, est(specs[s], n, dy, dx, y, x, 1), "%s not symmetric", specs[s]);
+        cr_assert_eq(a, est(specs[s], n, dx, dy, px, py, 1), "%s changes under permutation",
+                     specs[s]);
+    }
+    gsl_rng_free(r);
+    free(perm);
+    free(x);
+    free(y);
+    free(px);
+    free(py);
+}
