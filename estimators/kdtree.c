@@ -15,6 +15,15 @@
 
 #define MAX_DEPTH 128 /* stack bound: depth is about log2(n / leaf_size) */
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* Wider vectors for the leaf scans where the CPU has them (run-time
+ * dispatch; results are identical: max and compare are exact). */
+#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MIB_VECTOR_CLONES
+#endif
+
+
 typedef struct knn_state {
     const mib_kdtree *t;
     const double *q;
@@ -24,8 +33,29 @@ typedef struct knn_state {
     size_t *row;
 } knn_state;
 
+/* max of two non-NaN doubles; compiles to one maxsd (fmax must honour NaN) */
+static inline double max2(double a, double b) { return a > b ? a : b; }
+
 static const double *box_lo(const mib_kdtree *t, size_t node) { return t->box + 2 * t->d * node; }
 static const double *box_hi(const mib_kdtree *t, size_t node) { return t->box + 2 * t->d * node + t->d; }
+
+/* m[a] = max_j |q[j] - x[j]| for the MIB_KDTREE_LEAF_CAP slots of a leaf's
+ * block (padding slots hold +inf). The trip counts are constants, so the
+ * loops vectorise fully and the accumulators stay in registers. */
+static inline __attribute__((always_inline)) void
+leaf_dists(const mib_kdtree *t, const double *q, size_t node, double *m)
+{
+    enum { CAP = MIB_KDTREE_LEAF_CAP };
+    const double *blk = t->blocks + (size_t)t->nodes[node].block * t->d * CAP;
+    double acc[CAP] = {0};
+    for (size_t j = 0; j < t->d; j++) {
+        const double *c = blk + j * CAP, qj = q[j];
+        for (int a = 0; a < CAP; a++)
+            acc[a] = max2(acc[a], fabs(qj - c[a]));
+    }
+    for (int a = 0; a < CAP; a++)
+        m[a] = acc[a];
+}
 
 static void swap_rows(mib_kdtree *t, size_t a, size_t b)
 {
@@ -98,6 +128,7 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
     *nd = (mib_kdnode){.lo = (uint32_t)lo, .hi = (uint32_t)hi, .left = 0,
                        .parent = (uint32_t)parent, .minrow = (uint32_t)minrow};
     if (hi - lo <= leaf_size) {
+        nd->block = (uint32_t)t->nleaves++;
         for (size_t i = lo; i < hi; i++)
             t->leaf[i] = (uint32_t)node;
         return;
@@ -122,7 +153,7 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
 int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
                      mib_kdtree **out, mib_err *err)
 {
-    assert(n >= 1 && d >= 1 && leaf_size >= 2);
+    assert(n >= 1 && d >= 1 && leaf_size >= 2 && leaf_size <= MIB_KDTREE_LEAF_CAP);
     *out = NULL;
     if (n >= UINT32_MAX)
         return mib_fail(err, MIB_ERESOURCE, "KD-tree holds fewer than 2^32 points, got %zu", n);
@@ -148,6 +179,23 @@ int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
     t->nnodes = 1;
     build_node(t, 0, 0, n, 0, leaf_size);
     assert(t->nnodes <= maxnodes);
+    /* leaf blocks: d columns of LEAF_CAP slots each, padded with +inf */
+    enum { CAP = MIB_KDTREE_LEAF_CAP };
+    t->blocks = aligned_alloc(64, t->nleaves * d * CAP * sizeof *t->blocks);
+    if (!t->blocks) {
+        mib_kdtree_free(t);
+        return mib_fail(err, MIB_ENOMEM, "out of memory for a KD-tree of %zu points", n);
+    }
+    for (size_t node = 0; node < t->nnodes; node++) {
+        const mib_kdnode *nd = &t->nodes[node];
+        if (nd->left)
+            continue;
+        double *blk = t->blocks + (size_t)nd->block * d * CAP;
+        for (size_t j = 0; j < d; j++)
+            for (size_t slot = 0; slot < CAP; slot++)
+                blk[j * CAP + slot] =
+                    nd->lo + slot < nd->hi ? t->pts[(nd->lo + slot) * d + j] : INFINITY;
+    }
     *out = t;
     return MIB_OK;
 }
@@ -157,6 +205,7 @@ void mib_kdtree_free(mib_kdtree *t)
     if (!t)
         return;
     free(t->pts);
+    free(t->blocks);
     free(t->perm);
     free(t->leaf);
     free(t->nodes);
@@ -167,15 +216,13 @@ void mib_kdtree_free(mib_kdtree *t)
 /* Lower bound of the max-norm distance from q to any point of the node's
  * box. Rounding is monotone, so lo[j] - q[j] <= x[j] - q[j] for x[j] >= lo[j]:
  * the bound never exceeds a distance the point test computes. */
-static double box_min_dist(const mib_kdtree *t, size_t node, const double *q)
+static inline double box_min_dist(const mib_kdtree *t, size_t node, const double *q)
 {
     const double *lo = box_lo(t, node), *hi = box_hi(t, node);
     double m = 0;
-    for (size_t j = 0; j < t->d; j++) {
-        double e = q[j] < lo[j] ? lo[j] - q[j] : (q[j] > hi[j] ? q[j] - hi[j] : 0);
-        if (e > m)
-            m = e;
-    }
+
+    for (size_t j = 0; j < t->d; j++)
+        m = max2(m, max2(lo[j] - q[j], q[j] - hi[j]));
     return m;
 }
 
@@ -191,47 +238,40 @@ static int knn_skip(const knn_state *s, double bound, size_t minrow)
     return bound > w || (bound == w && minrow >= s->row[s->k - 1]);
 }
 
-static void knn_scan_leaf(knn_state *s, size_t node)
+static inline __attribute__((always_inline)) void knn_scan_leaf(knn_state *s, size_t node)
 {
     const mib_kdtree *t = s->t;
     const mib_kdnode *nd = &t->nodes[node];
-    const size_t d = t->d;
-    for (size_t p = nd->lo; p < nd->hi; p++) {
+    const size_t len = nd->hi - nd->lo;
+    double m[MIB_KDTREE_LEAF_CAP];
+    leaf_dists(t, s->q, node, m);
+    for (size_t a = 0; a < len; a++) {
+        size_t p = nd->lo + a;
         if (p == s->self)
             continue;
-        const double *r = t->pts + p * d;
         int full = knn_full(s);
-        double w = full ? s->dist[s->k - 1] : INFINITY, m = 0;
-        size_t j = 0;
-        for (; j < d; j++) {
-            double e = fabs(s->q[j] - r[j]);
-            if (e > m) {
-                m = e;
-                if (m > w)
-                    break;
-            }
-        }
-        if (j < d)
+        double w = full ? s->dist[s->k - 1] : INFINITY, e = m[a];
+        if (e > w)
             continue;
         size_t row = t->perm[p];
-        if (full && (m > w || (m == w && row > s->row[s->k - 1])))
+        if (full && e == w && row > s->row[s->k - 1])
             continue;
         /* insert into the sorted list, dropping the k-th when full */
         size_t i = full ? s->k - 1 : s->count++;
-        while (i > 0 && (s->dist[i - 1] > m || (s->dist[i - 1] == m && s->row[i - 1] > row))) {
+        while (i > 0 && (s->dist[i - 1] > e || (s->dist[i - 1] == e && s->row[i - 1] > row))) {
             s->dist[i] = s->dist[i - 1];
             s->pos[i] = s->pos[i - 1];
             s->row[i] = s->row[i - 1];
             i--;
         }
-        s->dist[i] = m;
+        s->dist[i] = e;
         s->pos[i] = p;
         s->row[i] = row;
     }
 }
 
 /* Search the subtree at node, nearer child first. */
-static void knn_descend(knn_state *s, size_t node, double bound)
+static inline __attribute__((always_inline)) void knn_descend(knn_state *s, size_t node, double bound)
 {
     const mib_kdtree *t = s->t;
     size_t stack[MAX_DEPTH];
@@ -260,6 +300,7 @@ static void knn_descend(knn_state *s, size_t node, double bound)
     }
 }
 
+MIB_VECTOR_CLONES
 void mib_kdtree_knn(const mib_kdtree *t, size_t p, size_t k, size_t *pos, size_t *row,
                     double *dist)
 {
@@ -279,7 +320,10 @@ void mib_kdtree_knn(const mib_kdtree *t, size_t p, size_t k, size_t *pos, size_t
     assert(s.count == k);
 }
 
-size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int strict)
+/* The count with the comparison fixed at compile time (strict or not), so
+ * the inner loops are branch-free. */
+static inline __attribute__((always_inline)) size_t
+count_impl(const mib_kdtree *t, const double *q, double r, int strict)
 {
     const size_t d = t->d;
     size_t stack[MAX_DEPTH], top = 0, count = 0;
@@ -288,14 +332,11 @@ size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int stri
         size_t node = stack[--top];
         const double *lo = box_lo(t, node), *hi = box_hi(t, node);
         double near = 0, far = 0;
+
         for (size_t j = 0; j < d; j++) {
             double a = q[j] - lo[j], b = hi[j] - q[j]; /* rounding is monotone, see above */
-            double e = a < 0 ? -a : (b < 0 ? -b : 0);
-            double f = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
-            if (e > near)
-                near = e;
-            if (f > far)
-                far = f;
+            near = max2(near, max2(-a, -b));
+            far = max2(far, max2(a, b));
         }
         if (strict ? near >= r : near > r)
             continue;
@@ -310,16 +351,18 @@ size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int stri
             stack[top++] = nd->left + 1;
             continue;
         }
-        for (size_t p = nd->lo; p < nd->hi; p++) {
-            const double *x = t->pts + p * d;
-            size_t j = 0;
-            for (; j < d; j++) {
-                double e = fabs(q[j] - x[j]);
-                if (strict ? e >= r : e > r)
-                    break;
-            }
-            count += j == d;
-        }
+        /* leaf: all distances (vectorised), then the test */
+        const size_t len = nd->hi - nd->lo;
+        double m[MIB_KDTREE_LEAF_CAP];
+        leaf_dists(t, q, node, m);
+        for (size_t p = 0; p < len; p++)
+            count += strict ? m[p] < r : m[p] <= r;
     }
     return count;
+}
+
+MIB_VECTOR_CLONES
+size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int strict)
+{
+    return strict ? count_impl(t, q, r, 1) : count_impl(t, q, r, 0);
 }

@@ -14,16 +14,23 @@
 #include <stdint.h>
 #include "mibench/status.h"
 
+/* Slots per leaf block; leaves hold at most this many points. */
+#define MIB_KDTREE_LEAF_CAP 32
+
 typedef struct mib_kdnode {
     uint32_t lo, hi;   /* positions [lo, hi) of the node's points */
     uint32_t left;     /* first child (second is left + 1); 0 for a leaf */
     uint32_t parent;   /* parent node; the root (node 0) is its own parent */
     uint32_t minrow;   /* smallest original row in the subtree (tie pruning) */
+    uint32_t block;    /* leaf: index of its block in blocks */
 } mib_kdnode;
 
 typedef struct mib_kdtree {
     size_t n, d, nnodes;
     double *pts;       /* n x d, row-major, tree order */
+    size_t nleaves;
+    double *blocks;    /* per leaf: d columns of LEAF_CAP slots, +inf padded,
+                          so leaf scans run fixed-length vector loops */
     size_t *perm;      /* perm[pos] = original row of the point at pos */
     uint32_t *leaf;    /* leaf[pos] = node index of the leaf holding pos */
     mib_kdnode *nodes;
@@ -31,7 +38,7 @@ typedef struct mib_kdtree {
 } mib_kdtree;
 
 /* Build over the row-major n x d block a (not kept). Leaves hold at most
- * leaf_size points (or more only when n <= leaf_size). MIB_ENOMEM, or
+ * leaf_size points, 2 <= leaf_size <= MIB_KDTREE_LEAF_CAP. MIB_ENOMEM, or
  * MIB_ERESOURCE for n >= 2^32, with a message in err. O(n d log n). */
 int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
                      mib_kdtree **out, mib_err *err);

@@ -22,7 +22,7 @@
 #include "ksg.h"
 #include "mibench/rng.h"
 
-#define LEAF_SIZE 8
+#define LEAF_SIZE 32
 #define JITTER_SEED 0x4b5347u /* "KSG": jitter is the same on every call */
 
 enum { P_K, P_STANDARDIZE, P_JITTER };
@@ -39,12 +39,13 @@ static const mib_param_spec ksg_params[] = {
 };
 
 /* Counting structure for one marginal: a KD-tree, or for d == 1 the
- * values in ascending order and each row's position among them. */
+ * values in ascending order and each point's position among them (points
+ * numbered in joint-tree order, so the main loop reads ranks in order). */
 typedef struct marginal {
     size_t n, d;
     mib_kdtree *tree;
     double *sorted;
-    size_t *rank;
+    uint32_t *rank;
 } marginal;
 
 static void marginal_free(marginal *m)
@@ -85,7 +86,7 @@ static int marginal_build(marginal *m, const double *z, size_t n, size_t dz, siz
         goto done;
     for (size_t p = 0; p < n; p++) {
         m->sorted[p] = a[order[p]];
-        m->rank[order[p]] = p;
+        m->rank[order[p]] = (uint32_t)p;
     }
 done:
     free(a);
@@ -139,14 +140,14 @@ static size_t sorted_count(const double *s, size_t n, size_t p, double r, int st
     return right - good + 1;
 }
 
-/* Points of the marginal within r of row `row` (whose coordinates are q),
- * the row itself included when 0 passes the test. */
-static size_t marginal_count(const marginal *m, size_t row, const double *q, double r,
+/* Points of the marginal within r of point p (whose coordinates are q),
+ * p itself included when 0 passes the test. */
+static size_t marginal_count(const marginal *m, size_t p, const double *q, double r,
                              int strict)
 {
     if (m->tree)
         return mib_kdtree_count(m->tree, q, r, strict);
-    return sorted_count(m->sorted, m->n, m->rank[row], r, strict);
+    return sorted_count(m->sorted, m->n, m->rank[p], r, strict);
 }
 
 static double psi_count(size_t v)
@@ -221,9 +222,12 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
         return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", n);
     if ((st = mib_columns_check_constant(data, err)) ||
         (st = joint_block(data, standardize, jitter, &z, err)) ||
-        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, &joint, err)) ||
-        (st = marginal_build(&mx, z, n, dz, 0, dx, err)) ||
-        (st = marginal_build(&my, z, n, dz, dx, dy, err)))
+        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, &joint, err)))
+        goto done;
+    free(z); /* the tree holds its own copy, in tree order */
+    z = NULL;
+    if ((st = marginal_build(&mx, joint->pts, n, dz, 0, dx, err)) ||
+        (st = marginal_build(&my, joint->pts, n, dz, dx, dy, err)))
         goto done;
     cnt = malloc(2 * n * sizeof *cnt);
     pos = malloc((size_t)threads * k * sizeof *pos);
@@ -243,15 +247,14 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
 #pragma omp for schedule(dynamic, 512)
         for (size_t p = 0; p < n; p++) {
             const double *q = joint->pts + p * dz;
-            const size_t i = joint->perm[p];
             mib_kdtree_knn(joint, p, k, tpos, trow, tdist);
             ties |= tdist[0] == 0;
             size_t nx, ny;
             if (variant == 1) {
                 double eps = tdist[k - 1];
                 size_t self = eps > 0; /* the point itself passes |0| < eps */
-                nx = marginal_count(&mx, i, q, eps, 1) - self;
-                ny = marginal_count(&my, i, q + dx, eps, 1) - self;
+                nx = marginal_count(&mx, p, q, eps, 1) - self;
+                ny = marginal_count(&my, p, q + dx, eps, 1) - self;
             } else {
                 double ex = 0, ey = 0;
                 for (size_t m = 0; m < k; m++) {
@@ -261,11 +264,11 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
                     for (size_t j = dx; j < dz; j++)
                         ey = fmax(ey, fabs(q[j] - r[j]));
                 }
-                nx = marginal_count(&mx, i, q, ex, 0) - 1;
-                ny = marginal_count(&my, i, q + dx, ey, 0) - 1;
+                nx = marginal_count(&mx, p, q, ex, 0) - 1;
+                ny = marginal_count(&my, p, q + dx, ey, 0) - 1;
             }
-            cnt[2 * i] = (uint32_t)nx;
-            cnt[2 * i + 1] = (uint32_t)ny;
+            cnt[2 * p] = (uint32_t)nx; /* by position: the sum below ignores order */
+            cnt[2 * p + 1] = (uint32_t)ny;
         }
     }
 
