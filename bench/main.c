@@ -13,6 +13,7 @@ static const cli_command commands[] = {
     {"list", "list [estimators|generators]", "list estimators and generators with their parameters", cmd_list},
     {"truth", "truth GEN_SPEC [--bits]", "print the true MI of a generator (nats)", cmd_truth},
     {"sample", "sample GEN_SPEC -n N [--seed S] -o FILE.csv|FILE.h5", "write samples from a generator", cmd_sample},
+    {"estimate", "estimate EST_SPEC FILE [--x COLS] [--y COLS] [--json] [--bits]", "estimate MI from a CSV or HDF5 file", cmd_estimate},
 };
 
 static void usage(FILE *f)

@@ -6,12 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
+#include "gaussian.h"
+#include "histogram.h"
+#include "kde.h"
 #include "ksg.h"
+#include "plugin.h"
 
 /* One line per estimator. */
 const mib_estimator_type *const mib_estimator_types[] = {
+    &mib_est_plugin,
+    &mib_est_histogram,
     &mib_est_ksg1,
     &mib_est_ksg2,
+    &mib_est_gaussian,
+    &mib_est_copula,
+    &mib_est_kde,
     NULL,
 };
 

@@ -188,3 +188,152 @@ Test(ksg, symmetric_and_permutation_invariant)
     free(px);
     free(py);
 }
+
+Test(ksg, thread_count_does_not_change_the_estimate)
+{
+    const size_t n = 20000;
+    double *x = malloc(n * 3 * sizeof *x), *y = malloc(n * sizeof *y);
+    draw(12, n, 3, 1, 0.5, 0, x, y);
+    for (int v = 1; v <= 2; v++) {
+        char spec[16];
+        snprintf(spec, sizeof spec, "ksg%d", v);
+        double a = est(spec, n, 3, 1, x, y, 1);
+        cr_assert_eq(a, est(spec, n, 3, 1, x, y, 2), "%s differs with 2 threads", spec);
+    }
+    free(x);
+    free(y);
+}
+
+/* Kraskov et al. 2004: for Gaussians both estimators are nearly unbiased at
+ * k = 3. The mean of R = 20 replicates at N = 2000 must lie within 4
+ * standard errors of the truth, the SE taken from the replicates' own
+ * spread (about 0.02 per replicate, so SE ~ 0.005; the measured biases,
+ * under 0.008 at rho = 0.9, are inside). rho = 0 is the independence case:
+ * the estimate is ~0 within the same bound. */
+Test(ksg, gaussian_truth_within_replicate_standard_error, .timeout = 60)
+{
+    const size_t n = 2000, reps = 20;
+    const double rhos[] = {0, 0.5, 0.9};
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    for (int v = 1; v <= 2; v++)
+        for (int a = 0; a < 3; a++) {
+            char spec[16];
+            snprintf(spec, sizeof spec, "ksg%d", v);
+            double s = 0, ss = 0, truth = -0.5 * log(1 - rhos[a] * rhos[a]);
+            for (size_t r = 0; r < reps; r++) {
+                draw(5000 + r, n, 1, 1, rhos[a], 0, x, y);
+                double e = est(spec, n, 1, 1, x, y, 2);
+                s += e;
+                ss += e * e;
+            }
+            double mean = s / reps, sd = sqrt((ss - reps * mean * mean) / (reps - 1));
+            double se = sd / sqrt((double)reps);
+            cr_assert(fabs(mean - truth) < 4 * se, "%s rho=%g: mean %g vs %g (se %g)", spec,
+                      rhos[a], mean, truth, se);
+            cr_assert(sd > 0.005 && sd < 0.05, "%s rho=%g: implausible spread %g", spec,
+                      rhos[a], sd);
+        }
+    free(x);
+    free(y);
+}
+
+Test(ksg, multivariate_gaussian_truth)
+{
+    /* 3 + 3 dimensions, rho = 0.6 per pair: I = -3/2 ln(0.64) = 0.669.
+     * One run at N = 20000; KSG's replicate sd here is about 0.012 (measured),
+     * bound 4 sd plus its known small negative bias in higher dimensions. */
+    const size_t n = 20000;
+    double *x = malloc(n * 3 * sizeof *x), *y = malloc(n * 3 * sizeof *y);
+    draw(77, n, 3, 3, 0.6, 0, x, y);
+    double truth = -1.5 * log(1 - 0.36);
+    for (int v = 1; v <= 2; v++) {
+        char spec[16];
+        snprintf(spec, sizeof spec, "ksg%d", v);
+        double e = est(spec, n, 3, 3, x, y, 2);
+        cr_assert(fabs(e - truth) < 0.06, "%s: %g vs %g", spec, e, truth);
+    }
+    free(x);
+    free(y);
+}
+
+Test(ksg, reports_raw_negative_estimates)
+{
+    /* independent data: the estimate scatters around 0 and is not clamped */
+    const size_t n = 500;
+    double x[500], y[500];
+    int negative = 0;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        draw(seed, n, 1, 1, 0, 0, x, y);
+        negative += est("ksg1", n, 1, 1, x, y, 1) < 0;
+    }
+    cr_assert(negative >= 2, "only %d of 10 independent samples gave a negative estimate",
+              negative);
+}
+
+Test(ksg, too_few_samples_and_flags)
+{
+    double x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, y[8] = {2, 1, 4, 3, 6, 5, 8, 7};
+    mib_result res;
+    mib_err err = {""};
+    cr_assert_eq(run("ksg1:k=8", 8, 1, 1, x, y, 1, &res, &err), MIB_ESMALL);
+    cr_assert(strstr(err.msg, "n=8 samples is too few for k=8"), "%s", err.msg);
+    cr_assert_eq(run("ksg2:k=7", 8, 1, 1, x, y, 1, &res, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(res.flags & (MIB_RES_JITTER | MIB_RES_TIES), MIB_RES_JITTER);
+    mib_spec spec;
+    cr_assert_eq(mib_estimator_spec_parse("ksg1:k=0", &spec, &err), MIB_ESPEC);
+    cr_assert(strstr(err.msg, "k=0 is out of range"), "%s", err.msg);
+}
+
+/* Heavy ties without jitter: with 3 x 3 values and 5000 rows every point
+ * has k = 3 exact duplicates, so every k-th distance is 0. KSG-1 then
+ * counts nothing strictly inside: nx = ny = 0 and the estimate is exactly
+ * psi(3) + psi(N) - 2 psi(1) (finite, and meaningless: hence the flag).
+ * KSG-2 counts the equal values: nx = (rows with the same x) - 1 >= k, so
+ * psi(nx) is finite too. Never psi(0). */
+Test(ksg, heavy_ties_stay_finite)
+{
+    const size_t n = 5000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    size_t cx[3] = {0}, cy[3] = {0};
+    gsl_rng *r = mib_rng_alloc(4);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = (double)gsl_rng_uniform_int(r, 3);
+        y[i] = gsl_rng_uniform(r) < 0.8 ? x[i] : (double)gsl_rng_uniform_int(r, 3);
+        cx[(int)x[i]]++;
+        cy[(int)y[i]]++;
+    }
+    double sum2 = 0;
+    for (size_t i = 0; i < n; i++)
+        sum2 += gsl_sf_psi_int((int)cx[(int)x[i]] - 1) + gsl_sf_psi_int((int)cy[(int)y[i]] - 1);
+    double want[3] = {0, gsl_sf_psi_int(3) + gsl_sf_psi_int(n) - 2 * gsl_sf_psi_int(1),
+                      gsl_sf_psi_int(3) - 1.0 / 3 + gsl_sf_psi_int(n) - sum2 / n};
+    for (int v = 1; v <= 2; v++) {
+        char spec[48];
+        snprintf(spec, sizeof spec, "ksg%d:jitter=0", v);
+        mib_result res;
+        mib_err err = {""};
+        cr_assert_eq(run(spec, n, 1, 1, x, y, 2, &res, &err), MIB_OK, "%s", err.msg);
+        cr_assert(res.flags & MIB_RES_TIES);
+        cr_assert(fabs(res.mi - want[v]) < 1e-12 * fabs(want[v]), "%s: %.17g, want %.17g", spec,
+                  res.mi, want[v]);
+    }
+    gsl_rng_free(r);
+    free(x);
+    free(y);
+}
+
+Test(ksg, standardize_survives_a_large_offset)
+{
+    /* columns around 1e9 with unit spread: centring keeps the jitter and the
+     * distances meaningful; the estimate matches the un-shifted data */
+    const size_t n = 3000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *sx = malloc(n * sizeof *sx);
+    draw(8, n, 1, 1, 0.7, 0, x, y);
+    for (size_t i = 0; i < n; i++)
+        sx[i] = 1e9 + x[i];
+    double a = est("ksg1", n, 1, 1, x, y, 1), b = est("ksg1", n, 1, 1, sx, y, 1);
+    cr_assert(fabs(a - b) < 0.01, "%g vs %g", a, b);
+    free(x);
+    free(y);
+    free(sx);
+}
