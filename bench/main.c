@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"truth", "truth GEN_SPEC [--bits]", "print the true MI of a generator (nats)", cmd_truth},
     {"sample", "sample GEN_SPEC -n N [--seed S] -o FILE.csv|FILE.h5", "write samples from a generator", cmd_sample},
     {"estimate", "estimate EST_SPEC FILE [--x COLS] [--y COLS] [--json] [--bits]", "estimate MI from a CSV or HDF5 file", cmd_estimate},
+    {"run", "run STUDY_FILE|--gen.. --est.. --n.. -o OUT.h5 [--resume]", "run a study into a results file", cmd_run},
 };
 
 static void usage(FILE *f)
