@@ -167,8 +167,9 @@ int mib_csv_read(const char *path, mib_csv *out, mib_err *err)
         }
         if (ncell != out->cols) {
             st = mib_fail(err, MIB_EFORMAT,
-                          "'%s' line %zu has %zu cells, but the first line has %zu (every row "
-                          "needs the same number of columns)", path, lineno, ncell, out->cols);
+                          "'%s' line %zu has %zu cell%s, but the first line has %zu (every row "
+                          "needs the same number of columns)", path, lineno, ncell,
+                          ncell == 1 ? "" : "s", out->cols);
             goto done;
         }
         if (out->rows == cap_rows) {
