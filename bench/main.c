@@ -1,11 +1,13 @@
 /* main.c - the mibench command line: dispatch to one verb (cmd_*.c).
- * Sets up the process once: GSL's abort-on-error handler off (every GSL
+ * Sets up the process once: OpenBLAS's fast kernels (blas_kernels.h, may
+ * re-exec), GSL's abort-on-error handler off (every GSL
  * call's status is checked instead), the C locale for numbers, and the
  * full command line kept for provenance. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include "blas_kernels.h"
 #include "cli.h"
 #include "mib_config.h"
 
@@ -47,6 +49,7 @@ static char *join_args(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    mib_blas_select_kernels(argv); /* may re-exec: first, before anything else */
     gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);
