@@ -702,7 +702,7 @@ static void sh_quote(char *buf, size_t len, const char *s)
 
 void mib_plot_command(const mib_plot_figure *f, mib_plot_format fmt, char *buf, size_t len)
 {
-    char expr[1536];
+    char expr[2 * sizeof f->title + 2 * (sizeof f->tsv + 128) + 256];
     gp_expr(f, fmt, "", expr, sizeof expr);
     snprintf(buf, len, "gnuplot -e ");
     sh_quote(buf, len, expr);
@@ -795,22 +795,25 @@ static double elapsed_since(const struct timespec *t0)
 
 int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, mib_err *err)
 {
-    char expr[2048], prefix[1024], outname[128], msg[200];
-    char *script = NULL, *out = NULL;
+    char outname[128], msg[200];
+    char *script = NULL, *out = NULL, *prefix = NULL, *expr = NULL;
     FILE *log = NULL;
     posix_spawn_file_actions_t fa;
     int fa_ok = 0, st = MIB_OK, status = 0, timed_out = 0;
     pid_t pid;
+    /* Quoting at most doubles each part: the dir twice, the title, the rest. */
+    size_t elen = 4 * strlen(o->dir) + 2 * sizeof f->title + 2 * (sizeof f->tsv + sizeof outname) + 256;
+    snprintf(outname, sizeof outname, "%s.gp", f->script);
+    script = join(o->dir, outname);
     snprintf(outname, sizeof outname, "%s.%s", f->name, mib_plot_format_ext(o->format));
-    snprintf(prefix, sizeof prefix, "%s/", o->dir);
-    snprintf(expr, sizeof expr, "%s.gp", f->script);
-    script = join(o->dir, expr);
     out = join(o->dir, outname);
-    if (!script || !out || strlen(o->dir) + 2 > sizeof prefix) {
-        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory or directory name too long", f->name);
+    prefix = join(o->dir, "");
+    expr = malloc(elen);
+    if (!script || !out || !prefix || !expr) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
         goto done;
     }
-    gp_expr(f, o->format, prefix, expr, sizeof expr);
+    gp_expr(f, o->format, prefix, expr, elen);
     if (!(log = tmpfile())) {
         st = mib_fail(err, MIB_EIO, "figure %s: cannot create a temporary file: %s", f->name, strerror(errno));
         goto done;
@@ -878,6 +881,8 @@ done:
         fclose(log);
     free(script);
     free(out);
+    free(prefix);
+    free(expr);
     return st;
 }
 
@@ -932,7 +937,7 @@ int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char
     fputs("<h2>Figures</h2>\n", f);
     for (size_t i = 0; i < s->nfigs; i++) {
         const mib_plot_figure *g = &s->figs[i];
-        char cmd[2048];
+        char cmd[8192];
         mib_plot_command(g, fmt, cmd, sizeof cmd);
         fputs("<figure>\n", f);
         if (fmt == MIB_PLOT_PDF)
