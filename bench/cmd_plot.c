@@ -76,7 +76,7 @@ int cmd_plot(int argc, char **argv)
                                  .gnuplot = gnuplot, .timeout = (double)timeout};
     mib_err err = {""};
     if (mib_plot_format_parse(format, &o.format, &err))
-        return cli_fail(CLI_EXIT_USAGE, "plot", "--format %s", err.msg);
+        return cli_fail(CLI_EXIT_USAGE, "plot", "--%s", err.msg);
     mib_results r = {0};
     mib_plot_set set = {0};
     char *owned = NULL;

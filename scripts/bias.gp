@@ -8,6 +8,8 @@ load (_i > 0 ? _d[1:_i] : "")."mibench.gp"
 set title heading
 set logscale x
 set xlabel 'N (samples)'
+set autoscale xfix
+set offsets graph 0.04, graph 0.04, 0, 0
 set ylabel 'bias = mean estimate - true MI (nats)'
 set key outside right top
 # Spread the series a little along x so that their error bars stay apart.

@@ -9,6 +9,8 @@ set multiplot layout 2,1 title heading
 set logscale xy
 set format y '%g'
 set xlabel 'N (samples)'
+set autoscale xfix
+set offsets graph 0.04, graph 0.04, 0, 0
 set key outside right top
 set title 'variance of the estimate'
 set ylabel 'variance (nats^2)'

@@ -10,6 +10,8 @@ set title heading
 set logscale xy
 set format y '%g'
 set xlabel 'N (samples)'
+set autoscale xfix
+set offsets graph 0.04, graph 0.04, 0, 0
 set ylabel 'median time per estimate (seconds)'
 set key outside right top
 plot for [i=0:nblocks-1] tsv index i using 1:2 with linespoints lt i+1 lw 1.5 pt 7 ps 0.6 \

@@ -61,6 +61,6 @@ expect_fail 2 "--abs-tol needs" -- check "$TMP/a.h5" "$TMP/b.h5" --abs-tol -1
 expect_fail 2 "--time-factor 0.5: give a factor >= 1" -- check "$TMP/a.h5" "$TMP/b.h5" --time-factor 0.5
 expect_fail 2 "unknown option '--bogus'" -- check "$TMP/a.h5" "$TMP/b.h5" --bogus
 expect_ok check --help
-grep -q 'exit status: 0 no regression, 1 regression, 2 usage or file error' "$TMP/out"
+grep -q 'Exit status: 0 no regression, 1 regression, 2 usage or file error' "$TMP/out"
 expect_eq "help documents the exit codes" $? 0
 finish
