@@ -681,14 +681,16 @@ static void gp_expr(const mib_plot_figure *f, mib_plot_format fmt, const char *p
         strcat(buf, "'");
 }
 
-/* Append s single-quoted for a POSIX shell. */
+/* Append s quoted for a POSIX shell: in double quotes when it holds none
+ * of the characters special there, else in single quotes ('\'' for '). */
 static void sh_quote(char *buf, size_t len, const char *s)
 {
     size_t used = strlen(buf);
+    char q = strpbrk(s, "\"$`\\!") ? '\'' : '"';
     if (used + 1 < len)
-        buf[used++] = '\'';
+        buf[used++] = q;
     for (; *s && used + 5 < len; s++) {
-        if (*s == '\'') {
+        if (*s == '\'' && q == '\'') {
             memcpy(buf + used, "'\\''", 4);
             used += 4;
         } else {
@@ -696,7 +698,7 @@ static void sh_quote(char *buf, size_t len, const char *s)
         }
     }
     if (used + 1 < len)
-        buf[used++] = '\'';
+        buf[used++] = q;
     buf[used] = '\0';
 }
 

@@ -164,6 +164,35 @@ Test(plot, format_names)
     cr_assert(strstr(err.msg, "jpeg") && strstr(err.msg, "png"), "%s", err.msg);
 }
 
+/* The printed command, run by a real shell with printf in place of
+ * gnuplot, must hand gnuplot exactly the -e expression and the script. */
+static void shell_round_trip(const char *title, const char *want_expr)
+{
+    mib_plot_figure f = {.name = "bias-1-x", .tsv = "stats-1-x.tsv", .script = "bias",
+                         .width = 900, .height = 600};
+    snprintf(f.title, sizeof f.title, "%s", title);
+    char cmd[4096], sh[4200], out[4096] = "";
+    mib_plot_command(&f, MIB_PLOT_PNG, cmd, sizeof cmd);
+    cr_assert(strncmp(cmd, "gnuplot -e ", 11) == 0, "%s", cmd);
+    snprintf(sh, sizeof sh, "printf '%%s|' %s", cmd + 11);
+    FILE *p = popen(sh, "r");
+    cr_assert(p);
+    size_t got = fread(out, 1, sizeof out - 1, p);
+    out[got] = '\0';
+    pclose(p);
+    char want[4096];
+    snprintf(want, sizeof want, "%s|bias.gp|", want_expr);
+    cr_assert_str_eq(out, want, "command: %s", cmd);
+}
+
+Test(plot, printed_command_survives_a_shell)
+{
+    shell_round_trip("plain - title", "tsv='stats-1-x.tsv'; out='bias-1-x.png'; "
+                                      "term='pngcairo size 900,600'; heading='plain - title'");
+    shell_round_trip("it's $HOME `x` \"q\" \\ !", "tsv='stats-1-x.tsv'; out='bias-1-x.png'; "
+                     "term='pngcairo size 900,600'; heading='it''s $HOME `x` \"q\" \\ !'");
+}
+
 /* ---- tables ---- */
 
 static const char *const expected_figs[] = {
