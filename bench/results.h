@@ -1,6 +1,6 @@
 /* results.h - the results file (one study per HDF5 file), as rows in memory.
  *
- * On disk (compound datasets, fixed-length NUL-padded strings, all created
+ * On disk (compound datasets, fixed-length NUL-terminated strings, all created
  * at the start of a run; chunked datasets only ever extended):
  *   /cells    one row per cell, in run order: mib_cell_row
  *   /trials   one row per finished trial, in finishing order: mib_trial_row
@@ -74,11 +74,22 @@ typedef struct mib_results {
     mib_summary_row *summary;  size_t nsummary;
     mib_curve_row *curves;     size_t ncurves;
     char study_name[64];       /* root attribute study_name ("" if none) */
+    uint64_t master_seed;      /* root attribute master_seed (0 if none) */
 } mib_results;
 
 /* Read every dataset of a results file. MIB_EIO when it cannot be opened,
  * MIB_EFORMAT when it is not a mibench results file. */
 int mib_results_read(const char *path, mib_results *out, mib_err *err);
+
+/* Summary of one cell from its trials (any order: they are taken sorted by
+ * replicate, so the result is the same whatever the finishing order).
+ * Statistics over the successful trials: mean, bias = mean - true_mi,
+ * unbiased variance, std_error = sqrt(variance / count), mse = mean of
+ * (estimate - true_mi)^2, rmse = sqrt(mse), mean and median seconds; NaN
+ * where undefined (no success; variance of one). Trials of other cells are
+ * ignored. MIB_ENOMEM or MIB_OK. */
+int mib_results_summarize(const mib_cell_row *cell, const mib_trial_row *trials,
+                          size_t ntrials, mib_summary_row *out);
 
 /* Free what mib_results_read allocated; accepts NULL and zeroed structs. */
 void mib_results_free(mib_results *r);

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# cli_run.sh - `mibench run` from outside: the results file h5dump reads,
+# identical trials whatever the thread count, refusals (existing output,
+# second writer, other study), study-file errors with line numbers, SIGTERM
+# -> exit 143 and a clean file, and the kill test: SIGKILL a sweep at
+# several points, resume each time, and get every trial exactly once with
+# the values of an uninterrupted run.
+. "$(dirname "$0")/lib.sh"
+
+# trials FILE: one sorted line per /trials row: cell replicate seed estimate status
+trials() {
+  h5dump -d /trials -m '%.17g' -y -w 0 "$1" | awk '
+    /DATA \{/ { on = 1; next }
+    !on { next }
+    /^ *\{ *$/ { k = 0; next }
+    /^ *\}, \{ *$/ { if (k) print f[1], f[6], f[7], f[9], f[12]; k = 0; next }
+    /^ *\} *$/ { if (k) print f[1], f[6], f[7], f[9], f[12]; k = 0; next }
+    { sub(/^ +/, ""); sub(/,$/, ""); f[++k] = $0 }' | sort -n -k1,1 -k2,2
+}
+journal_trials() { local n; n=$(grep -c '^trial' "$1" 2>/dev/null); echo "${n:-0}"; }
+
+# A study slow enough to be killed in flight (about a second of CPU).
+cat >"$TMP/kill.ini" <<'EOF'
+; kill-test study
+[study]
+name = killtest
+seed = 11
+replicates = 8
+n = 5000, 20000
+[generators]
+gen = gaussian:rho=0|0.6
+[estimators]
+est = ksg1
+est = ksg2:k=4
+EOF
+NTRIALS=64
+
+# --- an uninterrupted reference run, and thread-count invariance ------------
+expect_ok run "$TMP/kill.ini" -o "$TMP/ref.h5" --threads 1 --quiet
+h5dump -H "$TMP/ref.h5" >/dev/null; expect_eq "h5dump -H reads the results" $? 0
+for d in cells trials summary curves; do
+  h5dump -H -d "/$d" "$TMP/ref.h5" >/dev/null 2>&1; expect_eq "dataset /$d exists" $? 0
+done
+for a in mibench_version git_commit command_line study_name study_text master_seed start_time host threads; do
+  h5dump -a "/$a" "$TMP/ref.h5" >/dev/null 2>&1; expect_eq "root attribute $a" $? 0
+done
+h5dump -a /study_name "$TMP/ref.h5" | grep -q '"killtest"'; expect_eq "study_name attribute" $? 0
+trials "$TMP/ref.h5" >"$TMP/ref.txt"
+expect_eq "reference has every trial" "$(wc -l <"$TMP/ref.txt")" $NTRIALS
+expect_eq "reference: all ok" "$(awk '$5 != 0' "$TMP/ref.txt" | wc -l)" 0
+[ ! -e "$TMP/ref.h5.journal" ] && [ ! -e "$TMP/ref.h5.lock" ]
+expect_eq "journal and lock removed after a complete run" $? 0
+expect_ok run "$TMP/kill.ini" -o "$TMP/two.h5" --threads 2 --quiet
+trials "$TMP/two.h5" >"$TMP/two.txt"
+cmp -s "$TMP/ref.txt" "$TMP/two.txt"; expect_eq "1 and 2 threads: identical trials" $? 0
+
+# --- the kill test ----------------------------------------------------------
+out="$TMP/k.h5"
+for at in 1 3 7; do
+  before=$(journal_trials "$out.journal")
+  [ "$at" -gt "$before" ] || at=$((before + 1))
+  if [ -e "$out" ]; then resume=--resume; else resume=; fi
+  "$MIBENCH" run "$TMP/kill.ini" -o "$out" --threads 2 --quiet $resume 2>"$TMP/kerr" &
+  pid=$!
+  while [ "$(journal_trials "$out.journal")" -lt "$at" ] && kill -0 $pid 2>/dev/null; do
+    sleep 0.005
+  done
+  kill -KILL $pid 2>/dev/null; killed=$?
+  wait $pid 2>/dev/null
+  CHECKS=$((CHECKS + 1))
+  if [ $killed -eq 0 ]; then
+    pass "SIGKILL with $(journal_trials "$out.journal") trials journaled (aimed at $at)"
+  else fail "the run finished before the kill at $at trials ($(cat "$TMP/kerr"))"; fi
+  h5dump -H "$out" >/dev/null 2>&1; expect_eq "h5dump -H reads the killed file (at $at)" $? 0
+done
+expect_ok run "$TMP/kill.ini" -o "$out" --threads 2 --resume
+grep -q "kept" "$TMP/err"; expect_eq "resume reports kept trials" $? 0
+trials "$out" >"$TMP/k.txt"
+expect_eq "after kills + resume: rows" "$(wc -l <"$TMP/k.txt")" $NTRIALS
+expect_eq "after kills + resume: no (cell, replicate) twice" \
+  "$(awk '{ print $1, $2 }' "$TMP/k.txt" | sort | uniq -d | wc -l)" 0
+cmp -s "$TMP/ref.txt" "$TMP/k.txt"; expect_eq "after kills + resume: values of the uninterrupted run" $? 0
+h5dump -H "$out" >/dev/null; expect_eq "h5dump -H reads the resumed file" $? 0
+
+# --- SIGTERM: finish the trials in hand, close cleanly, exit 143 ------------
+out="$TMP/t.h5"
+"$MIBENCH" run "$TMP/kill.ini" -o "$out" --threads 2 --quiet 2>"$TMP/terr" &
+pid=$!
+while [ "$(journal_trials "$out.journal")" -lt 2 ] && kill -0 $pid 2>/dev/null; do sleep 0.005; done
+kill -TERM $pid
+wait $pid; rc=$?
+expect_eq "SIGTERM exit status" $rc 143
+grep -q "continue with --resume" "$TMP/terr"; expect_eq "SIGTERM message: $(cat "$TMP/terr")" $? 0
+h5dump -H "$out" >/dev/null 2>&1; expect_eq "h5dump -H reads the file after SIGTERM" $? 0
+expect_eq "file rows = journal trials after SIGTERM" \
+  "$(trials "$out" | wc -l)" "$(journal_trials "$out.journal")"
+expect_ok run "$TMP/kill.ini" -o "$out" --resume --quiet
+trials "$out" >"$TMP/t.txt"
+cmp -s "$TMP/ref.txt" "$TMP/t.txt"; expect_eq "SIGTERM + resume: values of the uninterrupted run" $? 0
+
+# --- refusals -----------------------------------------------------------------
+expect_fail 1 "use --resume to continue it or --force" -- run "$TMP/kill.ini" -o "$TMP/ref.h5"
+exec 9>"$TMP/ref.h5.lock"
+flock -n 9
+expect_fail 1 "being written by another mibench run" -- run "$TMP/kill.ini" -o "$TMP/ref.h5" --resume
+exec 9>&-
+sed 's/seed = 11/seed = 12/' "$TMP/kill.ini" >"$TMP/other.ini"
+expect_fail 1 "seed 11" -- run "$TMP/other.ini" -o "$TMP/ref.h5" --resume
+expect_fail 1 "different study" -- run --gen gaussian --est ksg1 --n 100 --seed 11 -o "$TMP/ref.h5" --resume
+expect_ok run --gen "gaussian:rho=0.5" --est ksg1 --n 100,200 --seeds 2 -o "$TMP/ref.h5" --force --quiet
+expect_eq "--force overwrote" "$(trials "$TMP/ref.h5" | wc -l)" 4
+
+# --- study from flags, failures are data ------------------------------------
+expect_ok run --gen "gaussian:rho=0.3|0.9" --est "ksg1:k=2|5" --n 50,100 --seeds 3 --seed 5 \
+  -o "$TMP/f.h5" --threads 2
+expect_eq "flags study: trials" "$(trials "$TMP/f.h5" | wc -l)" 24
+h5dump -a /study_text "$TMP/f.h5" | grep -q 'est = ksg1:k=2|5'; expect_eq "flags study text stored" $? 0
+expect_ok run --gen gaussian --est ksg1:k=50 --n 20,100 --seeds 2 -o "$TMP/fail.h5"
+grep -q "2 failed" "$TMP/err"; expect_eq "failed trials counted on stderr ($(cat "$TMP/err"))" $? 0
+h5dump -d /trials "$TMP/fail.h5" | grep -q '"too-small"'; expect_eq "failed trial status_name stored" $? 0
+expect_ok run --gen gaussian --est ksg1 --n 1000 --seeds 1 --mem-limit 1K -o "$TMP/mem.h5" --quiet
+h5dump -d /trials "$TMP/mem.h5" | grep -q '"resource-limit"'; expect_eq "memory limit recorded" $? 0
+expect_ok run --gen gaussian --est ksg1 --n 100 --seeds 1 -o "$TMP/q.h5" --quiet
+expect_eq "--quiet prints nothing" "$(cat "$TMP/out" "$TMP/err")" ""
+
+# --- usage and study-file errors ----------------------------------------------
+expect_ok run --help
+grep -q "130/143" "$TMP/out"; expect_eq "--help documents exit codes" $? 0
+expect_fail 2 "need -o" -- run "$TMP/kill.ini"
+expect_fail 2 "need STUDY_FILE" -- run -o "$TMP/x.h5"
+expect_fail 2 "not both" -- run "$TMP/kill.ini" --gen gaussian -o "$TMP/x.h5"
+expect_fail 2 "contradict" -- run "$TMP/kill.ini" -o "$TMP/x.h5" --resume --force
+expect_fail 2 "--threads" -- run "$TMP/kill.ini" -o "$TMP/x.h5" --threads 0
+expect_fail 2 "--mem-limit" -- run "$TMP/kill.ini" -o "$TMP/x.h5" --mem-limit lots
+expect_fail 2 "'--bogus'" -- run "$TMP/kill.ini" -o "$TMP/x.h5" --bogus
+expect_fail 2 "--gen nosuch: unknown generator 'nosuch'" -- run --gen nosuch --est ksg1 --n 100 -o "$TMP/x.h5"
+expect_fail 2 "--n 1: sample size '1'" -- run --gen gaussian --est ksg1 --n 1 -o "$TMP/x.h5"
+expect_fail 1 "cannot open study file" -- run "$TMP/none.ini" -o "$TMP/x.h5"
+printf '[study]\nn = 100\n[generators]\ngen = gaussian\n[estimators]\nest = ksg1:k=0\n' >"$TMP/bad1.ini"
+expect_fail 2 "bad1.ini:6: " -- run "$TMP/bad1.ini" -o "$TMP/x.h5"
+printf '[study]\nn = 100\nreplicates\n' >"$TMP/bad2.ini"
+expect_fail 2 "bad2.ini:3: expected 'key = value'" -- run "$TMP/bad2.ini" -o "$TMP/x.h5"
+printf '[study]\nn = 100\n[generators]\ngen = gaussian\n[estimators]\nest = ksg1\n[limits]\nksg3 = 10\n' >"$TMP/bad3.ini"
+expect_fail 2 "bad3.ini:8: limit for unknown estimator 'ksg3'" -- run "$TMP/bad3.ini" -o "$TMP/x.h5"
+printf '[study]\nn = 100\n[generators]\ngen = gaussian:dim=1|2,transform=spiral\n' >"$TMP/bad5.ini"
+expect_fail 2 "bad5.ini:4: generator 'gaussian': transform=spiral" -- run "$TMP/bad5.ini" -o "$TMP/x.h5"
+printf '[study]\nn = 100\n[generators]\ngen = gaussian\n' >"$TMP/bad4.ini"
+expect_fail 2 "names no estimator" -- run "$TMP/bad4.ini" -o "$TMP/x.h5"
+[ ! -e "$TMP/x.h5" ]; expect_eq "no output after errors" $? 0
+for s in default kraskov scaling; do
+  "$MIBENCH" run "$SRC/bench/$s.ini" -o "$TMP/lock-only.h5" --mem-limit 1K --threads 1 --quiet \
+    2>"$TMP/err" >/dev/null &
+  p=$!; sleep 0.2; kill -TERM $p 2>/dev/null; wait $p; rc=$?
+  CHECKS=$((CHECKS + 1))
+  if [ $rc -eq 0 ] || [ $rc -eq 143 ]; then pass "bench/$s.ini parses and runs (rc $rc)"
+  else fail "bench/$s.ini: rc $rc: $(cat "$TMP/err")"; fi
+  rm -f "$TMP/lock-only.h5" "$TMP/lock-only.h5.journal"
+done
+
+finish
