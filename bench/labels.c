@@ -2,6 +2,7 @@
  * it tells two specs of the same type apart. A spec is "name[:k=v,...]"
  * (canonical: every key present, fixed order, no spaces). Cost O(n u p^2)
  * for n specs (u distinct) of p parameters each. */
+#include <stdlib.h>
 #include <string.h>
 #include "labels.h"
 
@@ -77,6 +78,36 @@ void mib_labels_short(const char *const *specs, size_t n, char (*out)[MIB_SPEC_L
         }
         o[len] = '\0';
     }
+}
+
+void mib_labels_family(const char *spec, char *buf, size_t len)
+{
+    size_t nl = name_len(spec), used = 0;
+    char sep = ':';
+    if (!len)
+        return;
+    used = nl < len - 1 ? nl : len - 1;
+    memcpy(buf, spec, used);
+    for (const char *p = strchr(spec, ':'); p; p = p[strcspn(p, ",")] ? p + strcspn(p, ",") : NULL) {
+        p += *p == ':' || *p == ',';
+        size_t tok = strcspn(p, ",");
+        const char *eq = memchr(p, '=', tok);
+        char val[64];
+        size_t vlen = eq ? tok - (size_t)(eq + 1 - p) : 0;
+        if (!eq || vlen == 0 || vlen >= sizeof val)
+            continue;
+        memcpy(val, eq + 1, vlen);
+        val[vlen] = '\0';
+        char *end;
+        strtod(val, &end);
+        if (*end == '\0' || used + 1 + tok >= len) /* a number, or no room */
+            continue;
+        buf[used++] = sep;
+        memcpy(buf + used, p, tok);
+        used += tok;
+        sep = ',';
+    }
+    buf[used] = '\0';
 }
 
 void mib_labels_slug(const char *label, char *buf, size_t len)

@@ -13,6 +13,12 @@
  * bare name). Specs may repeat. Labels are truncated to MIB_SPEC_LEN - 1. */
 void mib_labels_short(const char *const *specs, size_t n, char (*out)[MIB_SPEC_LEN]);
 
+/* The family of a spec: its type name and only its non-numeric parameters
+ * ("gaussian:dim=1,rho=0.5,transform=cubic" -> "gaussian:transform=cubic"),
+ * so that specs differing only in numbers (which set the true MI) fall in
+ * one family. Written to buf (len bytes), truncated to fit. */
+void mib_labels_family(const char *spec, char *buf, size_t len);
+
 /* Copy label into buf (len bytes) keeping [A-Za-z0-9.+-] and mapping every
  * other byte to '_', for use in file names; at most len - 1 bytes. */
 void mib_labels_slug(const char *label, char *buf, size_t len);

@@ -175,6 +175,9 @@ typedef struct ctx {
     const char **ests;               /* distinct estimator specs */
     char (*elab)[MIB_SPEC_LEN];
     size_t nest;
+    size_t *gfam;                    /* per generator: its family number */
+    char (*flab)[MIB_SPEC_LEN];      /* per family: short label */
+    size_t nfam;
     size_t *gi, *ei;                 /* per summary row: generator / estimator number */
     const mib_summary_row **rows;    /* scratch, nsummary */
     mib_plot_set *set;
@@ -355,23 +358,17 @@ static int by_truth(const void *a, const void *b)
     return (x->true_mi > y->true_mi) - (x->true_mi < y->true_mi);
 }
 
-static size_t family_len(const char *spec)
-{
-    return strcspn(spec, ":");
-}
-
 /* truth-F-S.tsv: estimate against true MI for the generators of family
- * number fam (type name of generator g0), one block per estimator, each
- * generator at its largest N. Drawn only with >= 2 distinct true MIs. */
-static int write_family(ctx *c, size_t g0, size_t fam)
+ * fam (same type and non-numeric parameters, see mib_labels_family), one
+ * block per estimator, each generator at its largest N. Drawn only with
+ * at least two distinct true MIs. */
+static int write_family(ctx *c, size_t fam)
 {
-    const char *fname = c->gens[g0];
-    size_t flen = family_len(fname);
-    char slug[48], file[96], name[96], family[MIB_SPEC_LEN];
-    snprintf(family, sizeof family, "%.*s", (int)flen, fname);
+    const char *family = c->flab[fam];
+    char slug[48], file[96], name[96];
     mib_labels_slug(family, slug, sizeof slug);
-    snprintf(file, sizeof file, "truth-%zu-%s.tsv", fam, slug);
-    snprintf(name, sizeof name, "truth-%zu-%s", fam, slug);
+    snprintf(file, sizeof file, "truth-%zu-%s.tsv", fam + 1, slug);
+    snprintf(name, sizeof name, "truth-%zu-%s", fam + 1, slug);
     const mib_summary_row **pts = malloc((c->ngen + 1) * sizeof *pts);
     FILE *f = NULL;
     int st = MIB_OK, blocks = 0;
@@ -388,7 +385,7 @@ static int write_family(ctx *c, size_t g0, size_t fam)
     for (size_t e = 0; e < c->nest; e++) {
         size_t k = 0;
         for (size_t g = 0; g < c->ngen; g++) {
-            if (family_len(c->gens[g]) != flen || memcmp(c->gens[g], fname, flen) != 0)
+            if (c->gfam[g] != fam)
                 continue;
             const mib_summary_row *s = largest_n(c, g, e);
             if (s && isfinite(s->true_mi) && isfinite(s->mean))
@@ -450,11 +447,17 @@ static int write_heatmap(ctx *c)
                 put(f, 0, w[i]);
             fputc('\n', f);
         }
+    /* Room for the labels: vertical generator labels below, estimators left. */
+    size_t glen = 0, elen = 0;
+    for (size_t g = 0; g < c->ngen; g++)
+        glen = strlen(c->glab[g]) > glen ? strlen(c->glab[g]) : glen;
+    for (size_t e = 0; e < c->nest; e++)
+        elen = strlen(c->elab[e]) > elen ? strlen(c->elab[e]) : elen;
+    int w = (int)(c->ngen * 110 + elen * 8 + 260), h = (int)(c->nest * 36 + glen * 8 + 160);
     int st = close_out(f, c->dir, file, c->err);
     if (!st && any)
-        st = add_figure(c, "heatmap", "relative error (mean - true MI) / true MI at the largest N",
-                        "heatmap", file, c->ngen * 120 + 260 > 640 ? (int)c->ngen * 120 + 260 : 640,
-                        c->nest * 40 + 180 > 420 ? (int)c->nest * 40 + 180 : 420,
+        st = add_figure(c, "heatmap", "relative error 100 (mean - true MI) / true MI at the largest N "
+                        "(colours clipped at +-100%)", "heatmap", file, w > 640 ? w : 640, h > 420 ? h : 420,
                         "%s - relative error at the largest N", c->study);
     return st;
 }
@@ -568,6 +571,8 @@ int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mi
              .err = err};
     size_t *ccell = NULL;
     int32_t *minrep = NULL;
+    char (*fkeys)[MIB_SPEC_LEN] = NULL;
+    const char **funiq = NULL;
     int st = MIB_OK;
     memset(out, 0, sizeof *out);
     for (const char *p = dir; *p; p++)
@@ -597,19 +602,27 @@ int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mi
         st = mib_fail(err, MIB_ENOMEM, "out of memory for labels");
         goto done;
     }
+    /* Families: distinct generator specs without their numbers. */
+    c.gfam = malloc(c.ngen * sizeof *c.gfam);
+    fkeys = malloc(c.ngen * sizeof *fkeys);
+    funiq = malloc(c.ngen * sizeof *funiq);
+    c.flab = malloc(c.ngen * sizeof *c.flab);
+    if (!c.gfam || !fkeys || !funiq || !c.flab) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for labels");
+        goto done;
+    }
+    for (size_t g = 0; g < c.ngen; g++)
+        mib_labels_family(c.gens[g], fkeys[g], sizeof fkeys[g]);
+    distinct(fkeys[0], sizeof fkeys[0], c.ngen, funiq, &c.nfam, c.gfam);
+    mib_labels_short(funiq, c.nfam, c.flab);
     mib_labels_short(c.gens, c.ngen, c.glab);
     mib_labels_short(c.ests, c.nest, c.elab);
     for (size_t g = 0; g < c.ngen; g++)
         mib_labels_slug(c.glab[g], c.gslug[g], sizeof c.gslug[g]);
     if ((st = make_dirs(dir, err)) || (st = write_heatmap(&c)))
         goto done;
-    for (size_t g = 0, fam = 0; g < c.ngen && !st; g++) {
-        size_t h = 0, fl = family_len(c.gens[g]);
-        while (family_len(c.gens[h]) != fl || memcmp(c.gens[h], c.gens[g], fl) != 0)
-            h++;
-        if (h == g) /* first generator of its family */
-            st = write_family(&c, g, ++fam);
-    }
+    for (size_t f = 0; f < c.nfam && !st; f++)
+        st = write_family(&c, f);
     ccell = malloc((r->ncurves + 1) * sizeof *ccell);
     minrep = malloc((r->ncells + 1) * sizeof *minrep);
     if (!ccell || !minrep) {
@@ -625,6 +638,10 @@ int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mi
 done:
     free(ccell);
     free(minrep);
+    free(fkeys);
+    free(funiq);
+    free(c.gfam);
+    free(c.flab);
     free(c.gens);
     free(c.ests);
     free(c.gi);

@@ -13,7 +13,8 @@
  *                   label "EST (slope b)", b the least-squares slope of
  *                   ln median seconds on ln N)
  *   truth-F-S.tsv   true_mi mean std_error n batch_size (per generator
- *                   family F, cells at their largest N; figure truth-F-S)
+ *                   family F, see mib_labels_family; cells at their
+ *                   largest N; figure truth-F-S)
  *   curves-G-S.tsv  step estimate ema true_mi (one block per cell with a
  *                   training curve, its lowest replicate; figure curves-G-S)
  *   heatmap.tsv     gen_index est_index rel_error_pct text generator estimator

@@ -24,14 +24,6 @@
 #endif
 
 
-typedef struct knn_state {
-    const mib_kdtree *t;
-    const double *q;
-    size_t self, k, count;
-    size_t *pos;
-    double *dist;
-    size_t *row;
-} knn_state;
 
 /* max of two non-NaN doubles; compiles to one maxsd (fmax must honour NaN) */
 static inline double max2(double a, double b) { return a > b ? a : b; }
@@ -128,7 +120,8 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
     *nd = (mib_kdnode){.lo = (uint32_t)lo, .hi = (uint32_t)hi, .left = 0,
                        .parent = (uint32_t)parent, .minrow = (uint32_t)minrow};
     if (hi - lo <= leaf_size) {
-        nd->block = (uint32_t)t->nleaves++;
+        nd->block = (uint32_t)t->nleaves;
+        t->leaves[t->nleaves++] = (uint32_t)node;
         for (size_t i = lo; i < hi; i++)
             t->leaf[i] = (uint32_t)node;
         return;
@@ -168,8 +161,9 @@ int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
     t->perm = malloc(n * sizeof *t->perm);
     t->leaf = malloc(n * sizeof *t->leaf);
     t->nodes = malloc(maxnodes * sizeof *t->nodes);
+    t->leaves = malloc(maxnodes * sizeof *t->leaves);
     t->box = malloc(maxnodes * 2 * d * sizeof *t->box);
-    if (!t->pts || !t->perm || !t->leaf || !t->nodes || !t->box) {
+    if (!t->pts || !t->perm || !t->leaf || !t->nodes || !t->leaves || !t->box) {
         mib_kdtree_free(t);
         return mib_fail(err, MIB_ENOMEM, "out of memory for a KD-tree of %zu points", n);
     }
@@ -209,160 +203,229 @@ void mib_kdtree_free(mib_kdtree *t)
     free(t->perm);
     free(t->leaf);
     free(t->nodes);
+    free(t->leaves);
     free(t->box);
     free(t);
 }
 
-/* Lower bound of the max-norm distance from q to any point of the node's
- * box. Rounding is monotone, so lo[j] - q[j] <= x[j] - q[j] for x[j] >= lo[j]:
- * the bound never exceeds a distance the point test computes. */
-static inline double box_min_dist(const mib_kdtree *t, size_t node, const double *q)
+enum { G = MIB_KDTREE_LEAF_CAP }; /* queries per group = slots per leaf block */
+
+static inline uint32_t lane_mask(size_t m) { return m >= 32 ? 0xffffffffu : ((uint32_t)1 << m) - 1; }
+
+/* lb[a] = lower bound of the max-norm distance from query a to the node's
+ * box, for all G queries (columns of G in q) at once. Rounding is
+ * monotone, so lo[j] - q <= x - q for any x >= lo[j]: the bound never
+ * exceeds a distance the point test computes. */
+static inline __attribute__((always_inline)) void
+box_lower(const mib_kdtree *t, size_t node, const double *q, double *lb)
 {
     const double *lo = box_lo(t, node), *hi = box_hi(t, node);
-    double m = 0;
-
-    for (size_t j = 0; j < t->d; j++)
-        m = max2(m, max2(lo[j] - q[j], q[j] - hi[j]));
-    return m;
-}
-
-/* A candidate (dist, row) beats the current k-th when the list is short
- * or it is smaller in (distance, row) order. */
-static int knn_full(const knn_state *s) { return s->count == s->k; }
-
-static int knn_skip(const knn_state *s, double bound, size_t minrow)
-{
-    if (!knn_full(s))
-        return 0;
-    double w = s->dist[s->k - 1];
-    return bound > w || (bound == w && minrow >= s->row[s->k - 1]);
-}
-
-static inline __attribute__((always_inline)) void knn_scan_leaf(knn_state *s, size_t node)
-{
-    const mib_kdtree *t = s->t;
-    const mib_kdnode *nd = &t->nodes[node];
-    const size_t len = nd->hi - nd->lo;
-    double m[MIB_KDTREE_LEAF_CAP];
-    leaf_dists(t, s->q, node, m);
-    for (size_t a = 0; a < len; a++) {
-        size_t p = nd->lo + a;
-        if (p == s->self)
-            continue;
-        int full = knn_full(s);
-        double w = full ? s->dist[s->k - 1] : INFINITY, e = m[a];
-        if (e > w)
-            continue;
-        size_t row = t->perm[p];
-        if (full && e == w && row > s->row[s->k - 1])
-            continue;
-        /* insert into the sorted list, dropping the k-th when full */
-        size_t i = full ? s->k - 1 : s->count++;
-        while (i > 0 && (s->dist[i - 1] > e || (s->dist[i - 1] == e && s->row[i - 1] > row))) {
-            s->dist[i] = s->dist[i - 1];
-            s->pos[i] = s->pos[i - 1];
-            s->row[i] = s->row[i - 1];
-            i--;
-        }
-        s->dist[i] = e;
-        s->pos[i] = p;
-        s->row[i] = row;
+    for (int a = 0; a < G; a++)
+        lb[a] = 0;
+    for (size_t j = 0; j < t->d; j++) {
+        const double l = lo[j], h = hi[j], *qj = q + j * G;
+        for (int a = 0; a < G; a++)
+            lb[a] = max2(lb[a], max2(l - qj[a], qj[a] - h));
     }
 }
 
-/* Search the subtree at node, nearer child first. */
-static inline __attribute__((always_inline)) void knn_descend(knn_state *s, size_t node, double bound)
+/* The k-NN lists of one group of queries: the points of one leaf. */
+typedef struct group_knn {
+    const mib_kdtree *t;
+    size_t k, leaf, lo;
+    const double *q;      /* query coordinates: d columns of G (the leaf's block) */
+    size_t *pos, *row;    /* query a's list at [a k, a k + k), sorted by (dist, row) */
+    double *dist;
+    size_t count[G];
+    double worst[G];      /* k-th distance; +inf while the list is short */
+    size_t wrow[G];       /* k-th original row; SIZE_MAX while short */
+} group_knn;
+
+/* Queries of bits for which the node could hold a better neighbour. */
+static inline __attribute__((always_inline)) uint32_t
+knn_active(const group_knn *g, size_t node, uint32_t bits)
 {
-    const mib_kdtree *t = s->t;
-    size_t stack[MAX_DEPTH];
-    double bounds[MAX_DEPTH];
-    size_t top = 0;
-    stack[top] = node;
-    bounds[top++] = bound;
-    while (top) {
-        top--;
-        size_t nd = stack[top];
-        if (knn_skip(s, bounds[top], t->nodes[nd].minrow))
-            continue;
-        size_t left = t->nodes[nd].left;
-        if (!left) {
-            knn_scan_leaf(s, nd);
-            continue;
+    double lb[G];
+    box_lower(g->t, node, g->q, lb);
+    const size_t minrow = g->t->nodes[node].minrow;
+    uint32_t act = 0;
+    for (int a = 0; a < G; a++) /* no short-circuit: the loop vectorises */
+        act |= (uint32_t)((lb[a] < g->worst[a]) |
+                          ((lb[a] == g->worst[a]) & (minrow < g->wrow[a]))) << a;
+    return act & bits;
+}
+
+/* Offer the point at position p (distance e, original row) to query a. */
+static inline void knn_offer(group_knn *g, size_t a, double e, size_t p, size_t row)
+{
+    const size_t k = g->k;
+    if (e > g->worst[a] || (e == g->worst[a] && row > g->wrow[a]))
+        return;
+    double *dist = g->dist + a * k;
+    size_t *pos = g->pos + a * k, *rows = g->row + a * k;
+    size_t i = g->count[a] < k ? g->count[a]++ : k - 1; /* full: drop the k-th */
+    while (i > 0 && (dist[i - 1] > e || (dist[i - 1] == e && rows[i - 1] > row))) {
+        dist[i] = dist[i - 1];
+        pos[i] = pos[i - 1];
+        rows[i] = rows[i - 1];
+        i--;
+    }
+    dist[i] = e;
+    pos[i] = p;
+    rows[i] = row;
+    if (g->count[a] == k) {
+        g->worst[a] = dist[k - 1];
+        g->wrow[a] = rows[k - 1];
+    }
+}
+
+/* Offer the points of leaf `node` to the queries in bits. */
+static inline __attribute__((always_inline)) void
+knn_scan(group_knn *g, size_t node, uint32_t bits)
+{
+    const mib_kdtree *t = g->t;
+    const mib_kdnode *nd = &t->nodes[node];
+    const double *blk = t->blocks + (size_t)nd->block * t->d * G;
+    const uint32_t valid = lane_mask(nd->hi - nd->lo);
+    while (bits) {
+        size_t a = (size_t)__builtin_ctz(bits);
+        bits &= bits - 1;
+        double m[G] = {0};
+        for (size_t j = 0; j < t->d; j++) {
+            const double qa = g->q[j * G + a], *c = blk + j * G;
+            for (int p = 0; p < G; p++)
+                m[p] = max2(m[p], fabs(qa - c[p]));
         }
-        double bl = box_min_dist(t, left, s->q), br = box_min_dist(t, left + 1, s->q);
-        int right_first = br < bl || (br == bl && t->nodes[left + 1].minrow < t->nodes[left].minrow);
-        size_t near = right_first ? left + 1 : left, far = right_first ? left : left + 1;
-        assert(top + 2 <= MAX_DEPTH);
-        stack[top] = far;
-        bounds[top++] = right_first ? bl : br;
-        stack[top] = near;
-        bounds[top++] = right_first ? br : bl;
+        uint32_t cand = 0;
+        for (int p = 0; p < G; p++)
+            cand |= (uint32_t)(m[p] <= g->worst[a]) << p;
+        cand &= valid;
+        if (node == g->leaf)
+            cand &= ~((uint32_t)1 << a); /* not itself */
+        while (cand) {
+            size_t p = (size_t)__builtin_ctz(cand);
+            cand &= cand - 1;
+            knn_offer(g, a, m[p], nd->lo + p, t->perm[nd->lo + p]);
+        }
     }
 }
 
 MIB_VECTOR_CLONES
-void mib_kdtree_knn(const mib_kdtree *t, size_t p, size_t k, size_t *pos, size_t *row,
-                    double *dist)
+void mib_kdtree_knn_group(const mib_kdtree *t, size_t leaf, size_t k, size_t *pos, size_t *row,
+                          double *dist)
 {
-    assert(k >= 1 && k < t->n && p < t->n);
-    knn_state s = {.t = t, .q = t->pts + p * t->d, .self = p, .k = k, .count = 0,
-                   .pos = pos, .dist = dist, .row = row};
-    size_t node = t->leaf[p];
-    knn_scan_leaf(&s, node);
-    while (node != 0) {
-        size_t parent = t->nodes[node].parent, left = t->nodes[parent].left;
-        size_t sib = node == left ? left + 1 : left;
-        double b = box_min_dist(t, sib, s.q);
-        if (!knn_skip(&s, b, t->nodes[sib].minrow))
-            knn_descend(&s, sib, b);
-        node = parent;
+    const mib_kdnode *lf = &t->nodes[leaf];
+    assert(lf->left == 0 && k >= 1 && k < t->n);
+    group_knn g = {.t = t, .k = k, .leaf = leaf, .lo = lf->lo,
+                   .q = t->blocks + (size_t)lf->block * t->d * G,
+                   .pos = pos, .row = row, .dist = dist};
+    for (int a = 0; a < G; a++) {
+        g.count[a] = 0;
+        g.worst[a] = INFINITY;
+        g.wrow[a] = SIZE_MAX;
     }
-    assert(s.count == k);
-}
-
-/* The count with the comparison fixed at compile time (strict or not), so
- * the inner loops are branch-free. */
-static inline __attribute__((always_inline)) size_t
-count_impl(const mib_kdtree *t, const double *q, double r, int strict)
-{
-    const size_t d = t->d;
-    size_t stack[MAX_DEPTH], top = 0, count = 0;
+    const uint32_t queries = lane_mask(lf->hi - lf->lo);
+    knn_scan(&g, leaf, queries); /* own leaf first: the nearest points, tight bounds */
+    size_t stack[MAX_DEPTH], top = 0;
     stack[top++] = 0;
     while (top) {
         size_t node = stack[--top];
-        const double *lo = box_lo(t, node), *hi = box_hi(t, node);
-        double near = 0, far = 0;
+        if (node == leaf)
+            continue;
+        uint32_t bits = knn_active(&g, node, queries);
+        if (!bits)
+            continue;
+        size_t left = t->nodes[node].left;
+        if (!left) {
+            knn_scan(&g, node, bits);
+            continue;
+        }
+        /* nearer child (for the first active query) on top of the stack */
+        const double *q0 = g.q + (size_t)__builtin_ctz(bits);
+        double dl = 0, dr = 0;
+        for (size_t j = 0; j < t->d; j++) {
+            double qj = q0[j * G];
+            dl = max2(dl, max2(box_lo(t, left)[j] - qj, qj - box_hi(t, left)[j]));
+            dr = max2(dr, max2(box_lo(t, left + 1)[j] - qj, qj - box_hi(t, left + 1)[j]));
+        }
+        assert(top + 2 <= MAX_DEPTH);
+        stack[top++] = dl <= dr ? left + 1 : left;
+        stack[top++] = dl <= dr ? left : left + 1;
+    }
+    for (size_t a = 0; a < lf->hi - lf->lo; a++)
+        assert(g.count[a] == k);
+}
 
-        for (size_t j = 0; j < d; j++) {
-            double a = q[j] - lo[j], b = hi[j] - q[j]; /* rounding is monotone, see above */
-            near = max2(near, max2(-a, -b));
-            far = max2(far, max2(a, b));
-        }
-        if (strict ? near >= r : near > r)
-            continue;
+/* Counts for a group of queries, the comparison fixed at compile time. */
+static inline __attribute__((always_inline)) void
+count_impl(const mib_kdtree *t, const double *q, size_t m, const double *r, int strict,
+           size_t *count)
+{
+    size_t stack[MAX_DEPTH], top = 0;
+    uint32_t masks[MAX_DEPTH];
+    for (size_t a = 0; a < m; a++)
+        count[a] = 0;
+    stack[top] = 0;
+    masks[top++] = lane_mask(m);
+    while (top) {
+        top--;
+        const size_t node = stack[top];
+        const uint32_t bits = masks[top];
         const mib_kdnode *nd = &t->nodes[node];
-        if (strict ? far < r : far <= r) {
-            count += nd->hi - nd->lo;
-            continue;
+        const double *lo = box_lo(t, node), *hi = box_hi(t, node);
+        double near[G], far[G];
+        for (int a = 0; a < G; a++)
+            near[a] = far[a] = 0;
+        for (size_t j = 0; j < t->d; j++) {
+            const double l = lo[j], h = hi[j], *qj = q + j * G;
+            for (int a = 0; a < G; a++) {
+                double da = qj[a] - l, db = h - qj[a]; /* rounding is monotone, see box_lower */
+                near[a] = max2(near[a], max2(-da, -db));
+                far[a] = max2(far[a], max2(da, db));
+            }
         }
+        uint32_t out = 0, in = 0;
+        for (int a = 0; a < G; a++) {
+            out |= (uint32_t)(strict ? near[a] >= r[a] : near[a] > r[a]) << a;
+            in |= (uint32_t)(strict ? far[a] < r[a] : far[a] <= r[a]) << a;
+        }
+        for (uint32_t b = bits & in & ~out; b; b &= b - 1)
+            count[__builtin_ctz(b)] += nd->hi - nd->lo;
+        const uint32_t partial = bits & ~in & ~out;
+        if (!partial)
+            continue;
         if (nd->left) {
             assert(top + 2 <= MAX_DEPTH);
-            stack[top++] = nd->left;
-            stack[top++] = nd->left + 1;
+            stack[top] = nd->left;
+            masks[top++] = partial;
+            stack[top] = nd->left + 1;
+            masks[top++] = partial;
             continue;
         }
-        /* leaf: all distances (vectorised), then the test */
-        const size_t len = nd->hi - nd->lo;
-        double m[MIB_KDTREE_LEAF_CAP];
-        leaf_dists(t, q, node, m);
-        for (size_t p = 0; p < len; p++)
-            count += strict ? m[p] < r : m[p] <= r;
+        const double *blk = t->blocks + (size_t)nd->block * t->d * G;
+        for (uint32_t b = partial; b; b &= b - 1) {
+            const size_t a = (size_t)__builtin_ctz(b);
+            double dm[G] = {0};
+            for (size_t j = 0; j < t->d; j++) {
+                const double qa = q[j * G + a], *c = blk + j * G;
+                for (int p = 0; p < G; p++)
+                    dm[p] = max2(dm[p], fabs(qa - c[p]));
+            }
+            size_t c = 0; /* padding slots are +inf: never counted */
+            for (int p = 0; p < G; p++)
+                c += strict ? dm[p] < r[a] : dm[p] <= r[a];
+            count[a] += c;
+        }
     }
-    return count;
 }
 
 MIB_VECTOR_CLONES
-size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int strict)
+void mib_kdtree_count_group(const mib_kdtree *t, const double *q, size_t m, const double *r,
+                            int strict, size_t *count)
 {
-    return strict ? count_impl(t, q, r, 1) : count_impl(t, q, r, 0);
+    assert(m >= 1 && m <= G);
+    if (strict)
+        count_impl(t, q, m, r, 1, count);
+    else
+        count_impl(t, q, m, r, 0, count);
 }

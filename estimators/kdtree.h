@@ -34,6 +34,7 @@ typedef struct mib_kdtree {
     size_t *perm;      /* perm[pos] = original row of the point at pos */
     uint32_t *leaf;    /* leaf[pos] = node index of the leaf holding pos */
     mib_kdnode *nodes;
+    uint32_t *leaves;  /* the leaf nodes in position order (block order) */
     double *box;       /* per node: d lower bounds then d upper bounds */
 } mib_kdtree;
 
@@ -46,18 +47,33 @@ int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
 /* Frees the tree; NULL is ignored. */
 void mib_kdtree_free(mib_kdtree *t);
 
-/* The k nearest points to the point at position p, itself excluded, in
- * the max-norm: positions pos[0..k), original rows row[0..k) and distances
- * dist[0..k), sorted by (distance, original row), so equal distances go to
- * the smaller original row. Requires 1 <= k < n. Thread-safe (the arrays
- * are the caller's). About O(k log n) for spread data. */
-void mib_kdtree_knn(const mib_kdtree *t, size_t p, size_t k, size_t *pos, size_t *row,
-                    double *dist);
+/* Queries are handled in groups: the points of one leaf (at most
+ * MIB_KDTREE_LEAF_CAP), which share one traversal of a tree, so nodes are
+ * tested for all of them at once (vectorised) and each leaf's points are
+ * loaded once per group rather than once per query. */
 
-/* Number of points whose max-norm distance to q (d values) is < r
- * (strict != 0) or <= r (strict == 0); distances are computed as
- * fabs(q[j] - x[j]) and box bounds never cut a point that this test would
- * count, so the count is exact. Thread-safe. */
-size_t mib_kdtree_count(const mib_kdtree *t, const double *q, double r, int strict);
+/* Coordinates of the points of leaf node `leaf`: d columns of
+ * MIB_KDTREE_LEAF_CAP values (+inf past the leaf's points). */
+static inline const double *mib_kdtree_leaf_block(const mib_kdtree *t, size_t leaf)
+{
+    return t->blocks + (size_t)t->nodes[leaf].block * t->d * MIB_KDTREE_LEAF_CAP;
+}
+
+/* The k nearest other points of every point of leaf node `leaf` (the
+ * query at slot a is the point at position nodes[leaf].lo + a), in the
+ * max-norm: its positions pos[a k .. a k + k), original rows row[..] and
+ * distances dist[..], sorted by (distance, original row), so equal
+ * distances go to the smaller original row. Requires 1 <= k < n.
+ * Thread-safe (the arrays are the caller's). */
+void mib_kdtree_knn_group(const mib_kdtree *t, size_t leaf, size_t k, size_t *pos, size_t *row,
+                          double *dist);
+
+/* For m <= MIB_KDTREE_LEAF_CAP queries (query a's coordinate j at
+ * q[j * MIB_KDTREE_LEAF_CAP + a]), count[a] = the number of points whose
+ * max-norm distance to it is < r[a] (strict) or <= r[a]; distances are
+ * fabs(q - x) and box bounds never cut a point this test would count, so
+ * the counts are exact. Thread-safe. */
+void mib_kdtree_count_group(const mib_kdtree *t, const double *q, size_t m, const double *r,
+                            int strict, size_t *count);
 
 #endif

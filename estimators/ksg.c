@@ -94,60 +94,69 @@ done:
     return st;
 }
 
-static int within(double q, double v, double r, int strict)
+static inline int within(double q, double v, double r, int strict)
 {
     double e = fabs(q - v);
     return strict ? e < r : e <= r;
 }
 
+/* First position in [base, base + len) where within() holds, given that it
+ * holds at base + len - 1 and is monotone (false ... false true ... true);
+ * with flip, the first where it fails, given that it fails at the end (or
+ * the end is the array's end, which is never read). Branch-free halving. */
+static inline size_t first_change(const double *s, size_t base, size_t len, double q, double r,
+                                  int strict, int flip)
+{
+    while (len > 1) {
+        size_t half = len / 2;
+        base = (within(q, s[base + half - 1], r, strict) != flip) ? base : base + half;
+        len -= half;
+    }
+    return base;
+}
+
 /* Points of a sorted array within r of s[p] (p itself included), found by
- * galloping outward from p then bisecting. |s[p] - s[i]| is monotone in i
+ * galloping outward from p, then halving. |s[p] - s[i]| is monotone in i
  * on each side of p (rounding is monotone), so the test is exactly the
  * brute-force one. O(log count). */
-static size_t sorted_count(const double *s, size_t n, size_t p, double r, int strict)
+static inline __attribute__((always_inline)) size_t
+sorted_count(const double *s, size_t n, size_t p, double r, int strict)
 {
     double q = s[p];
     if (!within(q, q, r, strict))
         return 0;
-    size_t good = p, bad, step = 1; /* right side: s[good] in, s[bad] out (bad == n: end) */
+    size_t good = p, step = 1; /* right side: s[good] is in */
     while (good + step < n && within(q, s[good + step], r, strict)) {
         good += step;
         step *= 2;
     }
-    bad = good + step < n ? good + step : n;
-    while (bad - good > 1) {
-        size_t mid = good + (bad - good) / 2;
-        if (within(q, s[mid], r, strict))
-            good = mid;
-        else
-            bad = mid;
-    }
-    size_t right = good;
-    good = p; /* left side, mirrored: indices counted down from p */
+    size_t bad = good + step < n ? good + step : n; /* s[bad] is out, or bad == n */
+    size_t right = first_change(s, good + 1, bad - good, q, r, strict, 1) - 1;
+    good = p; /* left side, mirrored */
     step = 1;
     while (step <= good && within(q, s[good - step], r, strict)) {
         good -= step;
         step *= 2;
     }
     size_t lo = step <= good ? good - step + 1 : 0; /* s[lo - 1] is out, or lo == 0 */
-    while (good > lo) {
-        size_t mid = lo + (good - lo) / 2;
-        if (within(q, s[mid], r, strict))
-            good = mid;
-        else
-            lo = mid + 1;
-    }
-    return right - good + 1;
+    size_t left = first_change(s, lo, good - lo + 1, q, r, strict, 0);
+    return right - left + 1;
 }
 
-/* Points of the marginal within r of point p (whose coordinates are q),
- * p itself included when 0 passes the test. */
-static size_t marginal_count(const marginal *m, size_t p, const double *q, double r,
-                             int strict)
+/* For the m points of a joint leaf starting at position lo, whose marginal
+ * coordinates are the columns q (MIB_KDTREE_LEAF_CAP apart): count[a] =
+ * points of the marginal within r[a] of point lo + a, itself included
+ * when 0 passes the test. */
+static void marginal_count(const marginal *mg, size_t lo, size_t m, const double *q,
+                           const double *r, int strict, size_t *count)
 {
-    if (m->tree)
-        return mib_kdtree_count(m->tree, q, r, strict);
-    return sorted_count(m->sorted, m->n, m->rank[p], r, strict);
+    if (mg->tree) {
+        mib_kdtree_count_group(mg->tree, q, m, r, strict, count);
+        return;
+    }
+    for (size_t a = 0; a < m; a++)
+        count[a] = strict ? sorted_count(mg->sorted, mg->n, mg->rank[lo + a], r[a], 1)
+                          : sorted_count(mg->sorted, mg->n, mg->rank[lo + a], r[a], 0);
 }
 
 static double psi_count(size_t v)
@@ -229,46 +238,57 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
     if ((st = marginal_build(&mx, joint->pts, n, dz, 0, dx, err)) ||
         (st = marginal_build(&my, joint->pts, n, dz, dx, dy, err)))
         goto done;
+    enum { G = MIB_KDTREE_LEAF_CAP };
+    const size_t scratch = (size_t)threads * G * k;
     cnt = malloc(2 * n * sizeof *cnt);
-    pos = malloc((size_t)threads * k * sizeof *pos);
-    rows = malloc((size_t)threads * k * sizeof *rows);
-    dist = malloc((size_t)threads * k * sizeof *dist);
+    pos = malloc(scratch * sizeof *pos);
+    rows = malloc(scratch * sizeof *rows);
+    dist = malloc(scratch * sizeof *dist);
     hist = calloc(n, sizeof *hist);
     if (!cnt || !pos || !rows || !dist || !hist) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
         goto done;
     }
 
+    /* One joint leaf at a time: its points' k-NN together, then their
+     * marginal counts together (kdtree.h explains the grouping). */
 #pragma omp parallel num_threads(threads) reduction(| : ties)
     {
-        const int tid = omp_get_thread_num();
-        size_t *tpos = pos + (size_t)tid * k, *trow = rows + (size_t)tid * k;
-        double *tdist = dist + (size_t)tid * k;
-#pragma omp for schedule(dynamic, 512)
-        for (size_t p = 0; p < n; p++) {
-            const double *q = joint->pts + p * dz;
-            mib_kdtree_knn(joint, p, k, tpos, trow, tdist);
-            ties |= tdist[0] == 0;
-            size_t nx, ny;
-            if (variant == 1) {
-                double eps = tdist[k - 1];
-                size_t self = eps > 0; /* the point itself passes |0| < eps */
-                nx = marginal_count(&mx, p, q, eps, 1) - self;
-                ny = marginal_count(&my, p, q + dx, eps, 1) - self;
-            } else {
-                double ex = 0, ey = 0;
-                for (size_t m = 0; m < k; m++) {
-                    const double *r = joint->pts + tpos[m] * dz;
-                    for (size_t j = 0; j < dx; j++)
-                        ex = fmax(ex, fabs(q[j] - r[j]));
-                    for (size_t j = dx; j < dz; j++)
-                        ey = fmax(ey, fabs(q[j] - r[j]));
+        const size_t tid = (size_t)omp_get_thread_num();
+        size_t *tpos = pos + tid * G * k, *trow = rows + tid * G * k, nx[G], ny[G];
+        double *tdist = dist + tid * G * k, rx[G], ry[G];
+#pragma omp for schedule(dynamic, 16)
+        for (size_t li = 0; li < joint->nleaves; li++) {
+            const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
+                         m = joint->nodes[leaf].hi - lo;
+            const double *q = mib_kdtree_leaf_block(joint, leaf);
+            mib_kdtree_knn_group(joint, leaf, k, tpos, trow, tdist);
+            for (size_t a = 0; a < m; a++) {
+                ties |= tdist[a * k] == 0;
+                if (variant == 1) {
+                    rx[a] = ry[a] = tdist[a * k + k - 1];
+                    continue;
                 }
-                nx = marginal_count(&mx, p, q, ex, 0) - 1;
-                ny = marginal_count(&my, p, q + dx, ey, 0) - 1;
+                double ex = 0, ey = 0; /* KSG-2: per-axis extents of the k neighbours */
+                const double *me = joint->pts + (lo + a) * dz;
+                for (size_t i = 0; i < k; i++) {
+                    const double *r = joint->pts + tpos[a * k + i] * dz;
+                    for (size_t j = 0; j < dx; j++)
+                        ex = fmax(ex, fabs(me[j] - r[j]));
+                    for (size_t j = dx; j < dz; j++)
+                        ey = fmax(ey, fabs(me[j] - r[j]));
+                }
+                rx[a] = ex;
+                ry[a] = ey;
             }
-            cnt[2 * p] = (uint32_t)nx; /* by position: the sum below ignores order */
-            cnt[2 * p + 1] = (uint32_t)ny;
+            marginal_count(&mx, lo, m, q, rx, variant == 1, nx);
+            marginal_count(&my, lo, m, q + dx * G, ry, variant == 1, ny);
+            for (size_t a = 0; a < m; a++) {
+                /* remove the point itself, counted when |0| passes the test */
+                size_t self = variant == 2 || rx[a] > 0;
+                cnt[2 * (lo + a)] = (uint32_t)(nx[a] - self); /* by position: the sum */
+                cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self); /* ignores order */
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 # heatmap.gp - estimator x generator, coloured by the relative error of the
 # mean estimate at the largest N, 100 (mean - true MI) / true MI percent,
-# with the number written in each cell (absolute bias where the truth is 0).
+# with the number written in each cell (absolute bias where the truth is 0);
+# colours are clipped at +-100%.
 # Table: heatmap.tsv from `mibench plot` (columns 1 gen_index,
 # 2 est_index, 3 rel_error_pct, 4 text, 5 generator, 6 estimator).
 # By hand: gnuplot -e "tsv='heatmap.tsv'; out='heatmap.png'" heatmap.gp
@@ -16,10 +17,10 @@ m = m > 100 ? 100 : (m > 0 ? m : 1)
 set title heading
 set cbrange [-m:m]
 set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')
-set cblabel 'relative error of the mean (%), clipped at 100'
+set cblabel 'relative error (%)'
 set xrange [-0.5:ngen - 0.5]
-set yrange [-0.5:nest - 0.5]
-set xtics rotate by 25 right
+set yrange [nest - 0.5:-0.5]  # first estimator at the top
+set xtics rotate by 90 right
 set tics nomirror scale 0
 unset grid
 unset key

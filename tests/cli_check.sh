@@ -67,17 +67,13 @@ run_study() { # OUT SEED
     --seed "$2" --name checktest --threads 2 --quiet --force -o "$1" >"$TMP/run.out" 2>&1 ||
     { echo "mibench run failed: $(cat "$TMP/run.out")"; exit 1; }
 }
-if "$MIBENCH" list estimators | grep -q '^  ksg1 '; then
-  run_study "$TMP/r1.h5" 7
-  run_study "$TMP/r2.h5" 7
-  run_study "$TMP/r3.h5" 8
-  expect_code 0 "rerun with the same seeds" check "$TMP/r1.h5" "$TMP/r2.h5"
-  expect_eq "rerun: every difference is 0" "$(grep -cE ' \+0 +\+0\.00 +ok$' "$TMP/out")" 8
-  expect_code 1 "other seeds at --z 0" check "$TMP/r1.h5" "$TMP/r3.h5" --z 0
-  expect_grep "named on stderr" '^mibench check: [0-9]+ regressions?, first: gaussian:.* ksg[12]:.* \(shift\)$' "$TMP/err"
-else
-  echo "NOTE: no ksg1 estimator registered in this build: real-rerun checks not run"
-fi
+run_study "$TMP/r1.h5" 7
+run_study "$TMP/r2.h5" 7
+run_study "$TMP/r3.h5" 8
+expect_code 0 "rerun with the same seeds" check "$TMP/r1.h5" "$TMP/r2.h5"
+expect_eq "rerun: every difference is 0" "$(grep -cE ' \+0 +\+0\.00 +ok$' "$TMP/out")" 8
+expect_code 1 "other seeds at --z 0" check "$TMP/r1.h5" "$TMP/r3.h5" --z 0
+expect_grep "named on stderr" '^mibench check: [0-9]+ regressions?, first: gaussian:.* ksg[12]:.* \(shift\)$' "$TMP/err"
 
 # Files that cannot be read, and usage errors: exit 2, one stderr line.
 echo "not hdf5" >"$TMP/text.h5"

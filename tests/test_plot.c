@@ -146,6 +146,17 @@ Test(plot, short_labels_keep_only_distinguishing_parameters)
     mib_labels_short(two, 2, out);
     cr_assert_str_eq(out[0], "g:mi=1");
     cr_assert_str_eq(out[1], "g");
+    char fam[MIB_SPEC_LEN];
+    mib_labels_family("gaussian:dim=20,rho=0.5,transform=cubic", fam, sizeof fam);
+    cr_assert_str_eq(fam, "gaussian:transform=cubic");
+    mib_labels_family("square:dist=normal,sigma=0.5", fam, sizeof fam);
+    cr_assert_str_eq(fam, "square:dist=normal");
+    mib_labels_family("ksg1:k=3,jitter=1e-10", fam, sizeof fam);
+    cr_assert_str_eq(fam, "ksg1");
+    mib_labels_family("bare", fam, sizeof fam);
+    cr_assert_str_eq(fam, "bare");
+    mib_labels_family("g:a=x,b=1,c=inf,d=y", fam, 8); /* truncated: no partial token */
+    cr_assert_str_eq(fam, "g:a=x");
     char slug[16];
     mib_labels_slug("g:rho=0.5 a/b'c", slug, sizeof slug);
     cr_assert_str_eq(slug, "g_rho_0.5_a_b_c");

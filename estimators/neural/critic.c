@@ -232,19 +232,27 @@ static void separable_backward(mib_critic *c, size_t B, const float *x, const fl
 /* x rows per block: as many as fit in cap pairs, at least one. */
 static size_t block_rows(const mib_critic *c, size_t B) { return c->cap / B; }
 
-/* Forward of the pair MLP on x rows i0 .. i0+rows-1 against every y: h1 and
- * the tail's activations go to the kept slabs (store) or the block slabs;
- * the scores to out (rows*B). Sets *h1p and acts[] for the backward pass. */
-static void concat_block(mib_critic *c, size_t B, size_t i0, size_t rows, float *out,
-                         float **h1p, float **acts)
+/* Where the block of x rows from i0 keeps h1 and the tail's activations:
+ * in the kept slabs (store) or in the block slabs; the tail's output (the
+ * scores) goes to out. */
+static float *block_slabs(const mib_critic *c, size_t B, size_t i0, float *out, float **acts)
 {
     size_t H = c->cfg.hidden, L = c->cfg.layers;
     size_t stride = c->store ? c->cfg.bmax * c->cfg.bmax * H : c->cap * H;
     size_t off = c->store ? i0 * B * H : 0;
-    float *h1 = c->act + off;
     for (size_t l = 0; l + 1 < L; l++)
         acts[l] = c->act + (l + 1) * stride + off;
     acts[L - 1] = out;
+    return c->act + off;
+}
+
+/* Forward of the pair MLP on x rows i0 .. i0+rows-1 against every y; the
+ * scores go to out (rows*B). Sets *h1p and acts[] for the backward pass. */
+static void concat_block(mib_critic *c, size_t B, size_t i0, size_t rows, float *out,
+                         float **h1p, float **acts)
+{
+    size_t H = c->cfg.hidden;
+    float *h1 = block_slabs(c, B, i0, out, acts);
     for (size_t i = 0; i < rows; i++) {
         const float *restrict u = c->U + (i0 + i) * H;
         for (size_t j = 0; j < B; j++) {
@@ -277,22 +285,16 @@ static void concat_scores(mib_critic *c, size_t B, const float *x, const float *
 static void concat_backward(mib_critic *c, size_t B, const float *x, const float *y,
                             const float *dT)
 {
-    size_t H = c->cfg.hidden, dx = c->cfg.dx, dy = c->cfg.dy, L = c->cfg.layers;
-    size_t nb = block_rows(c, B);
+    size_t H = c->cfg.hidden, dx = c->cfg.dx, dy = c->cfg.dy, nb = block_rows(c, B);
     float *h1, *acts[MIB_MLP_MAX_LAYERS];
     memset(c->dU, 0, B * H * sizeof(float));
     memset(c->dV, 0, B * H * sizeof(float));
     for (size_t i0 = 0; i0 < B; i0 += nb) {
         size_t rows = i0 + nb <= B ? nb : B - i0;
-        if (c->store) { /* point at the kept activations */
-            size_t stride = c->cfg.bmax * c->cfg.bmax * H, off = i0 * B * H;
-            h1 = c->act + off;
-            for (size_t l = 0; l + 1 < L; l++)
-                acts[l] = c->act + (l + 1) * stride + off;
-            acts[L - 1] = c->tout;
-        } else {
+        if (c->store) /* the kept activations; the output is not read */
+            h1 = block_slabs(c, B, i0, c->tout, acts);
+        else
             concat_block(c, B, i0, rows, c->tout, &h1, acts);
-        }
         mib_mlp_backward(&c->tail, rows * B, h1, acts, dT + i0 * B, c->scratch, c->din);
         /* through relu(U_i + V_j): dU_i and dV_j collect the pair gradients */
         for (size_t i = 0; i < rows; i++) {

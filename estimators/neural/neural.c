@@ -134,6 +134,7 @@ typedef struct trial {
     size_t B, dx, dy, steps, every, patience, last_k; /* last_k 0: held-out */
     int online;
     const mib_workspace *ws;
+    const char *name; /* the estimator's */
     mib_bound bound;
     mib_critic_cfg ccfg;
     /* state */
@@ -182,6 +183,7 @@ static void read_spec(trial *t, const mib_spec *spec, size_t dx, size_t dy)
     if (t->last_k > t->steps)
         t->last_k = t->steps;
     t->online = spec->v[P_ONLINE].num != 0;
+    t->name = spec->info->name;
     t->bound = (mib_bound){.kind = kind, .tau = INFINITY};
     if (kind == MIB_BOUND_MINE)
         t->bound.alpha = spec->v[P_ALPHA].num;
@@ -328,12 +330,6 @@ static int online_readout(trial *t, size_t n, size_t step, double *out, mib_err 
     return MIB_OK;
 }
 
-static const char *bound_name(const trial *t)
-{
-    static const char *const names[] = {"nwj", "dv", "mine", "infonce", "js", "smile"};
-    return names[t->bound.kind];
-}
-
 /* One gradient step on the batch in xb, yb; *value gets its read-out. */
 static int train_step(trial *t, size_t step, double *value, mib_err *err)
 {
@@ -344,7 +340,7 @@ static int train_step(trial *t, size_t step, double *value, mib_err *err)
         return mib_fail(err, MIB_EDIVERGED,
                         "%s training diverged at step %zu (a score is not finite or "
                         "beyond 2^20, or a gradient overflows); try a smaller lr",
-                        bound_name(t), step);
+                        t->name, step);
     memset(prm->g, 0, prm->n * sizeof(float));
     mib_critic_backward(t->critic, t->B, t->xb, t->yb, t->dT);
     mib_adam_step(&t->adam, prm);
@@ -364,7 +360,7 @@ static int validate(trial *t, size_t step, double *best, size_t *bad, int *stop,
     if (!isfinite(v))
         return mib_fail(err, MIB_EDIVERGED,
                         "%s training diverged: the validation bound at step %zu is not finite",
-                        bound_name(t), step);
+                        t->name, step);
     if (v > *best) {
         *best = v;
         *bad = 0;
@@ -473,8 +469,8 @@ static int neural_estimate(const mib_data *data, const mib_spec *spec,
         res->mi = dataset_readout(&t, t.ntrain + t.nval, t.ntest / t.B);
     }
     if (!isfinite(res->mi)) {
-        st = mib_fail(err, MIB_EDIVERGED, "%s: the final %s bound is not finite",
-                      spec->info->name, bound_name(&t));
+        st = mib_fail(err, MIB_EDIVERGED, "%s diverged: the held-out bound is not finite "
+                      "or a score is beyond 2^20", t.name);
         goto done;
     }
     if (t.bound.kind == MIB_BOUND_INFONCE) {
