@@ -5,6 +5,7 @@
  * index.html. The results file is only read. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "mib_config.h"
 #include "plot.h"
@@ -17,8 +18,17 @@ static const char usage_text[] =
     "any); a heatmap of relative errors. DIR (default: OUT.h5 without its extension) gets\n"
     "one TSV table and one figure per plot, the gnuplot scripts to redraw them by hand,\n"
     "and index.html. --scripts: where the .gp scripts are (default $MIBENCH_SCRIPTS, else\n"
-    "the source tree's scripts/); --gnuplot: the program (default gnuplot, from PATH);\n"
+    "the source tree's scripts/, else the installed copy); --gnuplot: the program (default gnuplot, from PATH);\n"
     "--timeout: seconds allowed per figure (default 120).\n";
+
+/* The source tree's scripts while it exists (a build used in place), else the
+ * copy `meson install` put under the data directory. */
+static const char *default_scripts_dir(void)
+{
+    if (access(MIB_SOURCE_ROOT "/scripts/mibench.gp", R_OK) == 0)
+        return MIB_SOURCE_ROOT "/scripts";
+    return MIB_DATA_DIR "/scripts";
+}
 
 /* results/default.h5 -> results/default; a name without extension gets ".plots". */
 static char *default_dir(const char *path)
@@ -72,7 +82,7 @@ int cmd_plot(int argc, char **argv)
     if (!file)
         return cli_fail(CLI_EXIT_USAGE, "plot", "missing the results file; see 'mibench plot --help'");
 
-    mib_plot_render_options o = {.scripts_dir = scripts && *scripts ? scripts : MIB_SOURCE_ROOT "/scripts",
+    mib_plot_render_options o = {.scripts_dir = scripts && *scripts ? scripts : default_scripts_dir(),
                                  .gnuplot = gnuplot, .timeout = (double)timeout};
     mib_err err = {""};
     if (mib_plot_format_parse(format, &o.format, &err))
