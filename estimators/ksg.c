@@ -55,11 +55,15 @@ static void marginal_free(marginal *m)
     free(m->rank);
 }
 
-/* Columns [off, off + d) of the n x dz block z. */
-static int marginal_build(marginal *m, const double *z, size_t n, size_t dz, size_t off,
-                          size_t d, mib_err *err)
+/* Columns [off, off + d) of the joint tree's points (in its order; a tree
+ * over them shares the joint tree's float scale, so that the joint leaf
+ * blocks can serve as its queries). */
+static int marginal_build(marginal *m, const mib_kdtree *joint, size_t off, size_t d,
+                          mib_err *err)
 {
     int st = MIB_OK;
+    const size_t n = joint->n, dz = joint->d;
+    const double *z = joint->pts;
     double *a = malloc(n * d * sizeof *a);
     size_t *order = NULL;
     memset(m, 0, sizeof *m);
@@ -72,7 +76,7 @@ static int marginal_build(marginal *m, const double *z, size_t n, size_t dz, siz
     for (size_t i = 0; i < n; i++)
         memcpy(a + i * d, z + i * dz + off, d * sizeof *a);
     if (d > 1) {
-        st = mib_kdtree_build(a, n, d, LEAF_SIZE, &m->tree, err);
+        st = mib_kdtree_build(a, n, d, LEAF_SIZE, joint->scale, &m->tree, err);
         goto done;
     }
     order = malloc(n * sizeof *order);
@@ -144,14 +148,15 @@ sorted_count(const double *s, size_t n, size_t p, double r, int strict)
 }
 
 /* For the m points of a joint leaf starting at position lo, whose marginal
- * coordinates are the columns q (MIB_KDTREE_LEAF_CAP apart): count[a] =
- * points of the marginal within r[a] of point lo + a, itself included
- * when 0 passes the test. */
-static void marginal_count(const marginal *mg, size_t lo, size_t m, const double *q,
-                           const double *r, int strict, size_t *count)
+ * coordinates are the float columns qf (MIB_KDTREE_LEAF_CAP apart) and the
+ * double rows qd (qstride apart): count[a] = points of the marginal within
+ * r[a] of point lo + a, itself included when 0 passes the test. */
+static void marginal_count(const marginal *mg, size_t lo, size_t m, const float *qf,
+                           const double *qd, size_t qstride, const double *r, int strict,
+                           size_t *count)
 {
     if (mg->tree) {
-        mib_kdtree_count_group(mg->tree, q, m, r, strict, count);
+        mib_kdtree_count_group(mg->tree, qf, qd, qstride, m, r, strict, count);
         return;
     }
     for (size_t a = 0; a < m; a++)
@@ -231,12 +236,12 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
         return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", n);
     if ((st = mib_columns_check_constant(data, err)) ||
         (st = joint_block(data, standardize, jitter, &z, err)) ||
-        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, &joint, err)))
+        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, 0, &joint, err)))
         goto done;
     free(z); /* the tree holds its own copy, in tree order */
     z = NULL;
-    if ((st = marginal_build(&mx, joint->pts, n, dz, 0, dx, err)) ||
-        (st = marginal_build(&my, joint->pts, n, dz, dx, dy, err)))
+    if ((st = marginal_build(&mx, joint, 0, dx, err)) ||
+        (st = marginal_build(&my, joint, dx, dy, err)))
         goto done;
     enum { G = MIB_KDTREE_LEAF_CAP };
     const size_t scratch = (size_t)threads * G * k;
@@ -261,7 +266,8 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
         for (size_t li = 0; li < joint->nleaves; li++) {
             const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
                          m = joint->nodes[leaf].hi - lo;
-            const double *q = mib_kdtree_leaf_block(joint, leaf);
+            const float *q = mib_kdtree_leaf_block(joint, leaf);
+            const double *qd = joint->pts + lo * dz;
             mib_kdtree_knn_group(joint, leaf, k, tpos, trow, tdist);
             for (size_t a = 0; a < m; a++) {
                 ties |= tdist[a * k] == 0;
@@ -281,8 +287,8 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
                 rx[a] = ex;
                 ry[a] = ey;
             }
-            marginal_count(&mx, lo, m, q, rx, variant == 1, nx);
-            marginal_count(&my, lo, m, q + dx * G, ry, variant == 1, ny);
+            marginal_count(&mx, lo, m, q, qd, dz, rx, variant == 1, nx);
+            marginal_count(&my, lo, m, q + dx * G, qd + dx, dz, ry, variant == 1, ny);
             for (size_t a = 0; a < m; a++) {
                 /* remove the point itself, counted when |0| passes the test */
                 size_t self = variant == 2 || rx[a] > 0;
