@@ -4,12 +4,13 @@
  *          ||x_j - x_i|| < eps_i}, eps_i the joint k-th neighbour distance.
  *   KSG-2: psi(k) - 1/k + psi(N) - <psi(nx) + psi(ny)>, nx = #{j != i :
  *          ||x_j - x_i|| <= eps_x,i}, eps_x,i the x-extent of the k neighbours.
- * Joint k-NN on a max-norm KD-tree; marginal counts on a KD-tree, or for a
- * 1-D marginal a sorted array searched outward from the point's own rank:
- * O(N log N) time, O(N (dx + dy)) memory. OpenMP over points; each point's
- * counts land in its own slot and the psi terms are summed from a histogram
- * of the counts, so the sum is exact-order and the same for any thread
- * count or row order. Nats. */
+ * Joint k-NN on a max-norm KD-tree (kdtree.c), a leaf's points at a time;
+ * marginal counts on a KD-tree, or for a 1-D marginal a sorted array
+ * searched outward from the point's own rank: O(N log N) time for spread
+ * data, O(N (dx + dy)) memory, never N x N. OpenMP over joint leaves; each
+ * point's counts land in its own slot and the psi terms are summed from a
+ * histogram of the counts, so the result is the same bits for any thread
+ * count or row order. Nats. Ties: see docs/est.md (never psi(0)). */
 #include <assert.h>
 #include <math.h>
 #include <omp.h>
@@ -28,7 +29,7 @@
 enum { P_K, P_STANDARDIZE, P_JITTER };
 
 static const mib_param_spec ksg_params[] = {
-    {.name = "k", .kind = MIB_PARAM_INT, .def = "3", .min = 1, .max = 100000,
+    {.name = "k", .kind = MIB_PARAM_INT, .def = "3", .min = 1, .max = 10000,
      .help = "neighbours in the joint space (KSG recommend 2-4)"},
     {.name = "standardize", .kind = MIB_PARAM_INT, .def = "1", .min = 0, .max = 1,
      .help = "1: centre each column and scale it to unit variance first"},
@@ -334,13 +335,26 @@ static int ksg2_estimate(const mib_data *data, const mib_spec *spec, const mib_w
     return ksg_run(data, spec, ws, res, err, 2);
 }
 
-/* Peak working memory: the joint block and its tree (points, order, leaf
- * map, nodes and boxes), the marginal structures, the counts. */
+/* Bytes of a KD-tree over n points of dimension d: points and order,
+ * float leaf blocks (leaves at least half full), nodes with both boxes. */
+static double tree_bytes(double n, double d)
+{
+    double nodes = 4 * n / LEAF_SIZE;
+    return n * (8 * d + 8) + 2 * n / LEAF_SIZE * d * MIB_KDTREE_LEAF_CAP * 4 +
+           nodes * (28 + 24 * d);
+}
+
+/* Peak working memory: the joint block and its tree, the marginal trees
+ * (or sorted values, ranks and the radix sort's scratch), the counts and
+ * their histogram, the per-thread neighbour lists (for one thread). */
 static double ksg_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
 {
-    double dz = (double)(dx + dy), nodes = 4.0 * (double)n / LEAF_SIZE;
-    double tree = (double)n * (dz * 8 + 12) + nodes * (20 + 16 * dz);
-    return (double)n * dz * 8 * 2 + 2 * tree + (double)n * 24;
+    double dn = (double)n, dz = (double)(dx + dy);
+    double k = mib_spec_num(spec, P_K);
+    double mx = dx > 1 ? tree_bytes(dn, (double)dx) : dn * 44;
+    double my = dy > 1 ? tree_bytes(dn, (double)dy) : dn * 44;
+    return dn * dz * 8 + tree_bytes(dn, dz) + mx + my + dn * 16 +
+           MIB_KDTREE_LEAF_CAP * k * 24;
 }
 
 const mib_estimator_type mib_est_ksg1 = {
