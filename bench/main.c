@@ -1,11 +1,13 @@
 /* main.c - the mibench command line: dispatch to one verb (cmd_*.c).
- * Sets up the process once: GSL's abort-on-error handler off (every GSL
+ * Sets up the process once: OpenBLAS's fast kernels (blas_kernels.h, may
+ * re-exec), GSL's abort-on-error handler off (every GSL
  * call's status is checked instead), the C locale for numbers, and the
  * full command line kept for provenance. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include "blas_kernels.h"
 #include "cli.h"
 #include "mib_config.h"
 
@@ -15,6 +17,8 @@ static const cli_command commands[] = {
     {"sample", "sample GEN_SPEC -n N [--seed S] -o FILE.csv|FILE.h5", "write samples from a generator", cmd_sample},
     {"estimate", "estimate EST_SPEC FILE [--x COLS] [--y COLS] [--json] [--bits]", "estimate MI from a CSV or HDF5 file", cmd_estimate},
     {"run", "run STUDY_FILE|--gen.. --est.. --n.. -o OUT.h5 [--resume]", "run a study into a results file", cmd_run},
+    {"plot", "plot OUT.h5 [-o DIR] [--format png|svg|pdf]", "draw a results file's figures with gnuplot, and index.html", cmd_plot},
+    {"check", "check BASE.h5 CURRENT.h5 [--z Z] [--abs-tol X] [--strict]", "compare a results file with a baseline (exit 1: regression)", cmd_check},
 };
 
 static void usage(FILE *f)
@@ -47,6 +51,7 @@ static char *join_args(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    mib_blas_select_kernels(argv); /* may re-exec: first, before anything else */
     gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);

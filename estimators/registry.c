@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
-#include "gaussian.h"
-#include "histogram.h"
-#include "kde.h"
-#include "ksg.h"
-#include "plugin.h"
+extern const mib_estimator_type mib_est_plugin, mib_est_histogram, mib_est_ksg1, mib_est_ksg2,
+    mib_est_gaussian, mib_est_copula, mib_est_kde, /* classical, one file each */
+    mib_est_mine, mib_est_dv, mib_est_nwj, mib_est_infonce, mib_est_js,
+    mib_est_smile; /* neural/neural.c */
 
 /* One line per estimator. */
 const mib_estimator_type *const mib_estimator_types[] = {
@@ -21,6 +20,12 @@ const mib_estimator_type *const mib_estimator_types[] = {
     &mib_est_gaussian,
     &mib_est_copula,
     &mib_est_kde,
+    &mib_est_mine,
+    &mib_est_dv,
+    &mib_est_nwj,
+    &mib_est_infonce,
+    &mib_est_js,
+    &mib_est_smile,
     NULL,
 };
 

@@ -6,7 +6,7 @@
 #include "mibench/generator.h"
 
 extern const mib_generator_type mib_gen_gaussian, mib_gen_student, mib_gen_uniform_noise,
-    mib_gen_square, mib_gen_bsc, mib_gen_ksc;
+    mib_gen_square, mib_gen_bsc, mib_gen_ksc, mib_gen_staircase;
 
 /* One line per generator family. */
 const mib_generator_type *const mib_generator_types[] = {
@@ -16,6 +16,7 @@ const mib_generator_type *const mib_generator_types[] = {
     &mib_gen_square,
     &mib_gen_bsc,
     &mib_gen_ksc,
+    &mib_gen_staircase,
     NULL,
 };
 

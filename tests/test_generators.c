@@ -78,6 +78,9 @@ static struct mc_case mc_cases[] = {
     {"ksc:symbols=4,eps=0.1"},
     {"ksc:symbols=10,eps=0.7"},
     {"ksc:symbols=3,eps=1"},
+    {"staircase:dim=3,levels=2,from=0.5,by=1"},
+    {"staircase:dim=2,levels=1,from=1,transform=cubic"},
+    {"staircase:dim=4,levels=3,from=3,by=-1,transform=spiral"},
 };
 
 /* Draw n rows of spec (seeded from its text); *g, *x, *y are the caller's. */

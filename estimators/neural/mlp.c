@@ -1,0 +1,168 @@
+/* mlp.c - dense ReLU layers (forward, backward) on CBLAS sgemm, and Adam.
+ * Cost per layer of width in -> out on r rows: 2 r in out flops forward,
+ * twice that backward (weights and input gradients); the bias, ReLU and mask
+ * loops are O(r out). Conventions in mlp.h: row-major activations, W is
+ * in x out, gradients are added (callers zero them once per step).
+ * Adam follows PyTorch: bias-corrected moments, eps added after the sqrt.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include "neural/mlp.h"
+
+size_t mib_dense_count(size_t in, size_t out) { return in * out + out; }
+
+size_t mib_mlp_count(size_t nlayers, const size_t *dims)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < nlayers; l++)
+        n += mib_dense_count(dims[l], dims[l + 1]);
+    return n;
+}
+
+void mib_dense_bind(mib_dense *d, size_t in, size_t out, mib_params *prm, size_t *at)
+{
+    d->in = in;
+    d->out = out;
+    d->w = prm->p + *at;
+    d->gw = prm->g + *at;
+    *at += in * out;
+    d->b = prm->p + *at;
+    d->gb = prm->g + *at;
+    *at += out;
+}
+
+void mib_mlp_bind(mib_mlp *m, size_t nlayers, const size_t *dims, mib_params *prm,
+                  size_t *at)
+{
+    m->nlayers = nlayers;
+    for (size_t l = 0; l < nlayers; l++)
+        mib_dense_bind(&m->layer[l], dims[l], dims[l + 1], prm, at);
+}
+
+void mib_uniform_fill(float *p, size_t n, double s, gsl_rng *r)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (float)(s * (2.0 * gsl_rng_uniform(r) - 1.0));
+}
+
+void mib_dense_init(mib_dense *d, gsl_rng *r)
+{
+    double s = 1.0 / sqrt((double)d->in);
+    mib_uniform_fill(d->w, d->in * d->out, s, r);
+    mib_uniform_fill(d->b, d->out, s, r);
+}
+
+void mib_mlp_init(mib_mlp *m, gsl_rng *r)
+{
+    for (size_t l = 0; l < m->nlayers; l++)
+        mib_dense_init(&m->layer[l], r);
+}
+
+size_t mib_mlp_max_width(const mib_mlp *m)
+{
+    size_t w = 0;
+    for (size_t l = 0; l < m->nlayers; l++)
+        if (m->layer[l].out > w)
+            w = m->layer[l].out;
+    return w;
+}
+
+void mib_dense_forward(const mib_dense *d, size_t rows, const float *in, float *out,
+                       int use_relu)
+{
+    size_t n = d->out;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)n, (int)d->in,
+                1.0f, in, (int)d->in, d->w, (int)n, 0.0f, out, (int)n);
+    const float *restrict b = d->b;
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict o = out + r * n;
+        if (use_relu)
+            for (size_t k = 0; k < n; k++)
+                o[k] = relu(o[k] + b[k]);
+        else
+            for (size_t k = 0; k < n; k++)
+                o[k] += b[k];
+    }
+}
+
+void mib_mlp_forward(const mib_mlp *m, size_t rows, const float *in, float *const *act)
+{
+    for (size_t l = 0; l < m->nlayers; l++)
+        mib_dense_forward(&m->layer[l], rows, l ? act[l - 1] : in, act[l],
+                          l + 1 < m->nlayers);
+}
+
+void mib_mlp_backward(const mib_mlp *m, size_t rows, const float *in,
+                      float *const *act, const float *dout, float *scratch,
+                      float *din)
+{
+    size_t wmax = mib_mlp_max_width(m);
+    float *buf[2] = {scratch, scratch + rows * wmax};
+    const float *dz = dout;
+    for (size_t l = m->nlayers; l-- > 0;) {
+        const mib_dense *d = &m->layer[l];
+        const float *a = l ? act[l - 1] : in;
+        int ni = (int)d->in, no = (int)d->out;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, no, (int)rows, 1.0f, a, ni,
+                    dz, no, 1.0f, d->gw, no);
+        float *restrict gb = d->gb;
+        for (size_t r = 0; r < rows; r++) {
+            const float *restrict z = dz + r * d->out;
+            for (size_t k = 0; k < d->out; k++)
+                gb[k] += z[k];
+        }
+        if (l == 0 && !din)
+            break;
+        /* dLoss/da = dz W'; below the top layer also through the ReLU of a. */
+        float *da = l ? buf[l & 1] : din;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, ni, no, 1.0f, dz, no,
+                    d->w, no, 0.0f, da, ni);
+        if (l) {
+            float *restrict g = da;
+            const float *restrict h = a;
+            for (size_t i = 0; i < rows * d->in; i++)
+            {
+                float v = g[i];
+                g[i] = h[i] > 0.0f ? v : 0.0f;
+            }
+        }
+        dz = da;
+    }
+}
+
+int mib_adam_init(mib_adam *a, size_t n, double lr)
+{
+    *a = (mib_adam){.lr = lr, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .n = n};
+    a->m = calloc(n ? n : 1, sizeof *a->m);
+    a->v = calloc(n ? n : 1, sizeof *a->v);
+    if (!a->m || !a->v) {
+        mib_adam_free(a);
+        return -1;
+    }
+    return 0;
+}
+
+void mib_adam_free(mib_adam *a)
+{
+    free(a->m);
+    free(a->v);
+    a->m = a->v = NULL;
+}
+
+void mib_adam_step(mib_adam *a, mib_params *prm)
+{
+    a->t++;
+    float b1 = (float)a->beta1, b2 = (float)a->beta2;
+    /* Fold both bias corrections into the step size and eps (exact algebra). */
+    double c1 = 1.0 - pow(a->beta1, (double)a->t), c2 = 1.0 - pow(a->beta2, (double)a->t);
+    float step = (float)(a->lr / c1), rc2 = (float)(1.0 / sqrt(c2)), eps = (float)a->eps;
+    float *restrict p = prm->p, *restrict m = a->m, *restrict v = a->v;
+    const float *restrict g = prm->g;
+    for (size_t i = 0; i < a->n; i++) {
+        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+        p[i] -= step * m[i] / (sqrtf(v[i]) * rc2 + eps);
+    }
+}

@@ -1,0 +1,488 @@
+/* neural.c - the neural variational estimators mine, dv, nwj, infonce, js and
+ * smile: a critic (critic.h) trained with Adam on a bound (bounds.h).
+ * Dataset mode: rows shuffled (seeded), columns standardised with the
+ * training split's mean and sd, split 60/20/20 into train/validation/test;
+ * minibatches of B drawn without replacement per epoch; the validation
+ * read-out every `every` steps keeps the best weights and stops after
+ * `patience` validations without improvement; the estimate is read on the
+ * test split with the best weights. Online mode (Poole et al. 2019): a
+ * fresh batch from ws->sampler every step, each step's read-out sent to
+ * ws->curve, the estimate read on n fresh rows drawn at the last step's law.
+ * Cost: steps x (critic step, critic.c) + the held-out passes.
+ */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include "mibench/estimator.h"
+#include "mibench/rng.h"
+#include "neural/bounds.h"
+#include "neural/critic.h"
+#include "neural/mlp.h"
+
+#define SPLIT_VAL 0.2      /* fractions of n; the training split gets the rest */
+#define SPLIT_TEST 0.2
+#define VAL_MAX_BATCHES 64 /* validation reads at most this many batches */
+/* InfoNCE counts as capped when the positive pair's mean log-probability
+ * among its batch is above ln 0.8: the read-out is within 0.22 nats of
+ * ln B and says more about B than about the MI. */
+#define NCE_CAP_MARGIN 0.2231435513142098 /* -ln 0.8 */
+
+enum {
+    P_CRITIC, P_HIDDEN, P_LAYERS, P_EMBED, P_BATCH, P_STEPS, P_LR, P_EVAL, P_ONLINE,
+    P_EVERY, P_PATIENCE, P_NCOMMON
+};
+enum { P_ALPHA = P_NCOMMON }; /* mine */
+enum { P_TAU = P_NCOMMON };   /* smile */
+
+static const char *const critic_words[] = {"separable", "concat", "bilinear", NULL};
+static const char *const eval_words[] = {"heldout", NULL};
+static const char *const tau_words[] = {"inf", NULL};
+
+#define COMMON_PARAMS                                                                        \
+    {.name = "critic", .kind = MIB_PARAM_CHOICE, .def = "separable", .choices = critic_words, \
+     .help = "g(x).h(y), an MLP on every pair [x_i, y_j], or x'Wy+c"},                     \
+    {.name = "hidden", .kind = MIB_PARAM_INT, .def = "256", .min = 1, .max = 8192,          \
+     .help = "units per hidden layer"},                                                     \
+    {.name = "layers", .kind = MIB_PARAM_INT, .def = "2", .min = 1, .max = 16,              \
+     .help = "hidden layers (ReLU)"},                                                        \
+    {.name = "embed", .kind = MIB_PARAM_INT, .def = "32", .min = 1, .max = 8192,            \
+     .help = "separable: embedding size of g and h"},                                        \
+    {.name = "batch", .kind = MIB_PARAM_INT, .def = "64", .min = 2, .max = 65536,           \
+     .help = "batch size B; the B(B-1) off-diagonal pairs are the negatives"},               \
+    {.name = "steps", .kind = MIB_PARAM_INT, .def = "5000", .min = 1, .max = 1e9,           \
+     .help = "training steps (dataset mode: at most; early stopping may end sooner)"},       \
+    {.name = "lr", .kind = MIB_PARAM_REAL, .def = "0.0005", .min = 0, .max = 100,           \
+     .flags = MIB_OPEN_MIN, .help = "Adam learning rate"},                                   \
+    {.name = "eval", .kind = MIB_PARAM_INT_OR_CHOICE, .def = "heldout", .min = 1,            \
+     .max = 1e9, .choices = eval_words,                                                      \
+     .help = "estimate: heldout (test split, or n fresh rows online) or K = mean training "  \
+             "bound over the last K steps"},                                                 \
+    {.name = "online", .kind = MIB_PARAM_INT, .def = "0", .min = 0, .max = 1,               \
+     .help = "1: fresh batches from the generator every step; n = held-out rows"},          \
+    {.name = "every", .kind = MIB_PARAM_INT, .def = "100", .min = 1, .max = 1e9,            \
+     .help = "dataset mode: validate every this many steps"},                                \
+    {.name = "patience", .kind = MIB_PARAM_INT, .def = "5", .min = 1, .max = 1e6,           \
+     .help = "dataset mode: stop after this many validations without improvement"}
+
+static const mib_param_spec plain_params[] = {COMMON_PARAMS, {.name = NULL}};
+static const mib_param_spec mine_params[] = {
+    COMMON_PARAMS,
+    {.name = "alpha", .kind = MIB_PARAM_REAL, .def = "0.01", .min = 0, .max = 1,
+     .flags = MIB_OPEN_MIN, .help = "rate of the moving average of E_q e^T in the gradient"},
+    {.name = NULL},
+};
+static const mib_param_spec smile_params[] = {
+    COMMON_PARAMS,
+    {.name = "tau", .kind = MIB_PARAM_REAL_OR_CHOICE, .def = "5", .min = 0, .max = 1e300,
+     .flags = MIB_OPEN_MIN, .choices = tau_words,
+     .help = "clip the marginal term's scores to [-tau, tau]; inf: no clip (DV)"},
+    {.name = NULL},
+};
+
+static int neural_estimate(const mib_data *data, const mib_spec *spec,
+                           const mib_workspace *ws, mib_result *res, mib_err *err);
+static double neural_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy);
+
+#define NEURAL_FLAGS (MIB_EST_ONLINE | MIB_EST_BATCHED)
+
+const mib_estimator_type mib_est_nwj = {
+    {"nwj", "NWJ / MINE-f bound E_p T - e^-1 E_q e^T (neural critic)", plain_params},
+    NEURAL_FLAGS, neural_estimate, neural_memory};
+const mib_estimator_type mib_est_dv = {
+    {"dv", "Donsker-Varadhan bound E_p T - ln E_q e^T (neural critic)", plain_params},
+    NEURAL_FLAGS, neural_estimate, neural_memory};
+const mib_estimator_type mib_est_mine = {
+    {"mine", "MINE: DV bound, gradient with a moving-average denominator (neural critic)",
+     mine_params},
+    NEURAL_FLAGS, neural_estimate, neural_memory};
+const mib_estimator_type mib_est_infonce = {
+    {"infonce", "InfoNCE / CPC bound, at most ln B (neural critic)", plain_params},
+    NEURAL_FLAGS, neural_estimate, neural_memory};
+const mib_estimator_type mib_est_js = {
+    {"js", "critic trained with the Jensen-Shannon objective, read out with NWJ",
+     plain_params},
+    NEURAL_FLAGS, neural_estimate, neural_memory};
+const mib_estimator_type mib_est_smile = {
+    {"smile", "SMILE: JS-trained critic read out with DV, E_q term clipped to [-tau, tau]",
+     smile_params},
+    NEURAL_FLAGS, neural_estimate, neural_memory};
+
+/* The bound of a spec (its type). */
+static int bound_kind(const mib_type_info *info)
+{
+    static const struct {
+        const mib_estimator_type *type;
+        int kind;
+    } kinds[] = {
+        {&mib_est_nwj, MIB_BOUND_NWJ},         {&mib_est_dv, MIB_BOUND_DV},
+        {&mib_est_mine, MIB_BOUND_MINE},       {&mib_est_infonce, MIB_BOUND_INFONCE},
+        {&mib_est_js, MIB_BOUND_JS},           {&mib_est_smile, MIB_BOUND_SMILE},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (info == &kinds[i].type->info)
+            return kinds[i].kind;
+    assert(!"not a neural estimator");
+    return MIB_BOUND_NWJ;
+}
+
+/* Everything one trial holds; freed by trial_free. */
+typedef struct trial {
+    /* settings */
+    size_t B, dx, dy, steps, every, patience, last_k; /* last_k 0: held-out */
+    int online;
+    const mib_workspace *ws;
+    const char *name; /* the estimator's */
+    mib_bound bound;
+    mib_critic_cfg ccfg;
+    /* state */
+    mib_critic *critic;
+    mib_adam adam;
+    float *xb, *yb, *T, *dT; /* one batch */
+    double *xd, *yd;         /* online: a drawn batch in double */
+    double *recent;          /* last last_k training read-outs (ring) */
+    float *best;             /* dataset: best weights */
+    /* dataset mode */
+    size_t ntrain, nval, ntest;
+    float *xs, *ys;          /* standardised rows: train, validation, test */
+    size_t *order, pos;      /* training rows in this epoch's order */
+    gsl_rng *rng;            /* shuffles */
+} trial;
+
+static void trial_free(trial *t)
+{
+    mib_critic_free(t->critic);
+    mib_adam_free(&t->adam);
+    free(t->xb);
+    free(t->yb);
+    free(t->T);
+    free(t->dT);
+    free(t->xd);
+    free(t->yd);
+    free(t->recent);
+    free(t->best);
+    free(t->xs);
+    free(t->ys);
+    free(t->order);
+    if (t->rng)
+        gsl_rng_free(t->rng);
+}
+
+static void read_spec(trial *t, const mib_spec *spec, size_t dx, size_t dy)
+{
+    int kind = bound_kind(spec->info);
+    t->B = (size_t)spec->v[P_BATCH].num;
+    t->dx = dx;
+    t->dy = dy;
+    t->steps = (size_t)spec->v[P_STEPS].num;
+    t->every = (size_t)spec->v[P_EVERY].num;
+    t->patience = (size_t)spec->v[P_PATIENCE].num;
+    t->last_k = spec->v[P_EVAL].choice >= 0 ? 0 : (size_t)spec->v[P_EVAL].num;
+    if (t->last_k > t->steps)
+        t->last_k = t->steps;
+    t->online = spec->v[P_ONLINE].num != 0;
+    t->name = spec->info->name;
+    t->bound = (mib_bound){.kind = kind, .tau = INFINITY};
+    if (kind == MIB_BOUND_MINE)
+        t->bound.alpha = spec->v[P_ALPHA].num;
+    if (kind == MIB_BOUND_SMILE && spec->v[P_TAU].choice < 0)
+        t->bound.tau = spec->v[P_TAU].num;
+    t->ccfg = (mib_critic_cfg){.kind = spec->v[P_CRITIC].choice, .dx = dx, .dy = dy,
+                               .hidden = (size_t)spec->v[P_HIDDEN].num,
+                               .layers = (size_t)spec->v[P_LAYERS].num,
+                               .embed = (size_t)spec->v[P_EMBED].num, .bmax = t->B};
+}
+
+/* Split sizes of n rows (dataset mode). */
+static void split_sizes(size_t n, size_t *ntrain, size_t *nval, size_t *ntest)
+{
+    *nval = (size_t)(SPLIT_VAL * (double)n);
+    *ntest = (size_t)(SPLIT_TEST * (double)n);
+    *ntrain = n - *nval - *ntest;
+}
+
+static double neural_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
+{
+    trial t = {0};
+    read_spec(&t, spec, dx, dy);
+    double rows = t.online ? (double)t.B : (double)n;
+    /* standardised floats, the epoch order, one batch in float and double,
+     * the score matrix and its gradient */
+    return mib_critic_bytes(&t.ccfg) + rows * ((dx + dy) * sizeof(float) + sizeof(size_t)) +
+           (double)t.B * (dx + dy) * (sizeof(float) + sizeof(double)) +
+           2.0 * t.B * t.B * sizeof(float) + (double)t.last_k * sizeof(double);
+}
+
+/* Shuffle the rows, standardise with the training split's statistics, and
+ * store them in float: train, then validation, then test. */
+static int load_dataset(trial *t, const mib_data *data, mib_result *res, mib_err *err)
+{
+    size_t n = data->n, dx = t->dx, dy = t->dy;
+    size_t *perm = malloc(n * sizeof *perm);
+    double *mean = calloc(dx + dy, sizeof *mean), *sd = calloc(dx + dy, sizeof *sd);
+    int st = MIB_OK;
+    t->xs = malloc(n * dx * sizeof(float));
+    t->ys = malloc(n * dy * sizeof(float));
+    t->order = malloc(t->ntrain * sizeof *t->order);
+    if (!perm || !mean || !sd || !t->xs || !t->ys || !t->order) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu rows", n);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = n - 1; i > 0; i--) { /* Fisher-Yates */
+        size_t j = gsl_rng_uniform_int(t->rng, i + 1), s = perm[i];
+        perm[i] = perm[j];
+        perm[j] = s;
+    }
+    for (size_t c = 0; c < dx + dy; c++) {
+        const double *a = c < dx ? data->x + c : data->y + (c - dx);
+        size_t stride = c < dx ? dx : dy;
+        double m = 0, v = 0;
+        for (size_t i = 0; i < t->ntrain; i++) /* Welford */
+        {
+            double z = a[perm[i] * stride], d = z - m;
+            m += d / (double)(i + 1);
+            v += d * (z - m);
+        }
+        mean[c] = m;
+        sd[c] = sqrt(v / (double)(t->ntrain - 1));
+        if (!(sd[c] > 0)) {
+            sd[c] = 1;
+            res->flags |= MIB_RES_CONSTANT;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < dx; c++)
+            t->xs[i * dx + c] = (float)((data->x[perm[i] * dx + c] - mean[c]) / sd[c]);
+        for (size_t c = 0; c < dy; c++)
+            t->ys[i * dy + c] = (float)((data->y[perm[i] * dy + c] - mean[dx + c]) / sd[dx + c]);
+    }
+    for (size_t i = 0; i < t->ntrain; i++)
+        t->order[i] = i;
+    t->pos = t->ntrain; /* reshuffle before the first batch */
+done:
+    free(perm);
+    free(mean);
+    free(sd);
+    return st;
+}
+
+/* Next training minibatch (dataset mode), without replacement per epoch. */
+static void next_batch(trial *t)
+{
+    for (size_t r = 0; r < t->B; r++) {
+        if (t->pos == t->ntrain) {
+            gsl_ran_shuffle(t->rng, t->order, t->ntrain, sizeof *t->order);
+            t->pos = 0;
+        }
+        size_t i = t->order[t->pos++];
+        memcpy(t->xb + r * t->dx, t->xs + i * t->dx, t->dx * sizeof(float));
+        memcpy(t->yb + r * t->dy, t->ys + i * t->dy, t->dy * sizeof(float));
+    }
+}
+
+/* A fresh batch from the sampler (online mode), converted to float. */
+static int draw_batch(trial *t, size_t step, double *truth, mib_err *err)
+{
+    const mib_sampler *s = t->ws->sampler;
+    int st = s->draw(s->ctx, step, t->B, t->xd, t->yd, truth);
+    if (st)
+        return mib_fail(err, st, "the sampler failed at step %zu: %s", step,
+                        mib_strerror(st));
+    for (size_t i = 0; i < t->B * t->dx; i++)
+        t->xb[i] = (float)t->xd[i];
+    for (size_t i = 0; i < t->B * t->dy; i++)
+        t->yb[i] = (float)t->yd[i];
+    return MIB_OK;
+}
+
+/* Read-out over consecutive batches of rows [first, first + nb*B) of the
+ * standardised dataset, with the current weights. */
+static double dataset_readout(trial *t, size_t first, size_t nb)
+{
+    mib_bound_acc acc;
+    mib_bound_acc_reset(&acc);
+    for (size_t b = 0; b < nb; b++) {
+        size_t r0 = first + b * t->B;
+        mib_critic_scores(t->critic, t->B, t->xs + r0 * t->dx, t->ys + r0 * t->dy, t->T);
+        mib_bound_acc_add(&t->bound, &acc, t->B, t->T);
+    }
+    return mib_bound_acc_value(&t->bound, &acc);
+}
+
+/* Read-out on about n fresh rows (at least one batch) drawn at `step`'s law. */
+static int online_readout(trial *t, size_t n, size_t step, double *out, mib_err *err)
+{
+    mib_bound_acc acc;
+    double truth;
+    int st;
+    mib_bound_acc_reset(&acc);
+    for (size_t b = 0; b < (n / t->B > 0 ? n / t->B : 1); b++) {
+        if ((st = draw_batch(t, step, &truth, err)))
+            return st;
+        mib_critic_scores(t->critic, t->B, t->xb, t->yb, t->T);
+        mib_bound_acc_add(&t->bound, &acc, t->B, t->T);
+    }
+    *out = mib_bound_acc_value(&t->bound, &acc);
+    return MIB_OK;
+}
+
+/* One gradient step on the batch in xb, yb; *value gets its read-out. */
+static int train_step(trial *t, size_t step, double *value, mib_err *err)
+{
+    mib_params *prm = mib_critic_params(t->critic);
+    mib_critic_scores(t->critic, t->B, t->xb, t->yb, t->T);
+    *value = mib_bound_train(&t->bound, t->B, t->T, t->dT);
+    if (!isfinite(*value))
+        return mib_fail(err, MIB_EDIVERGED,
+                        "%s training diverged at step %zu (a score is not finite or "
+                        "beyond 2^20, or a gradient overflows); try a smaller lr",
+                        t->name, step);
+    memset(prm->g, 0, prm->n * sizeof(float));
+    mib_critic_backward(t->critic, t->B, t->xb, t->yb, t->dT);
+    mib_adam_step(&t->adam, prm);
+    return MIB_OK;
+}
+
+/* Validation (dataset mode): keep the best weights; *stop when patience is
+ * exhausted. */
+static int validate(trial *t, size_t step, double *best, size_t *bad, int *stop,
+                    mib_err *err)
+{
+    size_t nb = t->nval / t->B;
+    if (nb > VAL_MAX_BATCHES)
+        nb = VAL_MAX_BATCHES;
+    double v = dataset_readout(t, t->ntrain, nb);
+    mib_params *prm = mib_critic_params(t->critic);
+    if (!isfinite(v))
+        return mib_fail(err, MIB_EDIVERGED,
+                        "%s training diverged: the validation bound at step %zu is not finite",
+                        t->name, step);
+    if (v > *best) {
+        *best = v;
+        *bad = 0;
+        memcpy(t->best, prm->p, prm->n * sizeof(float));
+    } else if (++*bad >= t->patience) {
+        *stop = 1;
+    }
+    return MIB_OK;
+}
+
+static int neural_estimate(const mib_data *data, const mib_spec *spec,
+                           const mib_workspace *ws, mib_result *res, mib_err *err)
+{
+    trial t = {0};
+    const mib_sampler *smp = ws->sampler;
+    int st = MIB_OK, online = spec->v[P_ONLINE].num != 0, stop = 0;
+    double best = -INFINITY, sum_recent = 0;
+    size_t bad = 0, step = 0;
+    gsl_rng *init_rng = NULL;
+
+    if (online && !smp)
+        return mib_fail(err, MIB_EINVAL, "%s: online=1 needs fresh samples from a generator "
+                        "(run it in a study or with --gen); with a data file use online=0",
+                        spec->info->name);
+    if (!online && smp)
+        return mib_fail(err, MIB_EINVAL, "%s: given a sampler but online=0", spec->info->name);
+    read_spec(&t, spec, online ? smp->dx : data->dx, online ? smp->dy : data->dy);
+    t.ws = ws;
+    if (online && data->n < 2)
+        return mib_fail(err, MIB_ESMALL, "%s: online mode reads its estimate on n fresh rows; "
+                        "need n >= 2, got %zu", spec->info->name, data->n);
+    if (!online) {
+        split_sizes(data->n, &t.ntrain, &t.nval, &t.ntest);
+        if (t.nval < t.B || t.ntest < t.B)
+            return mib_fail(err, MIB_ESMALL,
+                            "%s: batch=%zu needs n >= %zu (validation and test splits of "
+                            "20%% hold at least one batch each), got n=%zu; lower batch",
+                            spec->info->name, t.B, (size_t)ceil(t.B / SPLIT_VAL), data->n);
+    }
+
+    init_rng = mib_rng_alloc(mib_seed_combine(ws->seed, 1));
+    t.rng = mib_rng_alloc(mib_seed_combine(ws->seed, 2));
+    t.critic = init_rng ? mib_critic_alloc(&t.ccfg, init_rng) : NULL;
+    size_t bb = t.B * t.B, np = t.critic ? mib_critic_params(t.critic)->n : 0;
+    t.xb = malloc(t.B * t.dx * sizeof(float));
+    t.yb = malloc(t.B * t.dy * sizeof(float));
+    t.T = malloc(bb * sizeof(float));
+    t.dT = malloc(bb * sizeof(float));
+    t.recent = calloc(t.last_k ? t.last_k : 1, sizeof(double));
+    if (online) {
+        t.xd = malloc(t.B * t.dx * sizeof(double));
+        t.yd = malloc(t.B * t.dy * sizeof(double));
+    } else {
+        t.best = malloc((np ? np : 1) * sizeof(float));
+    }
+    if (!t.rng || !t.critic || !t.xb || !t.yb || !t.T || !t.dT || !t.recent ||
+        (online ? !t.xd || !t.yd : !t.best) || mib_adam_init(&t.adam, np, spec->v[P_LR].num)) {
+        st = mib_fail(err, MIB_ENOMEM, "%s: out of memory for the critic and its buffers",
+                      spec->info->name);
+        goto done;
+    }
+    if (!online && (st = load_dataset(&t, data, res, err)))
+        goto done;
+
+    for (step = 0; step < t.steps && !stop; step++) {
+        double value, truth = NAN;
+        if (ws->stop && *ws->stop) {
+            st = mib_fail(err, MIB_EINTR, "%s: interrupted at step %zu", spec->info->name, step);
+            goto done;
+        }
+        if (online) {
+            if ((st = draw_batch(&t, step, &truth, err)))
+                goto done;
+        } else {
+            next_batch(&t);
+        }
+        if ((st = train_step(&t, step, &value, err)))
+            goto done;
+        if (t.last_k) { /* running sum of the last K read-outs */
+            double *slot = &t.recent[step % t.last_k];
+            sum_recent += value - (step >= t.last_k ? *slot : 0);
+            *slot = value;
+        }
+        if (online && ws->curve.point && ws->curve.point(ws->curve.ctx, step, value, truth)) {
+            st = mib_fail(err, MIB_EINTR, "%s: stopped by the curve sink at step %zu",
+                          spec->info->name, step);
+            goto done;
+        }
+        if (!online && ((step + 1) % t.every == 0 || step + 1 == t.steps) &&
+            (st = validate(&t, step, &best, &bad, &stop, err)))
+            goto done;
+    }
+    res->steps = (long)step;
+    if (stop)
+        res->flags |= MIB_RES_EARLYSTOP;
+
+    if (t.last_k) {
+        size_t k = step < t.last_k ? step : t.last_k;
+        res->mi = sum_recent / (double)k;
+    } else if (online) {
+        if ((st = online_readout(&t, data->n, step - 1, &res->mi, err)))
+            goto done;
+    } else {
+        mib_params *prm = mib_critic_params(t.critic);
+        memcpy(prm->p, t.best, prm->n * sizeof(float));
+        res->mi = dataset_readout(&t, t.ntrain + t.nval, t.ntest / t.B);
+    }
+    if (!isfinite(res->mi)) {
+        st = mib_fail(err, MIB_EDIVERGED, "%s diverged: the held-out bound is not finite "
+                      "or a score is beyond 2^20", t.name);
+        goto done;
+    }
+    if (t.bound.kind == MIB_BOUND_INFONCE) {
+        double lnb = log((double)t.B);
+        if (res->mi > lnb) /* rounding only: the bound is at most ln B */
+            res->mi = lnb;
+        if (res->mi >= lnb - NCE_CAP_MARGIN)
+            res->flags |= MIB_RES_CAPPED;
+    }
+done:
+    if (init_rng)
+        gsl_rng_free(init_rng);
+    trial_free(&t);
+    return st;
+}
