@@ -11,7 +11,6 @@
  * skipped, so heavy ties stay fast. Float scans, double decisions: see the
  * error bound at float_scale. */
 #include <assert.h>
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -223,11 +223,11 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
     const double jitter = mib_spec_num(spec, P_JITTER);
     const int threads = ws->threads > 0 ? ws->threads : 1;
     int st;
-    double *z = NULL, *dist = NULL;
+    double *z = NULL;
     mib_kdtree *joint = NULL;
     marginal mx = {0}, my = {0};
     uint32_t *cnt = NULL;
-    size_t *pos = NULL, *rows = NULL, *hist = NULL;
+    size_t *hist = NULL;
     unsigned ties = 0;
 
     if (n <= k)
@@ -245,26 +245,28 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
         (st = marginal_build(&my, joint, dx, dy, err)))
         goto done;
     enum { G = MIB_KDTREE_LEAF_CAP };
-    const size_t scratch = (size_t)threads * G * k;
     cnt = malloc(2 * n * sizeof *cnt);
-    pos = malloc(scratch * sizeof *pos);
-    rows = malloc(scratch * sizeof *rows);
-    dist = malloc(scratch * sizeof *dist);
     hist = calloc(n, sizeof *hist);
-    if (!cnt || !pos || !rows || !dist || !hist) {
+    if (!cnt || !hist) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
         goto done;
     }
 
     /* One joint leaf at a time: its points' k-NN together, then their
-     * marginal counts together (kdtree.h explains the grouping). */
-#pragma omp parallel num_threads(threads) reduction(| : ties)
+     * marginal counts together (kdtree.h explains the grouping). Each
+     * thread has its own neighbour lists. */
+    int failed = 0;
+#pragma omp parallel num_threads(threads) reduction(| : ties, failed)
     {
-        const size_t tid = (size_t)omp_get_thread_num();
-        size_t *tpos = pos + tid * G * k, *trow = rows + tid * G * k, nx[G], ny[G];
-        double *tdist = dist + tid * G * k, rx[G], ry[G];
+        size_t *tpos = malloc(G * k * sizeof *tpos), *trow = malloc(G * k * sizeof *trow);
+        double *tdist = malloc(G * k * sizeof *tdist), rx[G], ry[G];
+        size_t nx[G], ny[G];
+        const int ok = tpos && trow && tdist;
+        failed |= !ok;
 #pragma omp for schedule(dynamic, 16)
         for (size_t li = 0; li < joint->nleaves; li++) {
+            if (!ok)
+                continue;
             const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
                          m = joint->nodes[leaf].hi - lo;
             const float *q = mib_kdtree_leaf_block(joint, leaf);
@@ -297,6 +299,13 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
                 cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self); /* ignores order */
             }
         }
+        free(tpos);
+        free(trow);
+        free(tdist);
+    }
+    if (failed) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG's neighbour lists (k=%zu)", k);
+        goto done;
     }
 
     /* Sum psi over a histogram of the counts: exact and order-free. */
@@ -312,10 +321,7 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
     res->flags |= (jitter > 0 ? MIB_RES_JITTER : 0) | (ties ? MIB_RES_TIES : 0);
 done:
     free(z);
-    free(dist);
     free(cnt);
-    free(pos);
-    free(rows);
     free(hist);
     mib_kdtree_free(joint);
     marginal_free(&mx);
