@@ -1,7 +1,7 @@
 /* columns.c - column helpers shared by the continuous estimators: the
- * constant-column check, two-pass moments, and average ranks for ties
- * (copula normal scores, quantile histogram bins). O(n) per column except
- * ranks, O(n log n). */
+ * constant-column check, two-pass moments, a stable LSD radix sort of a
+ * column (KSG's 1-D marginals), and average ranks for ties (copula normal
+ * scores, quantile histogram bins). O(n) per column. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,12 +1,15 @@
 /* kdtree.c - static KD-tree for max-norm k-nearest-neighbour search and
  * range counting (Friedman, Bentley, Finkel 1977), for the KSG estimators.
- * Build: median split on the widest axis (quickselect on whole rows, so
- * each pass streams memory), bounding box per node: O(n d log n) time,
- * O(n d) memory. k-NN: bottom-up from the query's own leaf, visiting a
- * sibling subtree only when its box could hold a better point; ties in
- * distance go to the smaller original row, and a per-node minimum row lets
- * whole blocks of duplicate points be skipped, so heavy ties stay fast.
- * Counting: boxes wholly inside the radius are counted without descent. */
+ * Build: exact median split on the widest axis (quickselect moving whole
+ * rows), a bounding box per node: O(n d log n) time, O(n d) memory.
+ * Queries run in groups of one leaf's points (kdtree.h): k-NN starts from
+ * the group's own leaf and climbs, searching each sibling subtree nearer
+ * child first, skipping a node when its box cannot hold a better point for
+ * any query of the group; counting adds whole boxes that lie inside the
+ * radius and skips those outside. Ties in distance go to the smaller
+ * original row, and a per-node minimum row lets runs of duplicate points be
+ * skipped, so heavy ties stay fast. Float scans, double decisions: see the
+ * error bound at float_scale. */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -16,37 +19,38 @@
 #define MAX_DEPTH 128 /* stack bound: depth is about log2(n / leaf_size) */
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-/* Wider vectors for the leaf scans where the CPU has them (run-time
- * dispatch; results are identical: max and compare are exact). */
+/* Wider vectors where the CPU has them (run-time dispatch); the results
+ * are the same bits: the vector code does the same exact operations. */
 #define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define MIB_VECTOR_CLONES
 #endif
 
+enum { G = MIB_KDTREE_LEAF_CAP }; /* queries per group = slots per leaf block */
 
-
-/* max of two non-NaN doubles; compiles to one maxsd (fmax must honour NaN) */
+/* max of two non-NaN values; one maxsd/maxps (fmax must honour NaN) */
 static inline double max2(double a, double b) { return a > b ? a : b; }
+static inline float max2f(float a, float b) { return a > b ? a : b; }
 
-static const double *box_lo(const mib_kdtree *t, size_t node) { return t->box + 2 * t->d * node; }
-static const double *box_hi(const mib_kdtree *t, size_t node) { return t->box + 2 * t->d * node + t->d; }
+/* A float >= v (<= v): nudged by 2^-22 relative, more than the 2^-24 of
+ * round-to-nearest, plus an absolute step for the subnormal range. */
+static inline float up_f(double v) { return (float)(v + fabs(v) * 0x1p-22 + 1e-44); }
+static inline float down_f(double v) { return (float)(v - fabs(v) * 0x1p-22 - 1e-44); }
 
-/* m[a] = max_j |q[j] - x[j]| for the MIB_KDTREE_LEAF_CAP slots of a leaf's
- * block (padding slots hold +inf). The trip counts are constants, so the
- * loops vectorise fully and the accumulators stay in registers. */
-static inline __attribute__((always_inline)) void
-leaf_dists(const mib_kdtree *t, const double *q, size_t node, double *m)
+static inline uint32_t lane_mask(size_t m) { return m >= 32 ? 0xffffffffu : ((uint32_t)1 << m) - 1; }
+
+static inline const double *box_lo(const mib_kdtree *t, size_t node) { return t->box + 2 * t->d * node; }
+static inline const double *box_hi(const mib_kdtree *t, size_t node) { return t->box + 2 * t->d * node + t->d; }
+static inline const float *fbox_lo(const mib_kdtree *t, size_t node) { return t->fbox + 2 * t->d * node; }
+static inline const float *fbox_hi(const mib_kdtree *t, size_t node) { return t->fbox + 2 * t->d * node + t->d; }
+
+/* The max-norm distance in double, exactly as a brute force computes it. */
+static inline double exact_dist(const double *a, const double *b, size_t d)
 {
-    enum { CAP = MIB_KDTREE_LEAF_CAP };
-    const double *blk = t->blocks + (size_t)t->nodes[node].block * t->d * CAP;
-    double acc[CAP] = {0};
-    for (size_t j = 0; j < t->d; j++) {
-        const double *c = blk + j * CAP, qj = q[j];
-        for (int a = 0; a < CAP; a++)
-            acc[a] = max2(acc[a], fabs(qj - c[a]));
-    }
-    for (int a = 0; a < CAP; a++)
-        m[a] = acc[a];
+    double m = 0;
+    for (size_t j = 0; j < d; j++)
+        m = max2(m, fabs(a[j] - b[j]));
+    return m;
 }
 
 static void swap_rows(mib_kdtree *t, size_t a, size_t b)
@@ -122,8 +126,6 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
     if (hi - lo <= leaf_size) {
         nd->block = (uint32_t)t->nleaves;
         t->leaves[t->nleaves++] = (uint32_t)node;
-        for (size_t i = lo; i < hi; i++)
-            t->leaf[i] = (uint32_t)node;
         return;
     }
     size_t axis = 0;
@@ -143,7 +145,29 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
     build_node(t, left + 1, m, hi, node, leaf_size);
 }
 
-int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
+
+/* The float copies hold x * scale, scale a power of two (so the product
+ * is exact) that brings the largest magnitude M into [1, 2): no float
+ * overflows and none but the relatively tiny underflow. Error bound, in
+ * scaled units, with u = 2^-24: rounding x and q to float moves |q - x| by
+ * at most u (|x| + |q|) <= 4u, the float subtraction by u |qf - xf| <= 4u
+ * (1 + u), and the double distance differs from the real one by at most
+ * 2^-53 * 4: in all under 8.5u (1e-40 covers float underflow). Boxes are
+ * bounds of the same values, so the same holds for box distances
+ * (rounding is monotone: a point's float lies in its box's float box). */
+static void float_scale(mib_kdtree *t, const double *a, size_t count, double scale)
+{
+    double m = 0;
+    for (size_t i = 0; i < count; i++)
+        m = max2(m, fabs(a[i]));
+    t->scale = scale > 0 ? scale : m > 0 ? ldexp(1, -ilogb(m)) : 1;
+    assert(m * t->scale < 2 && "a given scale must bring every value below 2");
+    t->delta = 8.5 * 0x1p-24 + 1e-40;
+}
+
+static inline float to_float(const mib_kdtree *t, double v) { return (float)(v * t->scale); }
+
+int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size, double scale,
                      mib_kdtree **out, mib_err *err)
 {
     assert(n >= 1 && d >= 1 && leaf_size >= 2 && leaf_size <= MIB_KDTREE_LEAF_CAP);
@@ -159,39 +183,38 @@ int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size,
     t->d = d;
     t->pts = malloc(n * d * sizeof *t->pts);
     t->perm = malloc(n * sizeof *t->perm);
-    t->leaf = malloc(n * sizeof *t->leaf);
     t->nodes = malloc(maxnodes * sizeof *t->nodes);
     t->leaves = malloc(maxnodes * sizeof *t->leaves);
     t->box = malloc(maxnodes * 2 * d * sizeof *t->box);
-    if (!t->pts || !t->perm || !t->leaf || !t->nodes || !t->leaves || !t->box) {
-        mib_kdtree_free(t);
-        return mib_fail(err, MIB_ENOMEM, "out of memory for a KD-tree of %zu points", n);
-    }
+    t->fbox = malloc(maxnodes * 2 * d * sizeof *t->fbox);
+    if (!t->pts || !t->perm || !t->nodes || !t->leaves || !t->box || !t->fbox)
+        goto nomem;
     memcpy(t->pts, a, n * d * sizeof *t->pts);
     for (size_t i = 0; i < n; i++)
         t->perm[i] = i;
+    float_scale(t, a, n * d, scale);
     t->nnodes = 1;
     build_node(t, 0, 0, n, 0, leaf_size);
     assert(t->nnodes <= maxnodes);
-    /* leaf blocks: d columns of LEAF_CAP slots each, padded with +inf */
-    enum { CAP = MIB_KDTREE_LEAF_CAP };
-    t->blocks = aligned_alloc(64, t->nleaves * d * CAP * sizeof *t->blocks);
-    if (!t->blocks) {
-        mib_kdtree_free(t);
-        return mib_fail(err, MIB_ENOMEM, "out of memory for a KD-tree of %zu points", n);
-    }
-    for (size_t node = 0; node < t->nnodes; node++) {
-        const mib_kdnode *nd = &t->nodes[node];
-        if (nd->left)
-            continue;
-        double *blk = t->blocks + (size_t)nd->block * d * CAP;
+    for (size_t i = 0; i < t->nnodes * 2 * d; i++)
+        t->fbox[i] = to_float(t, t->box[i]);
+    /* leaf blocks: d columns of G float slots each, padded with +inf */
+    t->blocks = aligned_alloc(64, t->nleaves * d * G * sizeof *t->blocks);
+    if (!t->blocks)
+        goto nomem;
+    for (size_t li = 0; li < t->nleaves; li++) {
+        const mib_kdnode *nd = &t->nodes[t->leaves[li]];
+        float *blk = t->blocks + li * d * G;
         for (size_t j = 0; j < d; j++)
-            for (size_t slot = 0; slot < CAP; slot++)
-                blk[j * CAP + slot] =
-                    nd->lo + slot < nd->hi ? t->pts[(nd->lo + slot) * d + j] : INFINITY;
+            for (size_t slot = 0; slot < G; slot++)
+                blk[j * G + slot] = nd->lo + slot < nd->hi
+                                        ? to_float(t, t->pts[(nd->lo + slot) * d + j]) : INFINITY;
     }
     *out = t;
     return MIB_OK;
+nomem:
+    mib_kdtree_free(t);
+    return mib_fail(err, MIB_ENOMEM, "out of memory for a KD-tree of %zu points", n);
 }
 
 void mib_kdtree_free(mib_kdtree *t)
@@ -201,31 +224,26 @@ void mib_kdtree_free(mib_kdtree *t)
     free(t->pts);
     free(t->blocks);
     free(t->perm);
-    free(t->leaf);
     free(t->nodes);
     free(t->leaves);
     free(t->box);
+    free(t->fbox);
     free(t);
 }
 
-enum { G = MIB_KDTREE_LEAF_CAP }; /* queries per group = slots per leaf block */
-
-static inline uint32_t lane_mask(size_t m) { return m >= 32 ? 0xffffffffu : ((uint32_t)1 << m) - 1; }
-
-/* lb[a] = lower bound of the max-norm distance from query a to the node's
- * box, for all G queries (columns of G in q) at once. Rounding is
- * monotone, so lo[j] - q <= x - q for any x >= lo[j]: the bound never
- * exceeds a distance the point test computes. */
+/* lb[a] = max-norm distance from float query a to the node's float box
+ * (0 inside), for all G queries at once: a point x of the node is at
+ * double distance >= lb[a] - delta from query a. */
 static inline __attribute__((always_inline)) void
-box_lower(const mib_kdtree *t, size_t node, const double *q, double *lb)
+box_lower(const mib_kdtree *t, size_t node, const float *q, float *lb)
 {
-    const double *lo = box_lo(t, node), *hi = box_hi(t, node);
+    const float *lo = fbox_lo(t, node), *hi = fbox_hi(t, node);
     for (int a = 0; a < G; a++)
         lb[a] = 0;
     for (size_t j = 0; j < t->d; j++) {
-        const double l = lo[j], h = hi[j], *qj = q + j * G;
+        const float l = lo[j], h = hi[j], *qj = q + j * G;
         for (int a = 0; a < G; a++)
-            lb[a] = max2(lb[a], max2(l - qj[a], qj[a] - h));
+            lb[a] = max2f(lb[a], max2f(l - qj[a], qj[a] - h));
     }
 }
 
@@ -233,29 +251,28 @@ box_lower(const mib_kdtree *t, size_t node, const double *q, double *lb)
 typedef struct group_knn {
     const mib_kdtree *t;
     size_t k, leaf, lo;
-    const double *q;      /* query coordinates: d columns of G (the leaf's block) */
+    const float *q;       /* scaled float queries: d columns of G (the leaf's block) */
     size_t *pos, *row;    /* query a's list at [a k, a k + k), sorted by (dist, row) */
     double *dist;
     size_t count[G];
     double worst[G];      /* k-th distance; +inf while the list is short */
     size_t wrow[G];       /* k-th original row; SIZE_MAX while short */
+    float thr[G];         /* scaled worst + delta, rounded up: float tests pass below */
 } group_knn;
 
 /* Queries of bits for which the node could hold a better neighbour. */
 static inline __attribute__((always_inline)) uint32_t
 knn_active(const group_knn *g, size_t node, uint32_t bits)
 {
-    double lb[G];
+    float lb[G];
     box_lower(g->t, node, g->q, lb);
-    const size_t minrow = g->t->nodes[node].minrow;
     uint32_t act = 0;
-    for (int a = 0; a < G; a++) /* no short-circuit: the loop vectorises */
-        act |= (uint32_t)((lb[a] < g->worst[a]) |
-                          ((lb[a] == g->worst[a]) & (minrow < g->wrow[a]))) << a;
+    for (int a = 0; a < G; a++) /* no branches: the loop vectorises */
+        act |= (uint32_t)(lb[a] <= g->thr[a]) << a;
     return act & bits;
 }
 
-/* Offer the point at position p (distance e, original row) to query a. */
+/* Offer the point at position p (exact distance e, original row) to query a. */
 static inline void knn_offer(group_knn *g, size_t a, double e, size_t p, size_t row)
 {
     const size_t k = g->k;
@@ -276,36 +293,42 @@ static inline void knn_offer(group_knn *g, size_t a, double e, size_t p, size_t 
     if (g->count[a] == k) {
         g->worst[a] = dist[k - 1];
         g->wrow[a] = rows[k - 1];
+        g->thr[a] = up_f(dist[k - 1] * g->t->scale + g->t->delta);
     }
 }
 
-/* Offer the points of leaf `node` to the queries in bits. */
+/* Offer the points of leaf `node` to the queries in bits: float distances
+ * for the whole block, the exact distance for those that pass. */
 static inline __attribute__((always_inline)) void
 knn_scan(group_knn *g, size_t node, uint32_t bits)
 {
     const mib_kdtree *t = g->t;
     const mib_kdnode *nd = &t->nodes[node];
-    const double *blk = t->blocks + (size_t)nd->block * t->d * G;
+    const float *blk = mib_kdtree_leaf_block(t, node);
     const uint32_t valid = lane_mask(nd->hi - nd->lo);
     while (bits) {
         size_t a = (size_t)__builtin_ctz(bits);
         bits &= bits - 1;
-        double m[G] = {0};
+        float m[G];
+        for (int p = 0; p < G; p++)
+            m[p] = 0;
         for (size_t j = 0; j < t->d; j++) {
-            const double qa = g->q[j * G + a], *c = blk + j * G;
+            const float qa = g->q[j * G + a], *c = blk + j * G;
             for (int p = 0; p < G; p++)
-                m[p] = max2(m[p], fabs(qa - c[p]));
+                m[p] = max2f(m[p], fabsf(qa - c[p]));
         }
         uint32_t cand = 0;
         for (int p = 0; p < G; p++)
-            cand |= (uint32_t)(m[p] <= g->worst[a]) << p;
+            cand |= (uint32_t)(m[p] <= g->thr[a]) << p;
         cand &= valid;
         if (node == g->leaf)
             cand &= ~((uint32_t)1 << a); /* not itself */
+        const double *qd = t->pts + (g->lo + a) * t->d;
         while (cand) {
-            size_t p = (size_t)__builtin_ctz(cand);
+            size_t s = (size_t)__builtin_ctz(cand), p = nd->lo + s;
             cand &= cand - 1;
-            knn_offer(g, a, m[p], nd->lo + p, t->perm[nd->lo + p]);
+            if (m[s] <= g->thr[a]) /* the threshold shrinks as the list fills */
+                knn_offer(g, a, exact_dist(qd, t->pts + p * t->d, t->d), p, t->perm[p]);
         }
     }
 }
@@ -316,41 +339,43 @@ void mib_kdtree_knn_group(const mib_kdtree *t, size_t leaf, size_t k, size_t *po
 {
     const mib_kdnode *lf = &t->nodes[leaf];
     assert(lf->left == 0 && k >= 1 && k < t->n);
-    group_knn g = {.t = t, .k = k, .leaf = leaf, .lo = lf->lo,
-                   .q = t->blocks + (size_t)lf->block * t->d * G,
+    group_knn g = {.t = t, .k = k, .leaf = leaf, .lo = lf->lo, .q = mib_kdtree_leaf_block(t, leaf),
                    .pos = pos, .row = row, .dist = dist};
     for (int a = 0; a < G; a++) {
         g.count[a] = 0;
         g.worst[a] = INFINITY;
         g.wrow[a] = SIZE_MAX;
+        g.thr[a] = INFINITY;
     }
     const uint32_t queries = lane_mask(lf->hi - lf->lo);
     knn_scan(&g, leaf, queries); /* own leaf first: the nearest points, tight bounds */
-    size_t stack[MAX_DEPTH], top = 0;
-    stack[top++] = 0;
-    while (top) {
-        size_t node = stack[--top];
-        if (node == leaf)
-            continue;
-        uint32_t bits = knn_active(&g, node, queries);
-        if (!bits)
-            continue;
-        size_t left = t->nodes[node].left;
-        if (!left) {
-            knn_scan(&g, node, bits);
-            continue;
+    /* then climb: at each ancestor search the sibling subtree, nearer child
+     * first (for the first active query), so bounds tighten early */
+    for (size_t from = leaf; from != 0; from = t->nodes[from].parent) {
+        size_t first = t->nodes[t->nodes[from].parent].left;
+        size_t stack[MAX_DEPTH], top = 0;
+        stack[top++] = from == first ? first + 1 : first;
+        while (top) {
+            size_t node = stack[--top];
+            uint32_t bits = knn_active(&g, node, queries);
+            if (!bits)
+                continue;
+            size_t left = t->nodes[node].left;
+            if (!left) {
+                knn_scan(&g, node, bits);
+                continue;
+            }
+            const float *q0 = g.q + __builtin_ctz(bits);
+            float dl = 0, dr = 0;
+            for (size_t j = 0; j < t->d; j++) {
+                float qj = q0[j * G];
+                dl = max2f(dl, max2f(fbox_lo(t, left)[j] - qj, qj - fbox_hi(t, left)[j]));
+                dr = max2f(dr, max2f(fbox_lo(t, left + 1)[j] - qj, qj - fbox_hi(t, left + 1)[j]));
+            }
+            assert(top + 2 <= MAX_DEPTH);
+            stack[top++] = dl <= dr ? left + 1 : left;
+            stack[top++] = dl <= dr ? left : left + 1;
         }
-        /* nearer child (for the first active query) on top of the stack */
-        const double *q0 = g.q + (size_t)__builtin_ctz(bits);
-        double dl = 0, dr = 0;
-        for (size_t j = 0; j < t->d; j++) {
-            double qj = q0[j * G];
-            dl = max2(dl, max2(box_lo(t, left)[j] - qj, qj - box_hi(t, left)[j]));
-            dr = max2(dr, max2(box_lo(t, left + 1)[j] - qj, qj - box_hi(t, left + 1)[j]));
-        }
-        assert(top + 2 <= MAX_DEPTH);
-        stack[top++] = dl <= dr ? left + 1 : left;
-        stack[top++] = dl <= dr ? left : left + 1;
     }
     for (size_t a = 0; a < lf->hi - lf->lo; a++)
         assert(g.count[a] == k);
@@ -358,11 +383,16 @@ void mib_kdtree_knn_group(const mib_kdtree *t, size_t leaf, size_t k, size_t *po
 
 /* Counts for a group of queries, the comparison fixed at compile time. */
 static inline __attribute__((always_inline)) void
-count_impl(const mib_kdtree *t, const double *q, size_t m, const double *r, int strict,
-           size_t *count)
+count_impl(const mib_kdtree *t, const float *q, const double *qd, size_t qstride, size_t m,
+           const double *r, int strict, size_t *count)
 {
     size_t stack[MAX_DEPTH], top = 0;
     uint32_t masks[MAX_DEPTH];
+    float rlo[G], rhi[G]; /* float tests are sure below rlo and above rhi */
+    for (int a = 0; a < G; a++) {
+        rlo[a] = (size_t)a < m ? down_f(r[a] * t->scale - t->delta) : 0;
+        rhi[a] = (size_t)a < m ? up_f(r[a] * t->scale + t->delta) : 0;
+    }
     for (size_t a = 0; a < m; a++)
         count[a] = 0;
     stack[top] = 0;
@@ -372,22 +402,22 @@ count_impl(const mib_kdtree *t, const double *q, size_t m, const double *r, int 
         const size_t node = stack[top];
         const uint32_t bits = masks[top];
         const mib_kdnode *nd = &t->nodes[node];
-        const double *lo = box_lo(t, node), *hi = box_hi(t, node);
-        double near[G], far[G];
+        const float *lo = fbox_lo(t, node), *hi = fbox_hi(t, node);
+        float near[G], far[G];
         for (int a = 0; a < G; a++)
             near[a] = far[a] = 0;
         for (size_t j = 0; j < t->d; j++) {
-            const double l = lo[j], h = hi[j], *qj = q + j * G;
+            const float l = lo[j], h = hi[j], *qj = q + j * G;
             for (int a = 0; a < G; a++) {
-                double da = qj[a] - l, db = h - qj[a]; /* rounding is monotone, see box_lower */
-                near[a] = max2(near[a], max2(-da, -db));
-                far[a] = max2(far[a], max2(da, db));
+                float da = qj[a] - l, db = h - qj[a];
+                near[a] = max2f(near[a], max2f(-da, -db));
+                far[a] = max2f(far[a], max2f(da, db));
             }
         }
-        uint32_t out = 0, in = 0;
+        uint32_t out = 0, in = 0; /* every point of the box is out / in */
         for (int a = 0; a < G; a++) {
-            out |= (uint32_t)(strict ? near[a] >= r[a] : near[a] > r[a]) << a;
-            in |= (uint32_t)(strict ? far[a] < r[a] : far[a] <= r[a]) << a;
+            out |= (uint32_t)(near[a] > rhi[a]) << a;
+            in |= (uint32_t)(far[a] < rlo[a]) << a;
         }
         for (uint32_t b = bits & in & ~out; b; b &= b - 1)
             count[__builtin_ctz(b)] += nd->hi - nd->lo;
@@ -402,30 +432,43 @@ count_impl(const mib_kdtree *t, const double *q, size_t m, const double *r, int 
             masks[top++] = partial;
             continue;
         }
-        const double *blk = t->blocks + (size_t)nd->block * t->d * G;
+        const float *blk = mib_kdtree_leaf_block(t, node);
+        const uint32_t valid = lane_mask(nd->hi - nd->lo);
         for (uint32_t b = partial; b; b &= b - 1) {
             const size_t a = (size_t)__builtin_ctz(b);
-            double dm[G] = {0};
-            for (size_t j = 0; j < t->d; j++) {
-                const double qa = q[j * G + a], *c = blk + j * G;
-                for (int p = 0; p < G; p++)
-                    dm[p] = max2(dm[p], fabs(qa - c[p]));
-            }
-            size_t c = 0; /* padding slots are +inf: never counted */
+            float dm[G];
             for (int p = 0; p < G; p++)
-                c += strict ? dm[p] < r[a] : dm[p] <= r[a];
+                dm[p] = 0;
+            for (size_t j = 0; j < t->d; j++) {
+                const float qa = q[j * G + a], *c = blk + j * G;
+                for (int p = 0; p < G; p++)
+                    dm[p] = max2f(dm[p], fabsf(qa - c[p]));
+            }
+            uint32_t sure = 0, unsure = 0;
+            for (int p = 0; p < G; p++) {
+                sure |= (uint32_t)(dm[p] < rlo[a]) << p;
+                unsure |= (uint32_t)(dm[p] <= rhi[a]) << p;
+            }
+            sure &= valid; /* padding slots are +inf: never sure */
+            unsure &= valid & ~sure;
+            size_t c = (size_t)__builtin_popcount(sure);
+            for (; unsure; unsure &= unsure - 1) { /* within delta of r: decide in double */
+                double e = exact_dist(qd + a * qstride, t->pts + (nd->lo + __builtin_ctz(unsure)) * t->d, t->d);
+                c += strict ? e < r[a] : e <= r[a];
+            }
             count[a] += c;
         }
     }
 }
 
 MIB_VECTOR_CLONES
-void mib_kdtree_count_group(const mib_kdtree *t, const double *q, size_t m, const double *r,
-                            int strict, size_t *count)
+void mib_kdtree_count_group(const mib_kdtree *t, const float *qf, const double *qd,
+                            size_t qstride, size_t m, const double *r, int strict,
+                            size_t *count)
 {
     assert(m >= 1 && m <= G);
     if (strict)
-        count_impl(t, q, m, r, 1, count);
+        count_impl(t, qf, qd, qstride, m, r, 1, count);
     else
-        count_impl(t, q, m, r, 0, count);
+        count_impl(t, qf, qd, qstride, m, r, 0, count);
 }

@@ -4,12 +4,13 @@
  *          ||x_j - x_i|| < eps_i}, eps_i the joint k-th neighbour distance.
  *   KSG-2: psi(k) - 1/k + psi(N) - <psi(nx) + psi(ny)>, nx = #{j != i :
  *          ||x_j - x_i|| <= eps_x,i}, eps_x,i the x-extent of the k neighbours.
- * Joint k-NN on a max-norm KD-tree; marginal counts on a KD-tree, or for a
- * 1-D marginal a sorted array searched outward from the point's own rank:
- * O(N log N) time, O(N (dx + dy)) memory. OpenMP over points; each point's
- * counts land in its own slot and the psi terms are summed from a histogram
- * of the counts, so the sum is exact-order and the same for any thread
- * count or row order. Nats. */
+ * Joint k-NN on a max-norm KD-tree (kdtree.c), a leaf's points at a time;
+ * marginal counts on a KD-tree, or for a 1-D marginal a sorted array
+ * searched outward from the point's own rank: O(N log N) time for spread
+ * data, O(N (dx + dy)) memory, never N x N. OpenMP over joint leaves; each
+ * point's counts land in its own slot and the psi terms are summed from a
+ * histogram of the counts, so the result is the same bits for any thread
+ * count or row order. Nats. Ties: see docs/est.md (never psi(0)). */
 #include <assert.h>
 #include <math.h>
 #include <omp.h>
@@ -28,7 +29,7 @@
 enum { P_K, P_STANDARDIZE, P_JITTER };
 
 static const mib_param_spec ksg_params[] = {
-    {.name = "k", .kind = MIB_PARAM_INT, .def = "3", .min = 1, .max = 100000,
+    {.name = "k", .kind = MIB_PARAM_INT, .def = "3", .min = 1, .max = 10000,
      .help = "neighbours in the joint space (KSG recommend 2-4)"},
     {.name = "standardize", .kind = MIB_PARAM_INT, .def = "1", .min = 0, .max = 1,
      .help = "1: centre each column and scale it to unit variance first"},
@@ -55,11 +56,15 @@ static void marginal_free(marginal *m)
     free(m->rank);
 }
 
-/* Columns [off, off + d) of the n x dz block z. */
-static int marginal_build(marginal *m, const double *z, size_t n, size_t dz, size_t off,
-                          size_t d, mib_err *err)
+/* Columns [off, off + d) of the joint tree's points (in its order; a tree
+ * over them shares the joint tree's float scale, so that the joint leaf
+ * blocks can serve as its queries). */
+static int marginal_build(marginal *m, const mib_kdtree *joint, size_t off, size_t d,
+                          mib_err *err)
 {
     int st = MIB_OK;
+    const size_t n = joint->n, dz = joint->d;
+    const double *z = joint->pts;
     double *a = malloc(n * d * sizeof *a);
     size_t *order = NULL;
     memset(m, 0, sizeof *m);
@@ -72,7 +77,7 @@ static int marginal_build(marginal *m, const double *z, size_t n, size_t dz, siz
     for (size_t i = 0; i < n; i++)
         memcpy(a + i * d, z + i * dz + off, d * sizeof *a);
     if (d > 1) {
-        st = mib_kdtree_build(a, n, d, LEAF_SIZE, &m->tree, err);
+        st = mib_kdtree_build(a, n, d, LEAF_SIZE, joint->scale, &m->tree, err);
         goto done;
     }
     order = malloc(n * sizeof *order);
@@ -144,14 +149,15 @@ sorted_count(const double *s, size_t n, size_t p, double r, int strict)
 }
 
 /* For the m points of a joint leaf starting at position lo, whose marginal
- * coordinates are the columns q (MIB_KDTREE_LEAF_CAP apart): count[a] =
- * points of the marginal within r[a] of point lo + a, itself included
- * when 0 passes the test. */
-static void marginal_count(const marginal *mg, size_t lo, size_t m, const double *q,
-                           const double *r, int strict, size_t *count)
+ * coordinates are the float columns qf (MIB_KDTREE_LEAF_CAP apart) and the
+ * double rows qd (qstride apart): count[a] = points of the marginal within
+ * r[a] of point lo + a, itself included when 0 passes the test. */
+static void marginal_count(const marginal *mg, size_t lo, size_t m, const float *qf,
+                           const double *qd, size_t qstride, const double *r, int strict,
+                           size_t *count)
 {
     if (mg->tree) {
-        mib_kdtree_count_group(mg->tree, q, m, r, strict, count);
+        mib_kdtree_count_group(mg->tree, qf, qd, qstride, m, r, strict, count);
         return;
     }
     for (size_t a = 0; a < m; a++)
@@ -217,11 +223,11 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
     const double jitter = mib_spec_num(spec, P_JITTER);
     const int threads = ws->threads > 0 ? ws->threads : 1;
     int st;
-    double *z = NULL, *dist = NULL;
+    double *z = NULL;
     mib_kdtree *joint = NULL;
     marginal mx = {0}, my = {0};
     uint32_t *cnt = NULL;
-    size_t *pos = NULL, *rows = NULL, *hist = NULL;
+    size_t *hist = NULL;
     unsigned ties = 0;
 
     if (n <= k)
@@ -231,37 +237,40 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
         return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", n);
     if ((st = mib_columns_check_constant(data, err)) ||
         (st = joint_block(data, standardize, jitter, &z, err)) ||
-        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, &joint, err)))
+        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, 0, &joint, err)))
         goto done;
     free(z); /* the tree holds its own copy, in tree order */
     z = NULL;
-    if ((st = marginal_build(&mx, joint->pts, n, dz, 0, dx, err)) ||
-        (st = marginal_build(&my, joint->pts, n, dz, dx, dy, err)))
+    if ((st = marginal_build(&mx, joint, 0, dx, err)) ||
+        (st = marginal_build(&my, joint, dx, dy, err)))
         goto done;
     enum { G = MIB_KDTREE_LEAF_CAP };
-    const size_t scratch = (size_t)threads * G * k;
     cnt = malloc(2 * n * sizeof *cnt);
-    pos = malloc(scratch * sizeof *pos);
-    rows = malloc(scratch * sizeof *rows);
-    dist = malloc(scratch * sizeof *dist);
     hist = calloc(n, sizeof *hist);
-    if (!cnt || !pos || !rows || !dist || !hist) {
+    if (!cnt || !hist) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
         goto done;
     }
 
     /* One joint leaf at a time: its points' k-NN together, then their
-     * marginal counts together (kdtree.h explains the grouping). */
-#pragma omp parallel num_threads(threads) reduction(| : ties)
+     * marginal counts together (kdtree.h explains the grouping). Each
+     * thread has its own neighbour lists. */
+    int failed = 0;
+#pragma omp parallel num_threads(threads) reduction(| : ties, failed)
     {
-        const size_t tid = (size_t)omp_get_thread_num();
-        size_t *tpos = pos + tid * G * k, *trow = rows + tid * G * k, nx[G], ny[G];
-        double *tdist = dist + tid * G * k, rx[G], ry[G];
+        size_t *tpos = malloc(G * k * sizeof *tpos), *trow = malloc(G * k * sizeof *trow);
+        double *tdist = malloc(G * k * sizeof *tdist), rx[G], ry[G];
+        size_t nx[G], ny[G];
+        const int ok = tpos && trow && tdist;
+        failed |= !ok;
 #pragma omp for schedule(dynamic, 16)
         for (size_t li = 0; li < joint->nleaves; li++) {
+            if (!ok)
+                continue;
             const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
                          m = joint->nodes[leaf].hi - lo;
-            const double *q = mib_kdtree_leaf_block(joint, leaf);
+            const float *q = mib_kdtree_leaf_block(joint, leaf);
+            const double *qd = joint->pts + lo * dz;
             mib_kdtree_knn_group(joint, leaf, k, tpos, trow, tdist);
             for (size_t a = 0; a < m; a++) {
                 ties |= tdist[a * k] == 0;
@@ -281,8 +290,8 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
                 rx[a] = ex;
                 ry[a] = ey;
             }
-            marginal_count(&mx, lo, m, q, rx, variant == 1, nx);
-            marginal_count(&my, lo, m, q + dx * G, ry, variant == 1, ny);
+            marginal_count(&mx, lo, m, q, qd, dz, rx, variant == 1, nx);
+            marginal_count(&my, lo, m, q + dx * G, qd + dx, dz, ry, variant == 1, ny);
             for (size_t a = 0; a < m; a++) {
                 /* remove the point itself, counted when |0| passes the test */
                 size_t self = variant == 2 || rx[a] > 0;
@@ -290,6 +299,13 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
                 cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self); /* ignores order */
             }
         }
+        free(tpos);
+        free(trow);
+        free(tdist);
+    }
+    if (failed) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG's neighbour lists (k=%zu)", k);
+        goto done;
     }
 
     /* Sum psi over a histogram of the counts: exact and order-free. */
@@ -305,10 +321,7 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
     res->flags |= (jitter > 0 ? MIB_RES_JITTER : 0) | (ties ? MIB_RES_TIES : 0);
 done:
     free(z);
-    free(dist);
     free(cnt);
-    free(pos);
-    free(rows);
     free(hist);
     mib_kdtree_free(joint);
     marginal_free(&mx);
@@ -328,13 +341,26 @@ static int ksg2_estimate(const mib_data *data, const mib_spec *spec, const mib_w
     return ksg_run(data, spec, ws, res, err, 2);
 }
 
-/* Peak working memory: the joint block and its tree (points, order, leaf
- * map, nodes and boxes), the marginal structures, the counts. */
+/* Bytes of a KD-tree over n points of dimension d: points and order,
+ * float leaf blocks (leaves at least half full), nodes with both boxes. */
+static double tree_bytes(double n, double d)
+{
+    double nodes = 4 * n / LEAF_SIZE;
+    return n * (8 * d + 8) + 2 * n / LEAF_SIZE * d * MIB_KDTREE_LEAF_CAP * 4 +
+           nodes * (28 + 24 * d);
+}
+
+/* Peak working memory: the joint block and its tree, the marginal trees
+ * (or sorted values, ranks and the radix sort's scratch), the counts and
+ * their histogram, the per-thread neighbour lists (for one thread). */
 static double ksg_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
 {
-    double dz = (double)(dx + dy), nodes = 4.0 * (double)n / LEAF_SIZE;
-    double tree = (double)n * (dz * 8 + 12) + nodes * (20 + 16 * dz);
-    return (double)n * dz * 8 * 2 + 2 * tree + (double)n * 24;
+    double dn = (double)n, dz = (double)(dx + dy);
+    double k = mib_spec_num(spec, P_K);
+    double mx = dx > 1 ? tree_bytes(dn, (double)dx) : dn * 44;
+    double my = dy > 1 ? tree_bytes(dn, (double)dy) : dn * 44;
+    return dn * dz * 8 + tree_bytes(dn, dz) + mx + my + dn * 16 +
+           MIB_KDTREE_LEAF_CAP * k * 24;
 }
 
 const mib_estimator_type mib_est_ksg1 = {

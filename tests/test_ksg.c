@@ -120,14 +120,25 @@ static double est(const char *spec_text, size_t n, size_t dx, size_t dy, const d
 
 struct brute_case {
     size_t n, dx, dy, k;
-    int levels; /* > 0: integer data with heavy ties */
+    int levels;    /* > 0: integer data with heavy ties */
+    double sx, sy; /* scale of x and of y (0: 1) */
+    int grid;      /* 1: values on a 1e-3 grid plus 1e-12 noise: many distances
+                      within the float scans' error bound, decided in double */
 };
 
 static struct brute_case brute_cases[] = {
-    {10, 1, 1, 1, 0},   {50, 1, 1, 3, 0},    {400, 1, 1, 3, 0},  {1500, 1, 1, 4, 0},
-    {300, 1, 2, 3, 0},  {300, 2, 1, 2, 0},   {500, 2, 3, 5, 0},  {800, 5, 5, 3, 0},
-    {200, 3, 1, 9, 0},  {60, 1, 1, 59, 0},   {1000, 1, 1, 1, 0}, {700, 4, 2, 6, 0},
-    {300, 1, 1, 3, 4},  {500, 2, 2, 3, 3},   {400, 1, 3, 2, 2},  {200, 1, 1, 8, 1},
+    {10, 1, 1, 1, 0, 0, 0, 0},      {50, 1, 1, 3, 0, 0, 0, 0},
+    {400, 1, 1, 3, 0, 0, 0, 0},     {1500, 1, 1, 4, 0, 0, 0, 0},
+    {300, 1, 2, 3, 0, 0, 0, 0},     {300, 2, 1, 2, 0, 0, 0, 0},
+    {500, 2, 3, 5, 0, 0, 0, 0},     {800, 5, 5, 3, 0, 0, 0, 0},
+    {200, 3, 1, 9, 0, 0, 0, 0},     {60, 1, 1, 59, 0, 0, 0, 0},
+    {1000, 1, 1, 1, 0, 0, 0, 0},    {700, 4, 2, 6, 0, 0, 0, 0},
+    {300, 1, 1, 3, 4, 0, 0, 0},     {500, 2, 2, 3, 3, 0, 0, 0},
+    {400, 1, 3, 2, 2, 0, 0, 0},     {200, 1, 1, 8, 1, 0, 0, 0},
+    {600, 2, 2, 3, 0, 1e3, 1e-3, 0}, {600, 3, 2, 4, 0, 1e-3, 1e3, 0},
+    {500, 2, 2, 3, 0, 1e300, 1e300, 0}, {500, 2, 3, 3, 0, 1e-300, 1e-300, 0},
+    {500, 2, 2, 3, 0, 1e300, 1e-300, 0}, {800, 3, 3, 3, 0, 0, 0, 1},
+    {800, 1, 1, 5, 0, 0, 0, 1},
 };
 
 ParameterizedTestParameters(ksg, equals_brute_force)
@@ -140,6 +151,18 @@ ParameterizedTest(struct brute_case *c, ksg, equals_brute_force)
 {
     double *x = malloc(c->n * c->dx * sizeof *x), *y = malloc(c->n * c->dy * sizeof *y);
     draw(1000 + c->n + 7 * c->dx + 13 * c->dy + c->k, c->n, c->dx, c->dy, 0.6, c->levels, x, y);
+    gsl_rng *r = mib_rng_alloc(c->n);
+    for (size_t i = 0; i < c->n * c->dx; i++) {
+        if (c->grid)
+            x[i] = round(x[i] * 1000) / 1000 + 1e-12 * gsl_rng_uniform(r);
+        x[i] *= c->sx > 0 ? c->sx : 1;
+    }
+    for (size_t i = 0; i < c->n * c->dy; i++) {
+        if (c->grid)
+            y[i] = round(y[i] * 1000) / 1000 + 1e-12 * gsl_rng_uniform(r);
+        y[i] *= c->sy > 0 ? c->sy : 1;
+    }
+    gsl_rng_free(r);
     for (int variant = 1; variant <= 2; variant++) {
         char spec[64];
         snprintf(spec, sizeof spec, "ksg%d:k=%zu,standardize=0,jitter=0", variant, c->k);
