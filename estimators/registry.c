@@ -6,12 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
-
-extern const mib_estimator_type mib_est_mine, mib_est_dv, mib_est_nwj, mib_est_infonce,
-    mib_est_js, mib_est_smile; /* neural/neural.c */
+extern const mib_estimator_type mib_est_plugin, mib_est_histogram, mib_est_ksg1, mib_est_ksg2,
+    mib_est_gaussian, mib_est_copula, mib_est_kde, /* classical, one file each */
+    mib_est_mine, mib_est_dv, mib_est_nwj, mib_est_infonce, mib_est_js,
+    mib_est_smile; /* neural/neural.c */
 
 /* One line per estimator. */
 const mib_estimator_type *const mib_estimator_types[] = {
+    &mib_est_plugin,
+    &mib_est_histogram,
+    &mib_est_ksg1,
+    &mib_est_ksg2,
+    &mib_est_gaussian,
+    &mib_est_copula,
+    &mib_est_kde,
     &mib_est_mine,
     &mib_est_dv,
     &mib_est_nwj,

@@ -1,0 +1,118 @@
+/* columns.c - column helpers shared by the continuous estimators: the
+ * constant-column check, two-pass moments, a stable LSD radix sort of a
+ * column (KSG's 1-D marginals), and average ranks for ties (copula normal
+ * scores, quantile histogram bins). O(n) per column. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "columns.h"
+
+int mib_columns_check_constant(const mib_data *data, mib_err *err)
+{
+    const double *blocks[2] = {data->x, data->y};
+    const size_t dims[2] = {data->dx, data->dy};
+    for (int b = 0; b < 2; b++)
+        for (size_t j = 0; j < dims[b]; j++) {
+            const double *a = blocks[b];
+            size_t d = dims[b], i = 1;
+            while (i < data->n && a[i * d + j] == a[j])
+                i++;
+            if (i == data->n)
+                return mib_fail(err, MIB_EDATA,
+                                "column %c%zu is constant (every value is %.17g); it carries "
+                                "no information and has no scale, so drop it",
+                                b ? 'y' : 'x', j, a[j]);
+        }
+    return MIB_OK;
+}
+
+void mib_column_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
+                        double *sd)
+{
+    double s = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i * d + j];
+    double m = s / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double e = a[i * d + j] - m;
+        ss += e * e;
+    }
+    *mean = m;
+    *sd = sqrt(ss / (double)n);
+}
+
+/* Order-preserving map of a double to an unsigned key: flip all bits of
+ * negatives, the sign bit of positives. */
+static uint64_t order_key(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : u | 0x8000000000000000ull;
+}
+
+int mib_column_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
+                     mib_err *err)
+{
+    int st = MIB_OK;
+    uint64_t *key = malloc(n * sizeof *key), *key2 = malloc(n * sizeof *key2);
+    size_t *idx2 = malloc(n * sizeof *idx2);
+    size_t (*count)[256] = calloc(8, sizeof *count);
+    if (!key || !key2 || !idx2 || !count) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory sorting %zu values", n);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        key[i] = order_key(a[i * d + j]);
+        order[i] = i;
+        for (int p = 0; p < 8; p++)
+            count[p][(key[i] >> (8 * p)) & 0xff]++;
+    }
+    for (int p = 0; p < 8; p++) {
+        int shift = 8 * p;
+        if (count[p][(key[0] >> shift) & 0xff] == n)
+            continue; /* every key has the same digit: the pass is a no-op */
+        size_t pos = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[p][b];
+            count[p][b] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t to = count[p][(key[i] >> shift) & 0xff]++;
+            key2[to] = key[i];
+            idx2[to] = order[i];
+        }
+        uint64_t *tk = key;
+        key = key2;
+        key2 = tk;
+        memcpy(order, idx2, n * sizeof *order);
+    }
+done:
+    free(key);
+    free(key2);
+    free(idx2);
+    free(count);
+    return st;
+}
+
+int mib_column_ranks(const double *a, size_t n, size_t d, size_t j, double *ranks,
+                     mib_err *err)
+{
+    size_t *order = malloc(n * sizeof *order);
+    if (!order)
+        return mib_fail(err, MIB_ENOMEM, "out of memory ranking %zu values", n);
+    int st = mib_column_order(a, n, d, j, order, err);
+    for (size_t lo = 0; st == MIB_OK && lo < n;) {
+        size_t hi = lo + 1;
+        double v = a[order[lo] * d + j];
+        while (hi < n && a[order[hi] * d + j] == v)
+            hi++;
+        double r = 0.5 * (double)(lo + 1 + hi); /* mean of ranks lo+1 .. hi */
+        for (size_t i = lo; i < hi; i++)
+            ranks[order[i]] = r;
+        lo = hi;
+    }
+    free(order);
+    return st;
+}

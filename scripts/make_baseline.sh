@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make_baseline.sh - regenerate results/baselines/quick.h5, the baseline
+# the CI regression check (tests/cli_regression.sh) compares the quick
+# study (bench/quick.ini) against. Run it when a change moves the numbers
+# on purpose (a fixed bias, a new estimator or generator in the study, a
+# changed default), check the table it prints, and commit the new file
+# with that change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${MIB_BUILD:-build}
+OUT=results/baselines/quick.h5
+mkdir -p results/baselines
+TMPD=$(mktemp -d)
+trap 'rm -rf "$TMPD"' EXIT
+old=""
+if [ -f "$OUT" ]; then old="$TMPD/previous.h5"; cp "$OUT" "$old"; fi
+"$BUILD/mibench" run bench/quick.ini -o "$TMPD/quick.h5" --force --threads 2 --quiet
+# gzip the datasets (mostly NUL-padded spec strings): 5x smaller in git;
+# HDF5 reads them back transparently.
+h5repack -f GZIP=9 "$TMPD/quick.h5" "$OUT"
+if [ -n "$old" ]; then
+  echo "== changes against the previous baseline"
+  "$BUILD/mibench" check "$old" "$OUT" || true
+fi
+echo "wrote $OUT; commit it together with the change that moved the numbers"

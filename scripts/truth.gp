@@ -1,0 +1,30 @@
+# truth.gp - mean estimate +- 1 SE against the true MI (nats), one line per
+# estimator, with the identity line and, for batch-based bounds (batch
+# size B > 0), the line ln B that such a bound cannot exceed.
+# Table: truth-F-S.tsv from `mibench plot` (columns 1 true_mi, 2 mean,
+# 3 std_error, 5 batch_size).
+# By hand: gnuplot -e "tsv='truth-1-gaussian.tsv'; out='truth.png'" truth.gp
+kind = 'truth'; width = 900; height = 650
+_d = ARG0; _i = strlen(_d); while (_i > 0 && _d[_i:_i] ne "/") { _i = _i - 1 }
+load (_i > 0 ? _d[1:_i] : "")."mibench.gp"
+array B[nblocks]
+do for [i=1:nblocks] {
+    stats tsv index (i - 1) using 5 nooutput
+    B[i] = STATS_max
+}
+# Fit y to the estimates and truths; an ln B line far above them is named
+# in the key instead of flattening the plot.
+stats tsv using 1:2 nooutput
+top = STATS_max_x > STATS_max_y ? STATS_max_x : STATS_max_y
+top = top + 0.15 * abs(top) + 0.05
+set yrange [*:top]
+lnb(b) = b > 0 ? (log(b) <= top ? sprintf('ln B, B = %d', int(b)) : sprintf('ln %d = %.2f (above the plot)', int(b), log(b))) : ''
+set title heading
+set xlabel 'true MI (nats)'
+set ylabel 'estimate, mean +- SE (nats)'
+set key outside right top
+plot for [i=0:nblocks-1] tsv index i using 1:2:3 with yerrorlines lt i+1 lw 1.5 pt 7 ps 0.6 \
+         title columnheader(1), \
+     x with lines dt 2 lc rgb 'black' title 'true MI', \
+     for [i=0:nblocks-1] tsv index i using 1:(B[i+1] > 0 ? log(B[i+1]) : NaN) with lines \
+         lt i+1 dt 3 lw 1.5 title lnb(B[i+1])

@@ -1,0 +1,489 @@
+/* test_plot.c - `mibench plot` without files: the power-law slope and EMA
+ * against closed forms, short labels, the TSV tables of a hand-made study
+ * (tests/results_fixture.h), and drawing them with gnuplot: every figure a
+ * valid PNG / SVG / PDF, the index, a missing or failing or hanging
+ * gnuplot reported with the figure's name, an output folder whose name
+ * has spaces and quotes. Drawing tests are skipped when gnuplot is absent. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "labels.h"
+#include "mib_config.h"
+#include "plot.h"
+#include "results_fixture.h"
+
+/* ---- helpers ---- */
+
+static int have_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    char buf[4096];
+    while (path && *path) {
+        size_t len = strcspn(path, ":");
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)len, path, name);
+        if (access(buf, X_OK) == 0)
+            return 1;
+        path += len + (path[len] == ':');
+    }
+    return 0;
+}
+
+static void skip_without_gnuplot(void)
+{
+    if (!have_program("gnuplot"))
+        cr_skip_test("gnuplot is not installed (Debian: gnuplot-nox); drawing not tested");
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[4096];
+    while (d && (de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            unlink(path);
+        }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+static const mib_plot_figure *find_fig(const mib_plot_set *s, const char *name)
+{
+    for (size_t i = 0; i < s->nfigs; i++)
+        if (strcmp(s->figs[i].name, name) == 0)
+            return &s->figs[i];
+    return NULL;
+}
+
+static void tmpdir(char *buf, size_t len, const char *suffix)
+{
+    snprintf(buf, len, "/tmp/mibench-plot-XXXXXX");
+    cr_assert(mkdtemp(buf));
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%s", suffix);
+}
+
+/* ---- numerics ---- */
+
+Test(plot, loglog_slope_of_exact_power_laws)
+{
+    double x[] = {100, 1000, 10000, 3e4}, y[4];
+    for (double b = -1; b <= 2.5; b += 0.5) {
+        for (int i = 0; i < 4; i++)
+            y[i] = 3e-6 * pow(x[i], b);
+        cr_assert_float_eq(mib_plot_loglog_slope(x, y, 4), b, 1e-12, "slope %g", b);
+    }
+    /* Non-positive and non-finite points are ignored. */
+    double x2[] = {10, 100, 1000, 0, 50}, y2[] = {10, 100, 1000, 7, NAN};
+    cr_assert_float_eq(mib_plot_loglog_slope(x2, y2, 5), 1.0, 1e-12);
+    /* n log n over 1e2..1e4 has the slope of the secant fit, computed by hand. */
+    double x3[] = {100, 1000, 10000}, y3[3];
+    for (int i = 0; i < 3; i++)
+        y3[i] = x3[i] * log(x3[i]);
+    double want = (log(y3[2]) - log(y3[0])) / (log(x3[2]) - log(x3[0])); /* symmetric design */
+    cr_assert_float_eq(mib_plot_loglog_slope(x3, y3, 3), want, 1e-12);
+    /* Fewer than two distinct x: no slope. */
+    double x4[] = {100, 100}, y4[] = {1, 2};
+    cr_assert(isnan(mib_plot_loglog_slope(x4, y4, 2)));
+    cr_assert(isnan(mib_plot_loglog_slope(x4, y4, 1)));
+}
+
+Test(plot, ema_closed_form)
+{
+    double y[50], ema[50], a = 0.1;
+    y[0] = 0;
+    for (int i = 1; i < 50; i++)
+        y[i] = 1; /* a unit step after the first point */
+    mib_plot_ema(y, 50, a, ema);
+    for (int k = 0; k < 50; k++)
+        cr_assert_float_eq(ema[k], 1 - pow(1 - a, k), 1e-12, "step %d", k);
+    double z[] = {NAN, 2, NAN, 4};
+    mib_plot_ema(z, 4, 0.5, ema);
+    cr_assert(isnan(ema[0]));
+    cr_assert_float_eq(ema[1], 2, 0);
+    cr_assert_float_eq(ema[2], 2, 0);
+    cr_assert_float_eq(ema[3], 3, 1e-15);
+}
+
+Test(plot, short_labels_keep_only_distinguishing_parameters)
+{
+    const char *specs[] = {"ksg1:k=3,jitter=1e-10", "ksg1:k=5,jitter=1e-10", "kde:bw=scott",
+                           "ksg1:k=3,jitter=1e-10", "gauss"};
+    char out[5][MIB_SPEC_LEN];
+    mib_labels_short(specs, 5, out);
+    cr_assert_str_eq(out[0], "ksg1:k=3");
+    cr_assert_str_eq(out[1], "ksg1:k=5");
+    cr_assert_str_eq(out[2], "kde");
+    cr_assert_str_eq(out[3], "ksg1:k=3");
+    cr_assert_str_eq(out[4], "gauss");
+    const char *two[] = {"g:rho=0.5,mi=1", "g:rho=0.5"}; /* a key present in one only */
+    mib_labels_short(two, 2, out);
+    cr_assert_str_eq(out[0], "g:mi=1");
+    cr_assert_str_eq(out[1], "g");
+    char fam[MIB_SPEC_LEN];
+    mib_labels_family("gaussian:dim=20,rho=0.5,transform=cubic", fam, sizeof fam);
+    cr_assert_str_eq(fam, "gaussian:transform=cubic");
+    mib_labels_family("square:dist=normal,sigma=0.5", fam, sizeof fam);
+    cr_assert_str_eq(fam, "square:dist=normal");
+    mib_labels_family("ksg1:k=3,jitter=1e-10", fam, sizeof fam);
+    cr_assert_str_eq(fam, "ksg1");
+    mib_labels_family("bare", fam, sizeof fam);
+    cr_assert_str_eq(fam, "bare");
+    mib_labels_family("g:a=x,b=1,c=inf,d=y", fam, 8); /* truncated: no partial token */
+    cr_assert_str_eq(fam, "g:a=x");
+    char slug[16];
+    mib_labels_slug("g:rho=0.5 a/b'c", slug, sizeof slug);
+    cr_assert_str_eq(slug, "g_rho_0.5_a_b_c");
+    mib_labels_slug("abcdefghijklmnopqrstuvwxyz", slug, sizeof slug);
+    cr_assert_str_eq(slug, "abcdefghijklmno");
+}
+
+Test(plot, format_names)
+{
+    mib_plot_format f;
+    mib_err err = {""};
+    cr_assert_eq(mib_plot_format_parse("svg", &f, &err), MIB_OK);
+    cr_assert_eq(f, MIB_PLOT_SVG);
+    cr_assert_str_eq(mib_plot_format_ext(MIB_PLOT_PDF), "pdf");
+    cr_assert_eq(mib_plot_format_parse("jpeg", &f, &err), MIB_EINVAL);
+    cr_assert(strstr(err.msg, "jpeg") && strstr(err.msg, "png"), "%s", err.msg);
+}
+
+/* The printed command, run by a real shell with printf in place of
+ * gnuplot, must hand gnuplot exactly the -e expression and the script. */
+static void shell_round_trip(const char *title, const char *want_expr)
+{
+    mib_plot_figure f = {.name = "bias-1-x", .tsv = "stats-1-x.tsv", .script = "bias",
+                         .width = 900, .height = 600};
+    snprintf(f.title, sizeof f.title, "%s", title);
+    char cmd[4096], sh[4200], out[4096] = "";
+    mib_plot_command(&f, MIB_PLOT_PNG, cmd, sizeof cmd);
+    cr_assert(strncmp(cmd, "gnuplot -e ", 11) == 0, "%s", cmd);
+    snprintf(sh, sizeof sh, "printf '%%s|' %s", cmd + 11);
+    FILE *p = popen(sh, "r");
+    cr_assert(p);
+    size_t got = fread(out, 1, sizeof out - 1, p);
+    out[got] = '\0';
+    pclose(p);
+    char want[4096];
+    snprintf(want, sizeof want, "%s|bias.gp|", want_expr);
+    cr_assert_str_eq(out, want, "command: %s", cmd);
+}
+
+Test(plot, printed_command_survives_a_shell)
+{
+    shell_round_trip("plain - title", "tsv='stats-1-x.tsv'; out='bias-1-x.png'; "
+                                      "term='pngcairo size 900,600'; heading='plain - title'");
+    shell_round_trip("it's $HOME `x` \"q\" \\ !", "tsv='stats-1-x.tsv'; out='bias-1-x.png'; "
+                     "term='pngcairo size 900,600'; heading='it''s $HOME `x` \"q\" \\ !'");
+}
+
+/* ---- tables ---- */
+
+static const char *const expected_figs[] = {
+    "heatmap",
+    "truth-1-gaussian",
+    "bias-1-gaussian_rho_0.5", "spread-1-gaussian_rho_0.5", "time-1-gaussian_rho_0.5",
+    "curves-1-gaussian_rho_0.5",
+    "bias-2-gaussian_rho_0.9", "spread-2-gaussian_rho_0.9", "time-2-gaussian_rho_0.9",
+    "curves-2-gaussian_rho_0.9",
+    "bias-3-square", "spread-3-square", "time-3-square", "curves-3-square",
+};
+#define NEXPECTED (sizeof expected_figs / sizeof expected_figs[0])
+
+Test(plot, export_lists_every_figure_and_writes_its_table)
+{
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 1), 0);
+    tmpdir(dir, sizeof dir, "/nested/out");
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(s.nfigs, NEXPECTED, "%zu figures", s.nfigs);
+    for (size_t i = 0; i < NEXPECTED; i++)
+        cr_assert_str_eq(s.figs[i].name, expected_figs[i]);
+    cr_assert_eq(s.ncurve_cells, 9);
+    /* Titles carry the study and the full generator spec. */
+    cr_assert_str_eq(find_fig(&s, "bias-2-gaussian_rho_0.9")->title,
+                     "fixture - bias vs N - gaussian:dim=1,rho=0.9");
+
+    /* Bias table, first block: ksg1 on gaussian rho=0.5, rows by n. */
+    char *t = slurp(dir, "stats-1-gaussian_rho_0.5.tsv", NULL);
+    const mib_summary_row *s0 = &r.summary[0];
+    char line[512];
+    snprintf(line, sizeof line, "ksg1\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures\n"
+             "100\t%.12g\t%.12g\t%.12g\t", s0->mean, s0->bias, 1.959963984540054 * s0->std_error);
+    cr_assert(strncmp(t, line, strlen(line)) == 0, "got:\n%.300s\nwant:\n%s", t, line);
+    cr_assert(strstr(t, "\n\n\nksg2\t"), "blocks are separated by two blank lines");
+    cr_assert(strstr(t, "\n\n\ninfonce\t"));
+    free(t);
+
+    /* Timing: the label carries the slope of n log n over 1e2..1e4. */
+    t = slurp(dir, "time-1-gaussian_rho_0.5.tsv", NULL);
+    double want = (log(1e4 * log(1e4)) - log(1e2 * log(1e2))) / (log(1e4) - log(1e2));
+    snprintf(line, sizeof line, "ksg1 (slope %.2f)\tn\tmedian_seconds", want);
+    cr_assert(strncmp(t, line, strlen(line)) == 0, "got %.80s, want %s", t, line);
+    free(t);
+
+    /* Truth: one point per generator of the family at the largest n. */
+    t = slurp(dir, "truth-1-gaussian.tsv", NULL);
+    snprintf(line, sizeof line, "infonce\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n"
+             "%.12g\t%.12g\t%.12g\t10000\t64\n%.12g\t", /* summary row = 9 g + 3 e + k */
+             fixture_truth(0), r.summary[8].mean, r.summary[8].std_error, fixture_truth(1));
+    cr_assert(strstr(t, line), "got:\n%s\nwant:\n%s", t, line);
+    free(t);
+
+    /* Heatmap: 3 x 3 cells, ksg1 on the first Gaussian at -0.3/sqrt(1e4). */
+    t = slurp(dir, "heatmap.tsv", NULL);
+    snprintf(line, sizeof line, "\n0\t0\t%.12g\t%+.1f%%\tgaussian:rho=0.5\tksg1\t10000\t", 100 * r.summary[2].bias / fixture_truth(0),
+             100 * r.summary[2].bias / fixture_truth(0));
+    cr_assert(strstr(t, line), "got:\n%s\nwant:\n%s", t, line);
+    free(t);
+
+    /* Curves: the lowest replicate only, in step order, true MI a staircase. */
+    size_t len;
+    t = slurp(dir, "curves-1-gaussian_rho_0.5.tsv", &len);
+    const char *head = "infonce n=100 (replicate 0)\tstep\testimate\tema\ttrue_mi\n0\t";
+    cr_assert(strncmp(t, head, strlen(head)) == 0, "%.80s", t);
+    cr_assert(strstr(t, "\n199\t") && strstr(t, "\n399\t"));
+    cr_assert_null(strstr(t, "replicate 1"));
+    free(t);
+    mib_plot_set_free(&s);
+    fixture_free(&r);
+    remove_dir(dir);
+}
+
+Test(plot, no_curves_no_curve_figures)
+{
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    tmpdir(dir, sizeof dir, "");
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(s.ncurve_cells, 0);
+    cr_assert_eq(s.nfigs, NEXPECTED - 3);
+    for (size_t i = 0; i < s.nfigs; i++)
+        cr_assert_neq(strcmp(s.figs[i].script, "curves"), 0);
+    mib_plot_set_free(&s);
+    fixture_free(&r);
+    remove_dir(dir);
+}
+
+Test(plot, unknown_truth_leaves_out_bias_truth_and_heatmap)
+{
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    for (size_t i = 0; i < r.nsummary; i++)
+        r.summary[i].true_mi = r.summary[i].bias = r.summary[i].mse = r.summary[i].rmse = NAN;
+    tmpdir(dir, sizeof dir, "");
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(s.nfigs, 3, "only the timing figures remain, got %zu", s.nfigs);
+    for (size_t i = 0; i < s.nfigs; i++)
+        cr_assert_str_eq(s.figs[i].script, "time");
+    mib_plot_set_free(&s);
+    fixture_free(&r);
+    remove_dir(dir);
+}
+
+Test(plot, empty_summary_and_bad_directory_fail_clearly)
+{
+    mib_results r = {0};
+    mib_plot_set s;
+    mib_err err = {""};
+    cr_assert_eq(mib_plot_export(&r, "/tmp", &s, &err), MIB_EINVAL);
+    cr_assert(strstr(err.msg, "/summary"), "%s", err.msg);
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    cr_assert_eq(mib_plot_export(&r, "/tmp/a\nb", &s, &err), MIB_EINVAL);
+    cr_assert(strstr(err.msg, "control character"), "%s", err.msg);
+    cr_assert_eq(mib_plot_export(&r, "/proc/mibench-cannot-be-here", &s, &err), MIB_EIO);
+    cr_assert(strstr(err.msg, "/proc/mibench-cannot-be-here"), "%s", err.msg);
+    cr_assert_eq(s.nfigs, 0);
+    fixture_free(&r);
+}
+
+/* ---- drawing ---- */
+
+static void draw_all(const char *dir, mib_plot_format fmt, const char *magic, size_t magic_len)
+{
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    cr_assert_eq(fixture_results(&r, 1), 0);
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    mib_plot_render_options o = {.dir = dir, .scripts_dir = MIB_SOURCE_ROOT "/scripts",
+                                 .gnuplot = "gnuplot", .format = fmt, .timeout = 60};
+    cr_assert_eq(mib_plot_copy_scripts(&s, &o, &err), MIB_OK, "%s", err.msg);
+    for (size_t i = 0; i < s.nfigs; i++) {
+        cr_assert_eq(mib_plot_render(&s.figs[i], &o, &err), MIB_OK, "%s", err.msg);
+        char name[128];
+        size_t len;
+        snprintf(name, sizeof name, "%s.%s", s.figs[i].name, mib_plot_format_ext(fmt));
+        char *b = slurp(dir, name, &len);
+        cr_assert_gt(len, 1000, "%s has %zu bytes", name, len);
+        if (fmt == MIB_PLOT_SVG)
+            cr_assert(strstr(b, "<svg") && strstr(b, "</svg>"), "%s is not SVG", name);
+        else
+            cr_assert(memcmp(b, magic, magic_len) == 0, "%s lacks its signature", name);
+        free(b);
+    }
+    cr_assert_eq(mib_plot_write_index(&r, &s, dir, fmt, "some/results.h5", &err), MIB_OK, "%s", err.msg);
+    char *html = slurp(dir, "index.html", NULL);
+    for (size_t i = 0; i < s.nfigs; i++) {
+        char src[160];
+        snprintf(src, sizeof src, "\"%s.%s\"", s.figs[i].name, mib_plot_format_ext(fmt));
+        cr_assert(strstr(html, src), "index lacks %s", src);
+    }
+    cr_assert(strstr(html, "<td class=\"s\">square:sigma=0.5,x=normal</td>"));
+    cr_assert_null(strstr(html, "<script"));
+    free(html);
+    mib_plot_set_free(&s);
+    fixture_free(&r);
+}
+
+Test(plot, draws_every_figure_as_png, .timeout = 300)
+{
+    skip_without_gnuplot();
+    char dir[256];
+    tmpdir(dir, sizeof dir, "");
+    draw_all(dir, MIB_PLOT_PNG, "\x89PNG\r\n\x1a\n", 8);
+    remove_dir(dir);
+}
+
+Test(plot, draws_svg_and_pdf, .timeout = 300)
+{
+    skip_without_gnuplot();
+    char dir[256];
+    tmpdir(dir, sizeof dir, "");
+    draw_all(dir, MIB_PLOT_SVG, "", 0);
+    draw_all(dir, MIB_PLOT_PDF, "%PDF", 4);
+    remove_dir(dir);
+}
+
+Test(plot, folder_with_spaces_quotes_and_dollars, .timeout = 120)
+{
+    skip_without_gnuplot();
+    char dir[256];
+    tmpdir(dir, sizeof dir, "/it's a \"dir\" $(touch pwned); `x`");
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    strcpy(r.study_name, "it's \"quoted\"");
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    mib_plot_render_options o = {.dir = dir, .scripts_dir = MIB_SOURCE_ROOT "/scripts",
+                                 .gnuplot = "gnuplot", .format = MIB_PLOT_PNG, .timeout = 60};
+    cr_assert_eq(mib_plot_copy_scripts(&s, &o, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(mib_plot_render(&s.figs[0], &o, &err), MIB_OK, "%s", err.msg);
+    char *b = slurp(dir, "heatmap.png", NULL);
+    cr_assert(memcmp(b, "\x89PNG", 4) == 0);
+    free(b);
+    cr_assert_neq(access("pwned", F_OK), 0, "a shell ran the command line");
+    mib_plot_set_free(&s);
+    fixture_free(&r);
+    remove_dir(dir);
+    *strrchr(dir, '/') = '\0';
+    remove_dir(dir);
+}
+
+/* A scratch scripts folder holding the real preamble and one given script. */
+static void fake_scripts(const char *dir, const char *script, const char *body)
+{
+    char path[512], *pre = slurp(MIB_SOURCE_ROOT "/scripts", "mibench.gp", NULL);
+    snprintf(path, sizeof path, "%s/mibench.gp", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(pre, f);
+    fclose(f);
+    free(pre);
+    snprintf(path, sizeof path, "%s/%s.gp", dir, script);
+    f = fopen(path, "w");
+    cr_assert(f);
+    fputs(body, f);
+    fclose(f);
+}
+
+static void render_heatmap_with(const char *gnuplot, const char *body, double timeout, int want,
+                                const char *needle)
+{
+    char dir[256], scripts[256];
+    tmpdir(dir, sizeof dir, "");
+    tmpdir(scripts, sizeof scripts, "");
+    fake_scripts(scripts, "heatmap", body);
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    cr_assert_str_eq(s.figs[0].name, "heatmap");
+    mib_plot_render_options o = {.dir = dir, .scripts_dir = scripts, .gnuplot = gnuplot,
+                                 .format = MIB_PLOT_PNG, .timeout = timeout};
+    cr_assert_eq(mib_plot_copy_scripts(&s, &o, &err), MIB_EIO, "the other scripts are missing");
+    cr_assert(strstr(err.msg, "truth.gp") && strstr(err.msg, "--scripts"), "%s", err.msg);
+    mib_plot_set first = {.figs = s.figs, .nfigs = 1};
+    cr_assert_eq(mib_plot_copy_scripts(&first, &o, &err), MIB_OK, "%s", err.msg);
+    int st = mib_plot_render(&s.figs[0], &o, &err);
+    cr_assert_eq(st, want, "status %d: %s", st, err.msg);
+    cr_assert(strstr(err.msg, "figure heatmap"), "%s", err.msg);
+    cr_assert(strstr(err.msg, needle), "'%s' lacks '%s'", err.msg, needle);
+    mib_plot_set_free(&s);
+    fixture_free(&r);
+    remove_dir(dir);
+    remove_dir(scripts);
+}
+
+Test(plot, missing_gnuplot_names_the_figure)
+{
+    render_heatmap_with("mibench-no-such-gnuplot", "kind = 'heatmap'\n", 10, MIB_EUNSUPPORTED,
+                        "mibench-no-such-gnuplot");
+}
+
+Test(plot, failing_script_reports_gnuplot_message, .timeout = 60)
+{
+    skip_without_gnuplot();
+    render_heatmap_with("gnuplot", "plot no_such_variable_xyz\n", 30, MIB_EIO,
+                        "undefined variable: no_such_variable_xyz");
+}
+
+Test(plot, script_writing_nothing_is_an_error, .timeout = 60)
+{
+    skip_without_gnuplot();
+    render_heatmap_with("gnuplot", "print 'nothing drawn'\n", 30, MIB_EIO, "wrote no");
+}
+
+Test(plot, hanging_gnuplot_is_stopped_at_the_timeout, .timeout = 60)
+{
+    skip_without_gnuplot();
+    render_heatmap_with("gnuplot", "pause 30\n", 0.5, MIB_EIO, "did not finish within 0.5 s");
+}
