@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     int batches[8] = {64, 128, 256, 512}, nbatch = 4, user_batches = 0;
     double per_cell = 2.0;
     mib_blas_select_kernels(argv);
-    openblas_set_num_threads(1);
+    mib_blas_set_threads(1);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc && user_batches < 8) {
             batches[user_batches++] = atoi(argv[++i]);

@@ -21,6 +21,11 @@ static int listed(const char *name, const char *const *list)
     return 0;
 }
 
+void mib_blas_set_threads(int threads)
+{
+    openblas_set_num_threads(threads);
+}
+
 const char *mib_blas_core(void)
 {
     const char *c = openblas_get_corename();

@@ -17,6 +17,11 @@
  * failed; a preset OPENBLAS_CORETYPE is always respected. */
 void mib_blas_select_kernels(char **argv);
 
+/* Threads OpenBLAS may use. mibench keeps it at 1: its parallelism is over
+ * trials and query points (OpenMP), and one BLAS thread keeps the neural
+ * estimators' sums in a fixed order, so estimates do not depend on it. */
+void mib_blas_set_threads(int threads);
+
 /* The kernel family OpenBLAS is using, e.g. "SkylakeX". */
 const char *mib_blas_core(void);
 

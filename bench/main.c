@@ -52,6 +52,7 @@ static char *join_args(int argc, char **argv)
 int main(int argc, char **argv)
 {
     mib_blas_select_kernels(argv); /* may re-exec: first, before anything else */
+    mib_blas_set_threads(1);       /* see blas_kernels.h: estimates must not depend on it */
     gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);

@@ -18,11 +18,9 @@
 #include <unistd.h>
 #include "journal.h"
 #include "mibench/mibench.h"
+#include "blas_kernels.h"
 #include "runner.h"
 #include "store.h"
-
-/* OpenBLAS's own setter (cblas.h does not declare it everywhere). */
-void openblas_set_num_threads(int);
 
 #define DEFAULT_MEMORY_FACTOR 8.0 /* working memory of estimators without a hook, x input */
 
@@ -610,7 +608,7 @@ static int plan(sweep *s, mib_err *err)
 static void sweep_trials(sweep *s)
 {
     long ntasks = (long)s->ntasks;
-    openblas_set_num_threads(1);
+    mib_blas_set_threads(1);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(s->opt->threads)
     for (long i = 0; i < ntasks; i++) {
         int stop;

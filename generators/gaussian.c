@@ -11,6 +11,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/generator.h"
+#include "gaussian.h"
 #include "transform.h"
 
 #define MAX_DIM 1000
@@ -75,16 +76,21 @@ static int truth(const void *vs, double *mi, mib_err *err)
     return MIB_OK;
 }
 
+void mib_gaussian_row(gsl_rng *r, double rho, double s, size_t d, double *x, double *y)
+{
+    for (size_t j = 0; j < d; j++) {
+        x[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
+        y[j] = rho * x[j] + s * gsl_ran_gaussian_ziggurat(r, 1.0);
+    }
+}
+
 static int sample(const void *vs, gsl_rng *r, size_t n, double *x, double *y)
 {
     const state *g = vs;
     size_t d = g->d;
     for (size_t i = 0; i < n; i++) {
         double *xi = x + i * d, *yi = y + i * d;
-        for (size_t j = 0; j < d; j++) {
-            xi[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
-            yi[j] = g->rho * xi[j] + g->s * gsl_ran_gaussian_ziggurat(r, 1.0);
-        }
+        mib_gaussian_row(r, g->rho, g->s, d, xi, yi);
         mib_transform_apply(g->transform, xi, d);
         mib_transform_apply(g->transform, yi, d);
     }

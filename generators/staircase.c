@@ -11,6 +11,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/generator.h"
+#include "gaussian.h"
 #include "transform.h"
 
 #define MAX_LEVELS 1000
@@ -76,10 +77,7 @@ static void draw(const staircase *s, size_t k, gsl_rng *r, size_t n, double *x, 
 {
     size_t d = s->dim;
     for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < d; j++) {
-            x[i * d + j] = gsl_ran_gaussian_ziggurat(r, 1.0);
-            y[i * d + j] = s->rho[k] * x[i * d + j] + s->sig[k] * gsl_ran_gaussian_ziggurat(r, 1.0);
-        }
+        mib_gaussian_row(r, s->rho[k], s->sig[k], d, x + i * d, y + i * d);
         mib_transform_apply(s->transform, y + i * d, d);
     }
 }

@@ -11,6 +11,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 #include "mibench/generator.h"
+#include "gaussian.h"
 
 /* Above this nu the law is Gaussian to within the gamma-function rounding. */
 #define MAX_NU 1e6
@@ -75,10 +76,7 @@ static int sample(const void *vs, gsl_rng *r, size_t n, double *x, double *y)
     size_t d = g->d;
     for (size_t i = 0; i < n; i++) {
         double *xi = x + i * d, *yi = y + i * d;
-        for (size_t j = 0; j < d; j++) {
-            xi[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
-            yi[j] = g->rho * xi[j] + g->s * gsl_ran_gaussian_ziggurat(r, 1.0);
-        }
+        mib_gaussian_row(r, g->rho, g->s, d, xi, yi);
         double scale = sqrt(g->nu / gsl_ran_chisq(r, g->nu));
         for (size_t j = 0; j < d; j++) {
             xi[j] *= scale;

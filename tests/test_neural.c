@@ -18,15 +18,13 @@
 #include "neural/critic.h"
 #include "neural/mlp.h"
 
-void openblas_set_num_threads(int); /* cblas.h clashes with GSL's headers */
-
 /* OpenBLAS picks kernels at load time: re-exec with fast ones (glibc passes
  * argc, argv to constructors), and one BLAS thread as in a sweep. */
 __attribute__((constructor)) static void blas_setup(int argc, char **argv)
 {
     (void)argc;
     mib_blas_select_kernels(argv);
-    openblas_set_num_threads(1);
+    mib_blas_set_threads(1);
 }
 
 /* ---------- double-precision references ---------- */
