@@ -10,7 +10,7 @@
  * data, O(N (dx + dy)) memory, never N x N. OpenMP over joint leaves; each
  * point's counts land in its own slot and the psi terms are summed from a
  * histogram of the counts, so the result is the same bits for any thread
- * count or row order. Nats. Ties: see docs/est.md (never psi(0)). */
+ * count or row order. Nats. Ties: see README, "KSG conventions" (never psi(0)). */
 #include <assert.h>
 #include <math.h>
 #include <omp.h>
