@@ -265,12 +265,16 @@ static int read_hdf5(const char *path, const char *xs, const char *ys, double **
                      mib_data *d, mib_err *err)
 {
     size_t rx, ry, cx, cy;
-    int st = mib_store_read_matrix(path, xs ? xs : "x", x, &rx, &cx, err);
+    const char *xn = xs ? xs : "x", *yn = ys ? ys : "y";
+    /* "x" and "/x" name the same dataset: I(X;X) is infinite, refuse it. */
+    if (strcmp(xn + (*xn == '/'), yn + (*yn == '/')) == 0)
+        return mib_fail(err, MIB_EINVAL, "dataset '%s' is given as both x and y", xn);
+    int st = mib_store_read_matrix(path, xn, x, &rx, &cx, err);
     if (!st)
-        st = mib_store_read_matrix(path, ys ? ys : "y", y, &ry, &cy, err);
+        st = mib_store_read_matrix(path, yn, y, &ry, &cy, err);
     if (!st && rx != ry)
         st = mib_fail(err, MIB_EFORMAT, "'%s': dataset '%s' has %zu rows but '%s' has %zu",
-                      path, xs ? xs : "x", rx, ys ? ys : "y", ry);
+                      path, xn, rx, yn, ry);
     if (!st)
         *d = (mib_data){.n = rx, .dx = cx, .dy = cy, .x = *x, .y = *y};
     return st;

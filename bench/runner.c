@@ -155,8 +155,9 @@ static int build_cells(const mib_study *study, mib_generator *const *gens, mib_c
         free(cells);
         free(cg);
         free(ce);
-        return mib_fail(err, MIB_EINVAL, "the study has no cells (every estimator is "
-                        "excluded by [limits] at every n)");
+        return mib_fail(err, MIB_EINVAL, "the study has no cells: every estimator is excluded "
+                        "at every n by [limits] or because it needs discrete data and no "
+                        "generator is discrete");
     }
     *out = cells;
     *count = n;

@@ -27,19 +27,33 @@ int mib_columns_check_constant(const mib_data *data, mib_err *err)
     return MIB_OK;
 }
 
+int mib_column_exponent(const double *a, size_t n, size_t d, size_t j)
+{
+    double m = 0;
+    int e = 0;
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(a[i * d + j]));
+    frexp(m, &e);
+    return e;
+}
+
+/* Sums run on the column scaled by 2^-e (max |a| in [0.5, 1)), which is
+ * exact, so ordinary data give the same bits as unscaled sums while values
+ * near 1e+-300 neither overflow nor underflow when squared. */
 void mib_column_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
                         double *sd)
 {
+    int e = mib_column_exponent(a, n, d, j);
     double s = 0, ss = 0;
     for (size_t i = 0; i < n; i++)
-        s += a[i * d + j];
+        s += ldexp(a[i * d + j], -e);
     double m = s / (double)n;
     for (size_t i = 0; i < n; i++) {
-        double e = a[i * d + j] - m;
-        ss += e * e;
+        double r = ldexp(a[i * d + j], -e) - m;
+        ss += r * r;
     }
-    *mean = m;
-    *sd = sqrt(ss / (double)n);
+    *mean = ldexp(m, e);
+    *sd = ldexp(sqrt(ss / (double)n), e);
 }
 
 /* Order-preserving map of a double to an unsigned key: flip all bits of

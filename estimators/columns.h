@@ -14,8 +14,13 @@
  * every column varies. O(n (dx + dy)). */
 int mib_columns_check_constant(const mib_data *data, mib_err *err);
 
+/* Binary exponent e of column j's largest magnitude (max |a| in
+ * [2^(e-1), 2^e)); 0 for an all-zero column. Scaling by 2^-e is exact. */
+int mib_column_exponent(const double *a, size_t n, size_t d, size_t j);
+
 /* Mean and standard deviation (divisor n) of column j of a row-major n x d
- * block; two passes. */
+ * block; two passes on the column scaled by 2^-e (exact), so any finite
+ * values work, from 1e-300 to 1e300. */
 void mib_column_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
                         double *sd);
 

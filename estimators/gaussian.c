@@ -71,25 +71,32 @@ static int gaussian_mi(size_t n, size_t dx, const double *x, size_t dy, const do
                         "dx + dy", n, d);
     double *mean = calloc(d, sizeof *mean), *c = calloc(d * d, sizeof *c),
            *z = malloc(d * sizeof *z);
+    int *e = malloc(d * sizeof *e);
     double lxy = 0, lx = 0, ly = 0;
     int st = MIB_OK;
-    if (!mean || !c || !z) {
+    if (!mean || !c || !z || !e) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for a %zu x %zu covariance", d, d);
         goto done;
     }
+    /* Each column is scaled by 2^-e[j] (exact; the correlation does not
+     * change) so values near 1e+-300 neither overflow nor underflow. */
+    for (size_t j = 0; j < dx; j++)
+        e[j] = mib_column_exponent(x, n, dx, j);
+    for (size_t j = 0; j < dy; j++)
+        e[dx + j] = mib_column_exponent(y, n, dy, j);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < dx; j++)
-            mean[j] += x[i * dx + j];
+            mean[j] += ldexp(x[i * dx + j], -e[j]);
         for (size_t j = 0; j < dy; j++)
-            mean[dx + j] += y[i * dy + j];
+            mean[dx + j] += ldexp(y[i * dy + j], -e[dx + j]);
     }
     for (size_t j = 0; j < d; j++)
         mean[j] /= (double)n;
     for (size_t i = 0; i < n; i++) { /* upper triangle of the centred cross-products */
         for (size_t j = 0; j < dx; j++)
-            z[j] = x[i * dx + j] - mean[j];
+            z[j] = ldexp(x[i * dx + j], -e[j]) - mean[j];
         for (size_t j = 0; j < dy; j++)
-            z[dx + j] = y[i * dy + j] - mean[dx + j];
+            z[dx + j] = ldexp(y[i * dy + j], -e[dx + j]) - mean[dx + j];
         for (size_t a = 0; a < d; a++)
             for (size_t b = a; b < d; b++)
                 c[a * d + b] += z[a] * z[b];
@@ -107,6 +114,7 @@ done:
     free(mean);
     free(c);
     free(z);
+    free(e);
     return st;
 }
 

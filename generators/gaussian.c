@@ -15,8 +15,6 @@
 #include "transform.h"
 
 #define MAX_DIM 1000
-/* Beyond this per-coordinate MI, 1 - rho^2 = exp(-2 mi/d) nears underflow. */
-#define MAX_MI_PER_DIM 300.0
 
 enum { P_DIM, P_RHO, P_MI, P_TRANSFORM };
 
@@ -53,10 +51,11 @@ static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *e
                         "dim >= 2, got dim=1");
     if (spec->v[P_MI].set) {
         g->mi = spec->v[P_MI].num;
-        if (g->mi / d > MAX_MI_PER_DIM)
+        if (g->mi / d > MIB_GAUSSIAN_MAX_MI_PER_DIM)
             return mib_fail(err, MIB_EINVAL,
                             "generator 'gaussian': mi=%g is too large for dim=%zu "
-                            "(at most %g nats per coordinate)", g->mi, g->d, MAX_MI_PER_DIM);
+                            "(at most %g nats per coordinate: beyond, the noise drowns in double "
+                            "rounding)", g->mi, g->d, MIB_GAUSSIAN_MAX_MI_PER_DIM);
         g->s2 = exp(-2 * g->mi / d);
         g->rho = sqrt(-expm1(-2 * g->mi / d));
     } else {

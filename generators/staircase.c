@@ -59,9 +59,10 @@ static int init(void *state, const mib_spec *spec, mib_gen_shape *shape, mib_err
         s->mi[k] = mi;
         s->rho[k] = sqrt(-expm1(-2.0 * a)); /* 1 - rho^2 = e^(-2 I / dim) */
         s->sig[k] = exp(-a);
-        if (!(s->sig[k] > 0))
+        if (a > MIB_GAUSSIAN_MAX_MI_PER_DIM)
             return mib_fail(err, MIB_EINVAL, "staircase: MI %g is too large for dim=%zu "
-                            "(the correlation rounds to 1)", mi, s->dim);
+                            "(at most %g nats per coordinate: beyond, the noise drowns in "
+                            "double rounding)", mi, s->dim, MIB_GAUSSIAN_MAX_MI_PER_DIM);
     }
     *shape = (mib_gen_shape){.dx = s->dim, .dy = s->dim};
     return MIB_OK;

@@ -93,6 +93,7 @@ expect_fail 2 "no column named 'a'; the file has no header" -- estimate ksg1 "$T
 expect_fail 2 "--x '' has an empty column name" -- estimate ksg1 "$TMP/g.csv" --x ''
 expect_fail 2 "x and y need at least one column each (dx=2, dy=0" -- estimate ksg1 "$TMP/g.csv" --x 0,1
 expect_fail 2 "column 0 ('x0') is in both x and y" -- estimate ksg1 "$TMP/g.csv" --x 0 --y x0
+expect_fail 2 "dataset 'x' is given as both x and y" -- estimate ksg1 "$TMP/g.h5" --x x --y /x
 expect_fail 2 "--x names column 1 twice" -- estimate ksg1 "$TMP/g2.csv" --x 1,x1
 printf 'a,b,c\n1,2,3\n2,1,3\n' >"$TMP/three.csv"
 expect_fail 2 "has 3 columns and no x*/y* header names; say which" -- estimate ksg1 "$TMP/three.csv"

@@ -73,6 +73,8 @@ expect_fail 2 "dim >= 2" -- truth gaussian:transform=spiral
 expect_fail 2 "mi=1e+06" -- truth gaussian:mi=1e6
 expect_fail 2 "sigma=0" -- truth square:sigma=0
 expect_fail 2 "nu=0" -- truth student:nu=0
+expect_fail 2 "nu=0.05 is out of range; allowed: number in [0.1, 100]" -- truth student:nu=0.05
+expect_fail 2 "nu=1000 is out of range" -- truth student:nu=1000
 expect_fail 2 "eps=1.5" -- truth bsc:eps=1.5
 expect_fail 2 "'2.5'" -- truth ksc:symbols=2.5
 expect_fail 2 "eps=-1" -- truth uniform-noise:eps=-1

@@ -491,3 +491,68 @@ Test(all, thread_count_does_not_change_estimates)
     free(x);
     free(y);
 }
+
+/* ---- every continuous estimator in the registry (neural ones included) ---- */
+
+/* The registry's name, made cheap for the neural bounds. */
+static void cheap_spec(const mib_estimator_type *t, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s", t->info.name,
+             (t->flags & MIB_EST_BATCHED) ? ":steps=200,hidden=16,embed=8,batch=32" : "");
+}
+
+/* Estimates are scale-free (every estimator standardises or is invariant),
+ * so multiplying the data by 1e-250 or 1e250 must change nothing beyond
+ * rounding: no overflow to inf, no underflow to 0, no crash. */
+Test(registry, continuous_estimators_survive_extreme_scales, .timeout = 120)
+{
+    const size_t n = 400;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    double *xs = malloc(n * sizeof *xs), *ys = malloc(n * sizeof *ys);
+    const double scales[] = {1e-250, 1e250};
+    draw(77, n, 1, 1, 0.8, x, y);
+    for (size_t k = 0; mib_estimator_types[k]; k++) {
+        const mib_estimator_type *t = mib_estimator_types[k];
+        char spec[128];
+        if (t->flags & MIB_EST_DISCRETE)
+            continue;
+        cheap_spec(t, spec, sizeof spec);
+        double ref = est(spec, n, 1, 1, x, y);
+        for (size_t s = 0; s < 2; s++) {
+            for (size_t i = 0; i < n; i++) {
+                xs[i] = x[i] * scales[s];
+                ys[i] = y[i] * scales[s];
+            }
+            double v = est(spec, n, 1, 1, xs, ys);
+            cr_assert(fabs(v - ref) <= 1e-6 * (1 + fabs(ref)),
+                      "%s: %.17g at scale %g, %.17g at scale 1", spec, v, scales[s], ref);
+        }
+    }
+    free(x);
+    free(y);
+    free(xs);
+    free(ys);
+}
+
+Test(registry, continuous_estimators_refuse_constant_columns, .timeout = 60)
+{
+    const size_t n = 400;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    draw(78, n, 1, 1, 0.5, x, y);
+    for (size_t i = 0; i < n; i++)
+        y[i] = 2.5;
+    for (size_t k = 0; mib_estimator_types[k]; k++) {
+        const mib_estimator_type *t = mib_estimator_types[k];
+        char spec[128];
+        mib_result res;
+        mib_err err = {""};
+        if (t->flags & MIB_EST_DISCRETE)
+            continue;
+        cheap_spec(t, spec, sizeof spec);
+        cr_assert_eq(run(spec, n, 1, 1, x, y, 1, &res, &err), MIB_EDATA,
+                     "%s accepted a constant column", spec);
+        cr_assert(strstr(err.msg, "column y0 is constant"), "%s: %s", spec, err.msg);
+    }
+    free(x);
+    free(y);
+}

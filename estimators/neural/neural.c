@@ -18,6 +18,7 @@
 #include <gsl/gsl_rng.h>
 #include "mibench/estimator.h"
 #include "mibench/rng.h"
+#include "columns.h"
 #include "neural/bounds.h"
 #include "neural/critic.h"
 #include "neural/mlp.h"
@@ -236,14 +237,18 @@ static int load_dataset(trial *t, const mib_data *data, mib_result *res, mib_err
     for (size_t c = 0; c < dx + dy; c++) {
         const double *a = c < dx ? data->x + c : data->y + (c - dx);
         size_t stride = c < dx ? dx : dy;
+        /* Welford on the column scaled by 2^-e (exact), so values near
+         * 1e+-300 neither overflow nor underflow when squared. */
+        int e = c < dx ? mib_column_exponent(data->x, n, dx, c)
+                       : mib_column_exponent(data->y, n, dy, c - dx);
         double m = 0, v = 0;
-        for (size_t i = 0; i < t->ntrain; i++) { /* Welford */
-            double z = a[perm[i] * stride], d = z - m;
+        for (size_t i = 0; i < t->ntrain; i++) {
+            double z = ldexp(a[perm[i] * stride], -e), d = z - m;
             m += d / (double)(i + 1);
             v += d * (z - m);
         }
-        mean[c] = m;
-        sd[c] = sqrt(v / (double)(t->ntrain - 1));
+        mean[c] = ldexp(m, e);
+        sd[c] = ldexp(sqrt(v / (double)(t->ntrain - 1)), e);
         if (!(sd[c] > 0)) {
             sd[c] = 1;
             res->flags |= MIB_RES_CONSTANT;
@@ -387,6 +392,8 @@ static int neural_estimate(const mib_data *data, const mib_spec *spec,
     if (online && data->n < 2)
         return mib_fail(err, MIB_ESMALL, "%s: online mode reads its estimate on n fresh rows; "
                         "need n >= 2, got %zu", spec->info->name, data->n);
+    if (!online && (st = mib_columns_check_constant(data, err)))
+        return st;
     if (!online) {
         split_sizes(data->n, &t.ntrain, &t.nval, &t.ntest);
         if (t.nval < t.B || t.ntest < t.B)
