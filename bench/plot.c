@@ -818,7 +818,8 @@ int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, 
     char *script = NULL, *out = NULL, *prefix = NULL, *expr = NULL;
     FILE *log = NULL;
     posix_spawn_file_actions_t fa;
-    int fa_ok = 0, st = MIB_OK, status = 0, timed_out = 0;
+    posix_spawnattr_t attr;
+    int fa_ok = 0, attr_ok = 0, st = MIB_OK, status = 0, timed_out = 0;
     pid_t pid;
     /* Quoting at most doubles each part: the dir twice, the title, the rest. */
     size_t elen = 4 * strlen(o->dir) + 2 * sizeof f->title + 2 * (sizeof f->tsv + sizeof outname) + 256;
@@ -846,14 +847,22 @@ int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, 
         goto done;
     }
     fa_ok = 1;
+    /* Its own process group, so a timeout stops whatever gnuplot started too. */
+    if (posix_spawnattr_init(&attr) != 0) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
+        goto done;
+    }
+    attr_ok = 1;
     if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
         posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) ||
-        posix_spawn_file_actions_adddup2(&fa, fileno(log), 2)) {
+        posix_spawn_file_actions_adddup2(&fa, fileno(log), 2) ||
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) ||
+        posix_spawnattr_setpgroup(&attr, 0)) {
         st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
         goto done;
     }
     char *argv[] = {(char *)o->gnuplot, "-e", expr, script, NULL};
-    int e = posix_spawnp(&pid, o->gnuplot, &fa, NULL, argv, environ);
+    int e = posix_spawnp(&pid, o->gnuplot, &fa, &attr, argv, environ);
     if (e) {
         st = mib_fail(err, e == ENOENT ? MIB_EUNSUPPORTED : MIB_EIO,
                       "figure %s: cannot run '%s': %s%s", f->name, o->gnuplot, strerror(e),
@@ -871,7 +880,7 @@ int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, 
             goto done;
         }
         if (elapsed_since(&t0) > o->timeout) {
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL); /* the whole group: gnuplot and its children */
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
             timed_out = 1;
@@ -896,6 +905,8 @@ int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, 
 done:
     if (fa_ok)
         posix_spawn_file_actions_destroy(&fa);
+    if (attr_ok)
+        posix_spawnattr_destroy(&attr);
     if (log)
         fclose(log);
     free(script);

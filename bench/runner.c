@@ -379,14 +379,29 @@ static size_t curve_range(const mib_curve_row *curves, size_t n, const mib_trial
 
 /* Write a fresh journal and HDF5 file holding the kept trials, then move
  * them over the old ones (journal first: it must always hold at least what
- * the HDF5 file holds). */
+ * the HDF5 file holds). On failure the temporary files are removed. */
+static int write_fresh_tmp(sweep *s, const mib_trial_row *order, const mib_curve_row *curves,
+                           size_t ncurves, const char *tmp_h5, const char *tmp_j, mib_err *err);
+
 static int write_fresh(sweep *s, const mib_trial_row *order, const mib_curve_row *curves,
                        size_t ncurves, mib_err *err)
 {
-    char tmp_h5[4200], tmp_j[4200], host[256] = "";
-    int st;
+    char tmp_h5[4200], tmp_j[4200];
     snprintf(tmp_h5, sizeof tmp_h5, "%s.tmp", s->out);
     snprintf(tmp_j, sizeof tmp_j, "%s.tmp", s->journal_path);
+    int st = write_fresh_tmp(s, order, curves, ncurves, tmp_h5, tmp_j, err);
+    if (st) {
+        unlink(tmp_h5);
+        unlink(tmp_j);
+    }
+    return st;
+}
+
+static int write_fresh_tmp(sweep *s, const mib_trial_row *order, const mib_curve_row *curves,
+                           size_t ncurves, const char *tmp_h5, const char *tmp_j, mib_err *err)
+{
+    char host[256] = "";
+    int st;
     gethostname(host, sizeof host - 1);
     mib_store_meta meta = {
         .command_line = s->opt->command_line, .study_name = s->study->name,
@@ -652,6 +667,12 @@ int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *
     time_t t = time(NULL);
     struct tm tm;
     strftime(s.start_time, sizeof s.start_time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    struct stat sb;
+    if (stat(s.out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = mib_fail(err, MIB_EIO, "'%s' is not a regular file (a directory?); name a file "
+                      "such as OUT.h5", s.out);
+        goto done;
+    }
     if ((st = take_lock(&s, err)))
         goto done;
 

@@ -100,6 +100,9 @@ cmp -s "$TMP/ref.txt" "$TMP/t.txt"; expect_eq "SIGTERM + resume: values of the u
 
 # --- refusals -----------------------------------------------------------------
 expect_fail 1 "use --resume to continue it or --force" -- run "$TMP/kill.ini" -o "$TMP/ref.h5"
+mkdir -p "$TMP/outdir.h5"
+expect_fail 1 "is not a regular file (a directory?)" -- run "$TMP/kill.ini" -o "$TMP/outdir.h5" --force
+expect_eq "nothing written beside a directory output" "$(ls -d "$TMP"/outdir.h5* | wc -l)" 1
 exec 9>"$TMP/ref.h5.lock"
 flock -n 9
 expect_fail 1 "being written by another mibench run" -- run "$TMP/kill.ini" -o "$TMP/ref.h5" --resume
