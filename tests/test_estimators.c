@@ -13,19 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/mibench.h"
-
-static int run(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
-               const double *y, int threads, mib_result *res, mib_err *err)
-{
-    mib_spec spec;
-    int st = mib_estimator_spec_parse(spec_text, &spec, err);
-    cr_assert_eq(st, MIB_OK, "%s: %s", spec_text, err->msg);
-    mib_workspace ws;
-    mib_workspace_init(&ws);
-    ws.threads = threads;
-    mib_data d = {.n = n, .dx = dx, .dy = dy, .x = x, .y = y};
-    return mib_estimate(&d, &spec, &ws, res, err);
-}
+#include "estimate_run.h"
 
 static double est(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
                   const double *y)

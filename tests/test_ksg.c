@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/mibench.h"
+#include "estimate_run.h"
 
 typedef struct pair {
     double d;
@@ -93,19 +94,6 @@ static void draw(uint64_t seed, size_t n, size_t dx, size_t dy, double rho, int 
         for (size_t i = 0; i < n * dy; i++)
             y[i] = floor(y[i] * levels / 3);
     gsl_rng_free(r);
-}
-
-static int run(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
-               const double *y, int threads, mib_result *res, mib_err *err)
-{
-    mib_spec spec;
-    int st = mib_estimator_spec_parse(spec_text, &spec, err);
-    cr_assert_eq(st, MIB_OK, "%s: %s", spec_text, err->msg);
-    mib_workspace ws;
-    mib_workspace_init(&ws);
-    ws.threads = threads;
-    mib_data d = {.n = n, .dx = dx, .dy = dy, .x = x, .y = y};
-    return mib_estimate(&d, &spec, &ws, res, err);
 }
 
 static double est(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
