@@ -25,22 +25,6 @@ static double est(const char *spec_text, size_t n, size_t dx, size_t dy, const d
     return res.mi;
 }
 
-/* x_j, y_j correlated rho for j < min(dx, dy), other coordinates N(0, 1). */
-static void draw(uint64_t seed, size_t n, size_t dx, size_t dy, double rho, double *x,
-                 double *y)
-{
-    gsl_rng *r = mib_rng_alloc(seed);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < dx; j++)
-            x[i * dx + j] = gsl_ran_gaussian(r, 1);
-        for (size_t j = 0; j < dy; j++) {
-            double e = gsl_ran_gaussian(r, 1);
-            y[i * dy + j] = j < dx ? rho * x[i * dx + j] + sqrt(1 - rho * rho) * e : e;
-        }
-    }
-    gsl_rng_free(r);
-}
-
 /* ---- plug-in: tables computed by hand ---- */
 
 Test(plugin, two_by_two_table_by_hand)
@@ -163,7 +147,7 @@ Test(histogram, binned_gaussian_within_standard_error, .timeout = 60)
     const size_t n = 100000;
     const double rho = 0.6;
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-    draw(21, n, 1, 1, rho, x, y);
+    draw(21, n, 1, 1, rho, 0, x, y);
     double got = est("histogram:correction=mm", n, 1, 1, x, y); /* Sturges: 18 bins */
     const size_t bins = (size_t)ceil(log2((double)n)) + 1;
     double xlo = x[0], xhi = x[0], ylo = y[0], yhi = y[0];
@@ -237,7 +221,7 @@ ParameterizedTestParameters(gaussian, closed_form_within_standard_error)
 ParameterizedTest(struct gauss_case *c, gaussian, closed_form_within_standard_error)
 {
     double *x = malloc(c->n * c->d * sizeof *x), *y = malloc(c->n * c->d * sizeof *y);
-    draw(100 + c->n + c->d, c->n, c->d, c->d, c->rho, x, y);
+    draw(100 + c->n + c->d, c->n, c->d, c->d, c->rho, 0, x, y);
     double truth = -0.5 * (double)c->d * log(1 - c->rho * c->rho);
     double se = c->rho * sqrt((double)c->d / (double)c->n);
     double bias = (double)(c->d * c->d) / (2.0 * (double)c->n);
@@ -285,7 +269,7 @@ Test(copula, invariant_under_monotone_maps)
     const size_t n = 3000;
     double *x = malloc(n * 2 * sizeof *x), *y = malloc(n * sizeof *y);
     double *fx = malloc(n * 2 * sizeof *fx), *fy = malloc(n * sizeof *fy);
-    draw(5, n, 2, 1, 0.7, x, y);
+    draw(5, n, 2, 1, 0.7, 0, x, y);
     for (size_t i = 0; i < n; i++) {
         fx[2 * i] = exp(x[2 * i]);
         fx[2 * i + 1] = -asinh(5 * x[2 * i + 1]) + 2; /* decreasing */
@@ -365,7 +349,7 @@ Test(kde, equals_reference_and_thread_count_free)
 {
     const size_t n = 300;
     double *x = malloc(n * 2 * sizeof *x), *y = malloc(n * sizeof *y);
-    draw(9, n, 2, 1, 0.6, x, y);
+    draw(9, n, 2, 1, 0.6, 0, x, y);
     double scott = pow((double)n, -1.0 / 7), silver = pow(4.0 / 5, 1.0 / 7) * scott;
     cr_assert_float_eq(est("kde", n, 2, 1, x, y), brute_kde(x, y, n, 2, 1, scott), 1e-12);
     cr_assert_float_eq(est("kde:bandwidth=silverman", n, 2, 1, x, y),
@@ -406,7 +390,7 @@ Test(kde, smoothed_gaussian_within_standard_error, .timeout = 60)
     const size_t n = 4000;
     const double rho = 0.8;
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-    draw(17, n, 1, 1, rho, x, y);
+    draw(17, n, 1, 1, rho, 0, x, y);
     double h2 = pow((double)n, -2.0 / 6), a = 1 + h2;
     double target = gauss_cross(a, rho, a, 1, rho, 1, 2) - 2 * gauss_cross(a, 0, 0, 1, 0, 0, 1);
     double se = rho / sqrt((double)n);
@@ -462,7 +446,7 @@ Test(all, thread_count_does_not_change_estimates)
 {
     const size_t n = 3000;
     double *x = malloc(n * 2 * sizeof *x), *y = malloc(n * 2 * sizeof *y);
-    draw(31, n, 2, 2, 0.5, x, y);
+    draw(31, n, 2, 2, 0.5, 0, x, y);
     for (size_t i = 0; i < 2 * n; i++) { /* integer-valued copy for the plug-in */
         x[i] = round(2 * x[i]);
         y[i] = round(2 * y[i]);
@@ -498,7 +482,7 @@ Test(registry, continuous_estimators_survive_extreme_scales, .timeout = 120)
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
     double *xs = malloc(n * sizeof *xs), *ys = malloc(n * sizeof *ys);
     const double scales[] = {1e-250, 1e250};
-    draw(77, n, 1, 1, 0.8, x, y);
+    draw(77, n, 1, 1, 0.8, 0, x, y);
     for (size_t k = 0; mib_estimator_types[k]; k++) {
         const mib_estimator_type *t = mib_estimator_types[k];
         char spec[128];
@@ -526,7 +510,7 @@ Test(registry, continuous_estimators_refuse_constant_columns, .timeout = 60)
 {
     const size_t n = 400;
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-    draw(78, n, 1, 1, 0.5, x, y);
+    draw(78, n, 1, 1, 0.5, 0, x, y);
     for (size_t i = 0; i < n; i++)
         y[i] = 2.5;
     for (size_t k = 0; mib_estimator_types[k]; k++) {

@@ -73,29 +73,6 @@ static double brute_ksg(const double *x, const double *y, size_t n, size_t dx, s
     return variant == 2 ? mi - 1.0 / (double)k : mi;
 }
 
-/* n rows: x_j, y_j correlated rho for j < min(dx, dy), the rest independent
- * N(0, 1); or, with levels > 0, integers floor(levels * Phi-ish) for ties. */
-static void draw(uint64_t seed, size_t n, size_t dx, size_t dy, double rho, int levels,
-                 double *x, double *y)
-{
-    gsl_rng *r = mib_rng_alloc(seed);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < dx; j++)
-            x[i * dx + j] = gsl_ran_gaussian(r, 1);
-        for (size_t j = 0; j < dy; j++) {
-            double e = gsl_ran_gaussian(r, 1);
-            y[i * dy + j] = j < dx ? rho * x[i * dx + j] + sqrt(1 - rho * rho) * e : e;
-        }
-    }
-    if (levels > 0)
-        for (size_t i = 0; i < n * dx; i++)
-            x[i] = floor(x[i] * levels / 3);
-    if (levels > 0)
-        for (size_t i = 0; i < n * dy; i++)
-            y[i] = floor(y[i] * levels / 3);
-    gsl_rng_free(r);
-}
-
 static double est(const char *spec_text, size_t n, size_t dx, size_t dy, const double *x,
                   const double *y, int threads)
 {
