@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "columns.h"
+#include "estimators/columns.h"
 
 int mib_columns_check_constant(const mib_data *data, mib_err *err)
 {
@@ -27,7 +27,7 @@ int mib_columns_check_constant(const mib_data *data, mib_err *err)
     return MIB_OK;
 }
 
-int mib_column_exponent(const double *a, size_t n, size_t d, size_t j)
+int mib_columns_exponent(const double *a, size_t n, size_t d, size_t j)
 {
     double m = 0;
     int e = 0;
@@ -40,10 +40,10 @@ int mib_column_exponent(const double *a, size_t n, size_t d, size_t j)
 /* Sums run on the column scaled by 2^-e (max |a| in [0.5, 1)), which is
  * exact, so ordinary data give the same bits as unscaled sums while values
  * near 1e+-300 neither overflow nor underflow when squared. */
-void mib_column_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
+void mib_columns_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
                         double *sd)
 {
-    int e = mib_column_exponent(a, n, d, j);
+    int e = mib_columns_exponent(a, n, d, j);
     double s = 0, ss = 0;
     for (size_t i = 0; i < n; i++)
         s += ldexp(a[i * d + j], -e);
@@ -65,7 +65,7 @@ static uint64_t order_key(double v)
     return (u >> 63) ? ~u : u | 0x8000000000000000ull;
 }
 
-int mib_column_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
+int mib_columns_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
                      mib_err *err)
 {
     int st = MIB_OK;
@@ -110,13 +110,13 @@ done:
     return st;
 }
 
-int mib_column_ranks(const double *a, size_t n, size_t d, size_t j, double *ranks,
+int mib_columns_ranks(const double *a, size_t n, size_t d, size_t j, double *ranks,
                      mib_err *err)
 {
     size_t *order = malloc(n * sizeof *order);
     if (!order)
         return mib_fail(err, MIB_ENOMEM, "out of memory ranking %zu values", n);
-    int st = mib_column_order(a, n, d, j, order, err);
+    int st = mib_columns_order(a, n, d, j, order, err);
     for (size_t lo = 0; st == MIB_OK && lo < n;) {
         size_t hi = lo + 1;
         double v = a[order[lo] * d + j];

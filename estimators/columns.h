@@ -16,25 +16,25 @@ int mib_columns_check_constant(const mib_data *data, mib_err *err);
 
 /* Binary exponent e of column j's largest magnitude (max |a| in
  * [2^(e-1), 2^e)); 0 for an all-zero column. Scaling by 2^-e is exact. */
-int mib_column_exponent(const double *a, size_t n, size_t d, size_t j);
+int mib_columns_exponent(const double *a, size_t n, size_t d, size_t j);
 
 /* Mean and standard deviation (divisor n) of column j of a row-major n x d
  * block; two passes on the column scaled by 2^-e (exact), so any finite
  * values work, from 1e-300 to 1e300. */
-void mib_column_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
+void mib_columns_moments(const double *a, size_t n, size_t d, size_t j, double *mean,
                         double *sd);
 
 /* order[0..n) = the row indices that sort column j of a row-major n x d
  * block ascending; stable (equal values keep row order), -0 before +0.
  * LSD radix sort on order-preserving 64-bit keys: O(n) time (at most 8
  * passes), 24 n bytes of scratch; MIB_ENOMEM (with err) if that fails. */
-int mib_column_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
+int mib_columns_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
                      mib_err *err);
 
 /* Ranks 1..n of column j of a row-major n x d block into ranks[n]; tied
  * values share the average of their ranks. Returns MIB_ENOMEM (with err)
  * when the sort's scratch cannot be allocated. O(n log n). */
-int mib_column_ranks(const double *a, size_t n, size_t d, size_t j, double *ranks,
+int mib_columns_ranks(const double *a, size_t n, size_t d, size_t j, double *ranks,
                      mib_err *err);
 
 #endif

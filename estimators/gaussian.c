@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
-#include "columns.h"
-#include "gaussian.h"
+#include "estimators/columns.h"
+#include "estimators/gaussian.h"
 
 /* A pivot this small (the share of a column's variance left after the
  * columns before it) means the columns are linearly dependent up to
@@ -81,9 +81,9 @@ static int gaussian_mi(size_t n, size_t dx, const double *x, size_t dy, const do
     /* Each column is scaled by 2^-e[j] (exact; the correlation does not
      * change) so values near 1e+-300 neither overflow nor underflow. */
     for (size_t j = 0; j < dx; j++)
-        e[j] = mib_column_exponent(x, n, dx, j);
+        e[j] = mib_columns_exponent(x, n, dx, j);
     for (size_t j = 0; j < dy; j++)
-        e[dx + j] = mib_column_exponent(y, n, dy, j);
+        e[dx + j] = mib_columns_exponent(y, n, dy, j);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < dx; j++)
             mean[j] += ldexp(x[i * dx + j], -e[j]);
@@ -130,7 +130,7 @@ static int normal_scores(const double *a, size_t n, size_t d, double *s, double 
                          mib_err *err)
 {
     for (size_t j = 0; j < d; j++) {
-        int st = mib_column_ranks(a, n, d, j, ranks, err);
+        int st = mib_columns_ranks(a, n, d, j, ranks, err);
         if (st)
             return st;
         for (size_t i = 0; i < n; i++)
@@ -162,13 +162,13 @@ done:
     return st;
 }
 
-const mib_estimator_type mib_est_gaussian = {
+const mib_estimator_type mib_estimator_gaussian = {
     .info = {"gaussian", "Gaussian MI of the sample covariance (exact for jointly Gaussian data)",
              no_params},
     .estimate = gaussian_estimate,
 };
 
-const mib_estimator_type mib_est_copula = {
+const mib_estimator_type mib_estimator_copula = {
     .info = {"copula", "Gaussian-copula MI: normal scores of the ranks, then the Gaussian formula",
              no_params},
     .estimate = copula_estimate,

@@ -5,6 +5,6 @@
 #define MIB_EST_GAUSSIAN_H
 #include "mibench/estimator.h"
 
-extern const mib_estimator_type mib_est_gaussian, mib_est_copula;
+extern const mib_estimator_type mib_estimator_gaussian, mib_estimator_copula;
 
 #endif

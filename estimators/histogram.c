@@ -8,9 +8,9 @@
  * per column for quantile bins or fd. Nats. */
 #include <math.h>
 #include <stdlib.h>
-#include "columns.h"
-#include "histogram.h"
-#include "plugin.h"
+#include "estimators/columns.h"
+#include "estimators/histogram.h"
+#include "estimators/plugin.h"
 
 enum { P_BINS, P_BINNING, P_CORRECTION };
 enum { RULE_STURGES, RULE_FD, RULE_SQRT };
@@ -73,7 +73,7 @@ static int bin_block(const mib_spec *spec, const double *a, size_t n, size_t d, 
     int need_order = mib_spec_choice(spec, P_BINS) == RULE_FD;
     for (size_t j = 0; j < d; j++) {
         int st;
-        if (need_order && (st = mib_column_order(a, n, d, j, order, err)))
+        if (need_order && (st = mib_columns_order(a, n, d, j, order, err)))
             return st;
         size_t bins = bin_count(spec, a, n, d, j, order);
         double lo = a[j], hi = a[j];
@@ -81,7 +81,7 @@ static int bin_block(const mib_spec *spec, const double *a, size_t n, size_t d, 
             lo = fmin(lo, a[i * d + j]);
             hi = fmax(hi, a[i * d + j]);
         }
-        if (quantile && (st = mib_column_ranks(a, n, d, j, ranks, err)))
+        if (quantile && (st = mib_columns_ranks(a, n, d, j, ranks, err)))
             return st;
         for (size_t i = 0; i < n; i++) {
             double b = quantile ? floor((ranks[i] - 1) * (double)bins / (double)n)
@@ -118,7 +118,7 @@ done:
     return st;
 }
 
-const mib_estimator_type mib_est_histogram = {
+const mib_estimator_type mib_estimator_histogram = {
     .info = {"histogram", "plug-in MI of continuous data binned per column",
              histogram_params},
     .estimate = histogram_estimate,

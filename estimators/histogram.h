@@ -3,6 +3,6 @@
 #define MIB_HISTOGRAM_H
 #include "mibench/estimator.h"
 
-extern const mib_estimator_type mib_est_histogram;
+extern const mib_estimator_type mib_estimator_histogram;
 
 #endif

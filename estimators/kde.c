@@ -10,8 +10,8 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
-#include "columns.h"
-#include "kde.h"
+#include "estimators/columns.h"
+#include "estimators/kde.h"
 
 enum { P_BANDWIDTH };
 enum { BW_SCOTT, BW_SILVERMAN };
@@ -30,7 +30,7 @@ static void standardize(const double *a, size_t n, size_t d, double *out)
 {
     for (size_t j = 0; j < d; j++) {
         double mean, sd;
-        mib_column_moments(a, n, d, j, &mean, &sd);
+        mib_columns_moments(a, n, d, j, &mean, &sd);
         for (size_t i = 0; i < n; i++)
             out[i * d + j] = (a[i * d + j] - mean) / sd;
     }
@@ -131,7 +131,7 @@ done:
     return st;
 }
 
-const mib_estimator_type mib_est_kde = {
+const mib_estimator_type mib_estimator_kde = {
     .info = {"kde", "Gaussian-kernel density plug-in, leave-one-out (O(n^2); n <= 50000)",
              kde_params},
     .estimate = kde_estimate,

@@ -3,7 +3,7 @@
 #define MIB_KDE_H
 #include "mibench/estimator.h"
 
-extern const mib_estimator_type mib_est_kde;
+extern const mib_estimator_type mib_estimator_kde;
 
 /* Largest n kde accepts: its cost is O(n^2 (dx + dy)) time. */
 #define MIB_KDE_MAX_N 50000

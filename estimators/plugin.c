@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "plugin.h"
+#include "estimators/plugin.h"
 
 enum { P_CORRECTION };
 static const char *const corrections[] = {"none", "mm", NULL};
@@ -140,7 +140,7 @@ static int plugin_estimate(const mib_data *data, const mib_spec *spec, const mib
                          mib_spec_choice(spec, P_CORRECTION) == 1, &res->mi, err);
 }
 
-const mib_estimator_type mib_est_plugin = {
+const mib_estimator_type mib_estimator_plugin = {
     .info = {"plugin", "discrete plug-in MI of integer-valued data (a row is one symbol)",
              plugin_params},
     .flags = MIB_EST_DISCRETE,

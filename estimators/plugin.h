@@ -4,7 +4,7 @@
 #define MIB_PLUGIN_H
 #include "mibench/estimator.h"
 
-extern const mib_estimator_type mib_est_plugin;
+extern const mib_estimator_type mib_estimator_plugin;
 
 /* Plug-in MI (nats) of the joint distribution of the rows of x (n x dx)
  * and y (n x dy), each row one symbol (values compared exactly, -0 == 0):

@@ -1,60 +1,93 @@
 /* registry.c - the estimator registry (the only list of estimator types)
- * and mib_estimate(), the single checked entry point: it validates the data
- * once (sizes, finite values, integers for discrete estimators) so each
- * estimator can assume clean input. Cost of the checks: O(n (dx + dy)). */
+ * and mib_estimate(), the single checked entry point: it validates the
+ * arguments (a spec of an estimator registry, non-NULL arrays, a sane
+ * workspace) and the data once (sizes, finite values, integers for
+ * discrete estimators) so each estimator can assume clean input.
+ * Cost of the checks: O(types + n (dx + dy)). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
-extern const mib_estimator_type mib_est_plugin, mib_est_histogram, mib_est_ksg1, mib_est_ksg2,
-    mib_est_gaussian, mib_est_copula, mib_est_kde, /* classical, one file each */
-    mib_est_mine, mib_est_dv, mib_est_nwj, mib_est_infonce, mib_est_js,
-    mib_est_smile; /* neural/neural.c */
+
+/* Classical estimators, one file each. */
+extern const mib_estimator_type mib_estimator_plugin, mib_estimator_histogram,
+    mib_estimator_ksg1, mib_estimator_ksg2, mib_estimator_gaussian, mib_estimator_copula,
+    mib_estimator_kde;
+/* Neural variational bounds (neural/neural.c). */
+extern const mib_estimator_type mib_estimator_mine, mib_estimator_dv, mib_estimator_nwj,
+    mib_estimator_infonce, mib_estimator_js, mib_estimator_smile;
 
 /* One line per estimator. */
-const mib_estimator_type *const mib_estimator_types[] = {
-    &mib_est_plugin,
-    &mib_est_histogram,
-    &mib_est_ksg1,
-    &mib_est_ksg2,
-    &mib_est_gaussian,
-    &mib_est_copula,
-    &mib_est_kde,
-    &mib_est_mine,
-    &mib_est_dv,
-    &mib_est_nwj,
-    &mib_est_infonce,
-    &mib_est_js,
-    &mib_est_smile,
+static const mib_type_info *const types[] = {
+    &mib_estimator_plugin.info,
+    &mib_estimator_histogram.info,
+    &mib_estimator_ksg1.info,
+    &mib_estimator_ksg2.info,
+    &mib_estimator_gaussian.info,
+    &mib_estimator_copula.info,
+    &mib_estimator_kde.info,
+    &mib_estimator_mine.info,
+    &mib_estimator_dv.info,
+    &mib_estimator_nwj.info,
+    &mib_estimator_infonce.info,
+    &mib_estimator_js.info,
+    &mib_estimator_smile.info,
     NULL,
 };
 
-const mib_estimator_type *mib_estimator_find(const char *name)
+const mib_registry mib_estimator_registry = {MIB_REGISTRY_ESTIMATOR, "estimator", types};
+
+/* info is the first member of its mib_estimator_type: a registry of kind
+ * MIB_REGISTRY_ESTIMATOR holds nothing else, so the cast is exact. */
+static const mib_estimator_type *type_of_info(const mib_type_info *info)
 {
-    for (size_t i = 0; mib_estimator_types[i]; i++)
-        if (strcmp(mib_estimator_types[i]->info.name, name) == 0)
-            return mib_estimator_types[i];
-    return NULL;
+    return (const mib_estimator_type *)info;
 }
 
-static const mib_type_info *nth(size_t i)
+const mib_estimator_type *mib_estimator_at(size_t i)
 {
-    return mib_estimator_types[i] ? &mib_estimator_types[i]->info : NULL;
+    return i < mib_registry_count(&mib_estimator_registry) ? type_of_info(types[i]) : NULL;
+}
+
+const mib_estimator_type *mib_estimator_find(const char *name)
+{
+    const mib_type_info *info = mib_registry_find(&mib_estimator_registry, name);
+    return info ? type_of_info(info) : NULL;
 }
 
 int mib_estimator_spec_expand(const char *text, mib_spec **out, size_t *count,
                               mib_err *err)
 {
-    return mib_spec_expand_text(text, "estimator", nth, out, count, err);
+    return mib_registry_expand(&mib_estimator_registry, text, out, count, err);
 }
 
 int mib_estimator_spec_parse(const char *text, mib_spec *out, mib_err *err)
 {
-    return mib_spec_parse_text(text, "estimator", nth, out, err);
+    return mib_registry_parse(&mib_estimator_registry, text, out, err);
+}
+
+const mib_estimator_type *mib_estimator_type_of(const mib_spec *spec, mib_err *err)
+{
+    return mib_registry_check(MIB_REGISTRY_ESTIMATOR, spec, err) ? NULL
+                                                                 : type_of_info(spec->info);
+}
+
+size_t mib_estimator_batch_size(const mib_spec *spec)
+{
+    const mib_estimator_type *t = mib_estimator_type_of(spec, NULL);
+    return t && t->batch_size ? t->batch_size(spec) : 0;
+}
+
+int mib_estimator_online(const mib_spec *spec)
+{
+    const mib_estimator_type *t = mib_estimator_type_of(spec, NULL);
+    return t && (t->flags & MIB_EST_ONLINE) && t->online ? t->online(spec) : 0;
 }
 
 void mib_workspace_init(mib_workspace *ws)
 {
+    if (!ws)
+        return;
     memset(ws, 0, sizeof *ws);
     ws->threads = 1;
 }
@@ -78,28 +111,44 @@ static int check_block(const double *a, size_t n, size_t d, const char *name,
     return MIB_OK;
 }
 
+/* Everything mib_estimate checks before it runs the estimator. */
+static int check_call(const mib_estimator_type *t, const mib_data *d, const mib_workspace *ws,
+                      mib_err *err)
+{
+    int need_int = (t->flags & MIB_EST_DISCRETE) != 0, st;
+    if (!d || !ws)
+        return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL %s", d ? "workspace" : "data");
+    if (ws->threads < 1)
+        return mib_fail(err, MIB_EINVAL, "workspace threads=%d; need at least 1", ws->threads);
+    if (ws->sampler)
+        return (t->flags & MIB_EST_ONLINE) && ws->sampler->draw
+                   ? MIB_OK
+                   : mib_fail(err, MIB_EUNSUPPORTED, "estimator '%s' cannot train online",
+                              t->info.name);
+    if (d->dx == 0 || d->dy == 0)
+        return mib_fail(err, MIB_EINVAL, "x and y need at least one column each (dx=%zu, dy=%zu)",
+                        d->dx, d->dy);
+    if (d->n < 2)
+        return mib_fail(err, MIB_ESMALL, "need at least 2 samples, got %zu", d->n);
+    if (!d->x || !d->y)
+        return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL %s with n=%zu", d->x ? "y" : "x",
+                        d->n);
+    if ((st = check_block(d->x, d->n, d->dx, "x", need_int, err)) ||
+        (st = check_block(d->y, d->n, d->dy, "y", need_int, err)))
+        return st;
+    return MIB_OK;
+}
+
 int mib_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
                  mib_result *res, mib_err *err)
 {
-    const mib_estimator_type *t = (const mib_estimator_type *)spec->info;
-    int need_int = (t->flags & MIB_EST_DISCRETE) != 0;
-    int st;
-    memset(res, 0, sizeof *res);
-    res->mi = NAN;
-    if (ws->sampler == NULL) {
-        if (data->dx == 0 || data->dy == 0)
-            return mib_fail(err, MIB_EINVAL, "x and y need at least one column each (dx=%zu, dy=%zu)",
-                            data->dx, data->dy);
-        if (data->n < 2)
-            return mib_fail(err, MIB_ESMALL, "need at least 2 samples, got %zu", data->n);
-        if ((st = check_block(data->x, data->n, data->dx, "x", need_int, err)) ||
-            (st = check_block(data->y, data->n, data->dy, "y", need_int, err)))
-            return st;
-    } else if (!(t->flags & MIB_EST_ONLINE)) {
-        return mib_fail(err, MIB_EUNSUPPORTED, "estimator '%s' cannot train online",
-                        t->info.name);
-    }
-    st = t->estimate(data, spec, ws, res, err);
+    const mib_estimator_type *t = mib_estimator_type_of(spec, err);
+    if (!res)
+        return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL result");
+    *res = (mib_result){.mi = NAN};
+    int st = t ? check_call(t, data, ws, err) : MIB_EINVAL;
+    if (st == MIB_OK)
+        st = t->estimate(data, spec, ws, res, err);
     if (st == MIB_OK && !isfinite(res->mi))
         st = mib_fail(err, MIB_ENUMERIC, "estimator '%s' produced a non-finite estimate",
                       t->info.name);

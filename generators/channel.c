@@ -29,20 +29,20 @@ typedef struct state {
     double eps;
 } state;
 
-static int init_channel(state *c, unsigned long k, double eps, mib_gen_shape *shape)
+static int init_channel(state *c, unsigned long k, double eps, mib_generator_shape *shape)
 {
     c->k = k;
     c->eps = eps;
-    *shape = (mib_gen_shape){.dx = 1, .dy = 1, .discrete = 1};
+    *shape = (mib_generator_shape){.dx = 1, .dy = 1, .discrete = 1};
     return MIB_OK;
 }
 
-static int bsc_init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int bsc_init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     return init_channel(vs, 2, spec->v[P_EPS].num, shape);
 }
 
-static int ksc_init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int ksc_init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     return init_channel(vs, (unsigned long)spec->v[PK_SYMBOLS].num, spec->v[PK_EPS].num, shape);
 }
@@ -88,7 +88,7 @@ static int pmi(const void *vs, const double *x, const double *y, double *out)
     return MIB_OK;
 }
 
-const mib_generator_type mib_gen_bsc = {
+const mib_generator_type mib_generator_bsc = {
     .info = {"bsc", "binary symmetric channel, uniform input (integer samples)", bsc_params},
     .state_size = sizeof(state),
     .init = bsc_init,
@@ -97,7 +97,7 @@ const mib_generator_type mib_gen_bsc = {
     .pmi = pmi,
 };
 
-const mib_generator_type mib_gen_ksc = {
+const mib_generator_type mib_generator_ksc = {
     .info = {"ksc", "k-ary symmetric channel, uniform input (integer samples)", ksc_params},
     .state_size = sizeof(state),
     .init = ksc_init,

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/generator.h"
-#include "gaussian.h"
-#include "transform.h"
+#include "generators/gaussian.h"
+#include "generators/transform.h"
 
 #define MAX_DIM 1000
 
@@ -39,7 +39,7 @@ typedef struct state {
     int transform;
 } state;
 
-static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     state *g = vs;
     g->d = (size_t)spec->v[P_DIM].num;
@@ -65,7 +65,7 @@ static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *e
         g->mi = -0.5 * d * (fabs(g->rho) < 0.5 ? log1p(-g->rho * g->rho) : log(g->s2));
     }
     g->s = sqrt(g->s2);
-    *shape = (mib_gen_shape){.dx = g->d, .dy = g->d, .discrete = 0};
+    *shape = (mib_generator_shape){.dx = g->d, .dy = g->d, .discrete = 0};
     return MIB_OK;
 }
 
@@ -123,7 +123,7 @@ done:
     return st;
 }
 
-const mib_generator_type mib_gen_gaussian = {
+const mib_generator_type mib_generator_gaussian = {
     .info = {"gaussian", "correlated Gaussians, optionally through an injective map", params},
     .state_size = sizeof(state),
     .init = init,

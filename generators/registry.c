@@ -5,53 +5,65 @@
 #include <string.h>
 #include "mibench/generator.h"
 
-extern const mib_generator_type mib_gen_gaussian, mib_gen_student, mib_gen_uniform_noise,
-    mib_gen_square, mib_gen_bsc, mib_gen_ksc, mib_gen_staircase;
+extern const mib_generator_type mib_generator_gaussian, mib_generator_student,
+    mib_generator_uniform_noise, mib_generator_square, mib_generator_bsc, mib_generator_ksc,
+    mib_generator_staircase;
 
 /* One line per generator family. */
-const mib_generator_type *const mib_generator_types[] = {
-    &mib_gen_gaussian,
-    &mib_gen_student,
-    &mib_gen_uniform_noise,
-    &mib_gen_square,
-    &mib_gen_bsc,
-    &mib_gen_ksc,
-    &mib_gen_staircase,
+static const mib_type_info *const types[] = {
+    &mib_generator_gaussian.info,
+    &mib_generator_student.info,
+    &mib_generator_uniform_noise.info,
+    &mib_generator_square.info,
+    &mib_generator_bsc.info,
+    &mib_generator_ksc.info,
+    &mib_generator_staircase.info,
     NULL,
 };
 
-const mib_generator_type *mib_generator_find(const char *name)
+const mib_registry mib_generator_registry = {MIB_REGISTRY_GENERATOR, "generator", types};
+
+/* info is the first member of its mib_generator_type: a registry of kind
+ * MIB_REGISTRY_GENERATOR holds nothing else, so the cast is exact. */
+static const mib_generator_type *type_of_info(const mib_type_info *info)
 {
-    for (size_t i = 0; mib_generator_types[i]; i++)
-        if (strcmp(mib_generator_types[i]->info.name, name) == 0)
-            return mib_generator_types[i];
-    return NULL;
+    return (const mib_generator_type *)info;
 }
 
-static const mib_type_info *nth(size_t i)
+const mib_generator_type *mib_generator_at(size_t i)
 {
-    return mib_generator_types[i] ? &mib_generator_types[i]->info : NULL;
+    return i < mib_registry_count(&mib_generator_registry) ? type_of_info(types[i]) : NULL;
+}
+
+const mib_generator_type *mib_generator_find(const char *name)
+{
+    const mib_type_info *info = mib_registry_find(&mib_generator_registry, name);
+    return info ? type_of_info(info) : NULL;
 }
 
 int mib_generator_spec_expand(const char *text, mib_spec **out, size_t *count,
                               mib_err *err)
 {
-    return mib_spec_expand_text(text, "generator", nth, out, count, err);
+    return mib_registry_expand(&mib_generator_registry, text, out, count, err);
 }
 
 int mib_generator_spec_parse(const char *text, mib_spec *out, mib_err *err)
 {
-    return mib_spec_parse_text(text, "generator", nth, out, err);
+    return mib_registry_parse(&mib_generator_registry, text, out, err);
 }
 
 int mib_generator_alloc(const mib_spec *spec, mib_generator **out, mib_err *err)
 {
-    const mib_generator_type *t = (const mib_generator_type *)spec->info;
+    if (!out)
+        return mib_fail(err, MIB_EINVAL, "mib_generator_alloc: NULL output");
+    *out = NULL;
+    int st = mib_registry_check(MIB_REGISTRY_GENERATOR, spec, err);
+    if (st)
+        return st;
+    const mib_generator_type *t = type_of_info(spec->info);
     mib_generator *g = calloc(1, sizeof *g);
     void *state = calloc(1, t->state_size ? t->state_size : 1);
-    mib_gen_shape shape = {0, 0, 0};
-    int st = MIB_OK;
-    *out = NULL;
+    mib_generator_shape shape = {0, 0, 0};
     if (!g || !state) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory allocating generator '%s'",
                       t->info.name);
@@ -81,18 +93,24 @@ void mib_generator_free(mib_generator *g)
 
 int mib_generator_truth(const mib_generator *g, double *mi, mib_err *err)
 {
+    if (!g || !mi)
+        return mib_fail(err, MIB_EINVAL, "mib_generator_truth: NULL argument");
     return g->type->truth(g->state, mi, err);
 }
 
 int mib_generator_sample(const mib_generator *g, gsl_rng *r, size_t n, double *x,
                          double *y)
 {
+    if (!g || !r || (n > 0 && (!x || !y)))
+        return MIB_EINVAL;
     return g->type->sample(g->state, r, n, x, y);
 }
 
 int mib_generator_sample_step(const mib_generator *g, gsl_rng *r, size_t step, size_t n,
                               double *x, double *y, double *truth)
 {
+    if (!g || !r || !truth || (n > 0 && (!x || !y)))
+        return MIB_EINVAL;
     if (g->type->sample_step)
         return g->type->sample_step(g->state, r, step, n, x, y, truth);
     int st = g->type->sample(g->state, r, n, x, y);
@@ -102,6 +120,8 @@ int mib_generator_sample_step(const mib_generator *g, gsl_rng *r, size_t step, s
 int mib_generator_pmi(const mib_generator *g, const double *x, const double *y,
                       double *out)
 {
+    if (!g || !x || !y || !out)
+        return MIB_EINVAL;
     if (!g->type->pmi)
         return MIB_EUNSUPPORTED;
     return g->type->pmi(g->state, x, y, out);

@@ -14,7 +14,7 @@
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/generator.h"
-#include "square.h"
+#include "generators/square.h"
 
 #define WINDOW 12.0 /* phi(12) = 2e-32: beyond 12 sigma the kernel is nil */
 #define LIMIT 200   /* subintervals per adaptive integral */
@@ -141,12 +141,12 @@ done:
     return st;
 }
 
-static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     state *g = vs;
     g->dist = spec->v[P_DIST].choice;
     g->sigma = spec->v[P_SIGMA].num;
-    *shape = (mib_gen_shape){.dx = 1, .dy = 1, .discrete = 0};
+    *shape = (mib_generator_shape){.dx = 1, .dy = 1, .discrete = 0};
     return mib_square_truth(g->dist, g->sigma, MIB_SQUARE_TOL, &g->mi, err);
 }
 
@@ -185,7 +185,7 @@ static int pmi(const void *vs, const double *x, const double *y, double *out)
     return MIB_OK;
 }
 
-const mib_generator_type mib_gen_square = {
+const mib_generator_type mib_generator_square = {
     .info = {"square", "Y = X^2 + sigma E: zero correlation, positive MI (quadrature truth)",
              params},
     .state_size = sizeof(state),

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/generator.h"
-#include "gaussian.h"
-#include "transform.h"
+#include "generators/gaussian.h"
+#include "generators/transform.h"
 
 #define MAX_LEVELS 1000
 
@@ -41,7 +41,7 @@ typedef struct staircase {
     double mi[MAX_LEVELS], rho[MAX_LEVELS], sig[MAX_LEVELS]; /* sig = sqrt(1 - rho^2) */
 } staircase;
 
-static int init(void *state, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int init(void *state, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     staircase *s = state;
     s->dim = (size_t)spec->v[P_DIM].num;
@@ -64,7 +64,7 @@ static int init(void *state, const mib_spec *spec, mib_gen_shape *shape, mib_err
                             "(at most %g nats per coordinate: beyond, the noise drowns in "
                             "double rounding)", mi, s->dim, MIB_GAUSSIAN_MAX_MI_PER_DIM);
     }
-    *shape = (mib_gen_shape){.dx = s->dim, .dy = s->dim};
+    *shape = (mib_generator_shape){.dx = s->dim, .dy = s->dim};
     return MIB_OK;
 }
 
@@ -128,7 +128,7 @@ static int pmi(const void *state, const double *x, const double *y, double *out)
     return st;
 }
 
-const mib_generator_type mib_gen_staircase = {
+const mib_generator_type mib_generator_staircase = {
     .info = {"staircase",
              "Gaussian whose MI steps up during online training (Poole et al. 2019); "
              "truth = last level",

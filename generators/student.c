@@ -11,7 +11,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 #include "mibench/generator.h"
-#include "gaussian.h"
+#include "generators/gaussian.h"
 
 /* Below MIN_NU, chi2(nu) draws underflow often enough that samples overflow
  * to inf (P(u < 1e-300) is about 1e-15 per row at 0.1, 3e-8 at 0.05). Above
@@ -47,7 +47,7 @@ static double psi_term(double a, double b)
     return (a + b) * (gsl_sf_psi(a + b) - gsl_sf_psi(a));
 }
 
-static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     state *g = vs;
     g->d = (size_t)spec->v[P_DIM].num;
@@ -62,7 +62,7 @@ static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *e
     double lgam = gsl_sf_lnpoch(a + h, h) - gsl_sf_lnpoch(a, h);
     g->mi = gauss + lgam + 2 * psi_term(a, h) - psi_term(a, 2 * h);
     g->pmi_const = lgam + gauss;
-    *shape = (mib_gen_shape){.dx = g->d, .dy = g->d, .discrete = 0};
+    *shape = (mib_generator_shape){.dx = g->d, .dy = g->d, .discrete = 0};
     if (!isfinite(g->mi))
         return mib_fail(err, MIB_ENUMERIC, "generator 'student': truth not finite for nu=%g",
                         g->nu);
@@ -110,7 +110,7 @@ static int pmi(const void *vs, const double *x, const double *y, double *out)
     return MIB_OK;
 }
 
-const mib_generator_type mib_gen_student = {
+const mib_generator_type mib_generator_student = {
     .info = {"student", "multivariate Student t (heavy tails; MI > 0 even at rho = 0)", params},
     .state_size = sizeof(state),
     .init = init,

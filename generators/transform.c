@@ -7,7 +7,7 @@
  */
 #include <math.h>
 #include <gsl/gsl_cdf.h>
-#include "transform.h"
+#include "generators/transform.h"
 
 const char *const mib_transform_names[] = {"none", "cubic", "asinh", "halfcube",
                                            "wiggly", "cdf", "spiral", NULL};

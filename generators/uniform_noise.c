@@ -20,10 +20,10 @@ typedef struct state {
     double eps;
 } state;
 
-static int init(void *vs, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     ((state *)vs)->eps = spec->v[P_EPS].num;
-    *shape = (mib_gen_shape){.dx = 1, .dy = 1, .discrete = 0};
+    *shape = (mib_generator_shape){.dx = 1, .dy = 1, .discrete = 0};
     return MIB_OK;
 }
 
@@ -55,7 +55,7 @@ static int pmi(const void *vs, const double *x, const double *y, double *out)
     return MIB_OK;
 }
 
-const mib_generator_type mib_gen_uniform_noise = {
+const mib_generator_type mib_generator_uniform_noise = {
     .info = {"uniform-noise", "X ~ U(0,1), Y = X + U(0, eps)", params},
     .state_size = sizeof(state),
     .init = init,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make_baseline.sh - regenerate results/baselines/quick.h5, the baseline
 # the CI regression check (tests/cli_regression.sh) compares the quick
-# study (bench/quick.ini) against. Run it when a change moves the numbers
+# study (bench/studies/quick.ini) against. Run it when a change moves the numbers
 # on purpose (a fixed bias, a new estimator or generator in the study, a
 # changed default), check the table it prints, and commit the new file
 # with that change.
@@ -14,7 +14,7 @@ TMPD=$(mktemp -d)
 trap 'rm -rf "$TMPD"' EXIT
 old=""
 if [ -f "$OUT" ]; then old="$TMPD/previous.h5"; cp "$OUT" "$old"; fi
-"$BUILD/mibench" run bench/quick.ini -o "$TMPD/quick.h5" --force --threads 2 --quiet
+"$BUILD/mibench" run bench/studies/quick.ini -o "$TMPD/quick.h5" --force --threads 2 --quiet
 # gzip the datasets (mostly NUL-padded spec strings): 5x smaller in git;
 # HDF5 reads them back transparently.
 h5repack -f GZIP=9 "$TMPD/quick.h5" "$OUT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_regression.sh - the CI accuracy guard: run the quick study
-# (bench/quick.ini) and `mibench check --strict` it against the checked-in
+# (bench/studies/quick.ini) and `mibench check --strict` it against the checked-in
 # baseline results/baselines/quick.h5 at --z 1: both runs use the same
 # seeds, hence the same data, so any difference comes from the code, not
 # from sampling; the standard error only sets the scale (a KSG-1 shifted by
@@ -12,8 +12,8 @@
 : "${SRC:?SRC must name the source root}"
 
 CHECKS=$((CHECKS + 1))
-if "$MIBENCH" run "$SRC/bench/quick.ini" -o "$TMP/quick.h5" --threads 2 --quiet >"$TMP/run.out" 2>&1
-then pass "quick study ran"; else fail "mibench run bench/quick.ini: $(cat "$TMP/run.out")"; fi
+if "$MIBENCH" run "$SRC/bench/studies/quick.ini" -o "$TMP/quick.h5" --threads 2 --quiet >"$TMP/run.out" 2>&1
+then pass "quick study ran"; else fail "mibench run bench/studies/quick.ini: $(cat "$TMP/run.out")"; fi
 CHECKS=$((CHECKS + 1))
 if "$MIBENCH" check "$SRC/results/baselines/quick.h5" "$TMP/quick.h5" --strict --z 1 >"$TMP/out" 2>"$TMP/err"
 then pass "$(tail -n 1 "$TMP/out")"

@@ -151,12 +151,12 @@ printf '[study]\nn = 100\n[generators]\ngen = gaussian\n' >"$TMP/bad4.ini"
 expect_fail 2 "names no estimator" -- run "$TMP/bad4.ini" -o "$TMP/x.h5"
 [ ! -e "$TMP/x.h5" ]; expect_eq "no output after errors" $? 0
 for s in default kraskov scaling; do
-  "$MIBENCH" run "$SRC/bench/$s.ini" -o "$TMP/lock-only.h5" --mem-limit 1K --threads 1 --quiet \
+  "$MIBENCH" run "$SRC/bench/studies/$s.ini" -o "$TMP/lock-only.h5" --mem-limit 1K --threads 1 --quiet \
     2>"$TMP/err" >/dev/null &
   p=$!; sleep 0.2; kill -TERM $p 2>/dev/null; wait $p; rc=$?
   CHECKS=$((CHECKS + 1))
-  if [ $rc -eq 0 ] || [ $rc -eq 143 ]; then pass "bench/$s.ini parses and runs (rc $rc)"
-  else fail "bench/$s.ini: rc $rc: $(cat "$TMP/err")"; fi
+  if [ $rc -eq 0 ] || [ $rc -eq 143 ]; then pass "bench/studies/$s.ini parses and runs (rc $rc)"
+  else fail "bench/studies/$s.ini: rc $rc: $(cat "$TMP/err")"; fi
   rm -f "$TMP/lock-only.h5" "$TMP/lock-only.h5.journal"
 done
 

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "results.h"
+#include "mibench/results.h"
 
 static const char *const fixture_gens[] = {"gaussian:dim=1,rho=0.5", "gaussian:dim=1,rho=0.9",
                                            "square:sigma=0.5,x=normal"};

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check.h"
+#include "bench/check/check.h"
 #include "results_fixture.h"
 
 static mib_results base, cur;

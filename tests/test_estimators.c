@@ -470,7 +470,7 @@ Test(all, thread_count_does_not_change_estimates)
 static void cheap_spec(const mib_estimator_type *t, char *buf, size_t len)
 {
     snprintf(buf, len, "%s%s", t->info.name,
-             (t->flags & MIB_EST_BATCHED) ? ":steps=200,hidden=16,embed=8,batch=32" : "");
+             t->batch_size ? ":steps=200,hidden=16,embed=8,batch=32" : "");
 }
 
 /* Estimates are scale-free (every estimator standardises or is invariant),
@@ -483,8 +483,8 @@ Test(registry, continuous_estimators_survive_extreme_scales, .timeout = 120)
     double *xs = malloc(n * sizeof *xs), *ys = malloc(n * sizeof *ys);
     const double scales[] = {1e-250, 1e250};
     draw(77, n, 1, 1, 0.8, 0, x, y);
-    for (size_t k = 0; mib_estimator_types[k]; k++) {
-        const mib_estimator_type *t = mib_estimator_types[k];
+    for (size_t k = 0; mib_estimator_at(k); k++) {
+        const mib_estimator_type *t = mib_estimator_at(k);
         char spec[128];
         if (t->flags & MIB_EST_DISCRETE)
             continue;
@@ -513,8 +513,8 @@ Test(registry, continuous_estimators_refuse_constant_columns, .timeout = 60)
     draw(78, n, 1, 1, 0.5, 0, x, y);
     for (size_t i = 0; i < n; i++)
         y[i] = 2.5;
-    for (size_t k = 0; mib_estimator_types[k]; k++) {
-        const mib_estimator_type *t = mib_estimator_types[k];
+    for (size_t k = 0; mib_estimator_at(k); k++) {
+        const mib_estimator_type *t = mib_estimator_at(k);
         char spec[128];
         mib_result res;
         mib_err err = {""};

@@ -13,8 +13,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include "mibench/mibench.h"
-#include "square.h"
-#include "transform.h"
+#include "generators/square.h"
+#include "generators/transform.h"
 
 #define MC_N 100000
 
@@ -103,9 +103,9 @@ static void draw(const char *text, uint64_t seed, size_t n, mib_generator **g, d
 Test(generators, every_type_has_mc_cases)
 {
     size_t ncases = sizeof mc_cases / sizeof mc_cases[0];
-    cr_assert_not_null(mib_generator_types[0], "the registry is empty");
-    for (size_t t = 0; mib_generator_types[t]; t++) {
-        const char *name = mib_generator_types[t]->info.name;
+    cr_assert_not_null(mib_generator_at(0), "the registry is empty");
+    for (size_t t = 0; mib_generator_at(t); t++) {
+        const char *name = mib_generator_at(t)->info.name;
         size_t len = strlen(name), hits = 0;
         for (size_t i = 0; i < ncases; i++)
             hits += strncmp(mc_cases[i].spec, name, len) == 0 &&
@@ -124,7 +124,7 @@ ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .tim
     mib_generator *g;
     double *x, *y, truth;
     mib_err err = {""};
-    draw(c->spec, mib_seed_string(c->spec), MC_N, &g, &x, &y);
+    draw(c->spec, mib_rng_seed_string(c->spec), MC_N, &g, &x, &y);
     cr_assert_eq(mib_generator_truth(g, &truth, &err), MIB_OK, "%s: %s", c->spec, err.msg);
     /* Welford's running mean and variance of the pointwise MI. */
     double mean = 0, m2 = 0;
@@ -288,8 +288,8 @@ Test(generators, transforms_invert_and_are_injective)
 Test(generators, seeds_reproduce)
 {
     const size_t n = 500;
-    for (size_t t = 0; mib_generator_types[t]; t++) {
-        const char *name = mib_generator_types[t]->info.name;
+    for (size_t t = 0; mib_generator_at(t); t++) {
+        const char *name = mib_generator_at(t)->info.name;
         mib_generator *g[3];
         double *x[3], *y[3];
         uint64_t seeds[3] = {42, 42, 43};

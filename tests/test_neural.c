@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
-#include "blas_kernels.h"
+#include "bench/cli/blas_kernels.h"
 #include "mibench/mibench.h"
-#include "neural/bounds.h"
-#include "neural/critic.h"
-#include "neural/mlp.h"
+#include "estimators/neural/bounds.h"
+#include "estimators/neural/critic.h"
+#include "estimators/neural/mlp.h"
 
 /* OpenBLAS picks kernels at load time: re-exec with fast ones (glibc passes
  * argc, argv to constructors), and one BLAS thread as in a sweep. */

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "labels.h"
-#include "mib_config.h"
-#include "plot.h"
+#include "bench/harness/labels.h"
+#include "bench/cli/config.h"
+#include "bench/plot/plot.h"
 #include "results_fixture.h"
 
 /* ---- helpers ---- */

@@ -17,9 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "mibench/mibench.h"
-#include "results.h"
-#include "runner.h"
-#include "study.h"
+#include "bench/harness/summary.h"
 
 /* ---- toy types ---- */
 
@@ -29,10 +27,10 @@ static const mib_param_spec tg_params[] = {
      .flags = MIB_OPEN_MIN | MIB_OPEN_MAX, .help = "correlation"},
     {.name = NULL},
 };
-static int tg_init(void *state, const mib_spec *spec, mib_gen_shape *shape, mib_err *err)
+static int tg_init(void *state, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     *(double *)state = spec->v[G_RHO].num;
-    *shape = (mib_gen_shape){1, 1, 0};
+    *shape = (mib_generator_shape){1, 1, 0};
     return MIB_OK;
 }
 static int tg_truth(const void *state, double *mi, mib_err *err)
@@ -130,9 +128,18 @@ static int to_estimate(const mib_data *d, const mib_spec *spec, const mib_worksp
     free(y);
     return MIB_OK;
 }
+static size_t to_batch(const mib_spec *spec) { return (size_t)spec->v[O_BATCH].num; }
+static int to_online(const mib_spec *spec) { return spec->v[O_ONLINE].num != 0; }
 static const mib_estimator_type tonline = {
-    .info = {"tonline", "toy online", to_params}, .flags = MIB_EST_ONLINE | MIB_EST_BATCHED,
-    .estimate = to_estimate};
+    .info = {"tonline", "toy online", to_params}, .flags = MIB_EST_ONLINE,
+    .estimate = to_estimate, .batch_size = to_batch, .online = to_online};
+
+/* The toys' own registries: the harness takes any registry of the right kind. */
+static const mib_type_info *const toy_gen_types[] = {&tgauss.info, NULL};
+static const mib_type_info *const toy_est_types[] = {&tcorr.info, &tdisc.info, &tonline.info,
+                                                      NULL};
+static const mib_registry toy_gens = {MIB_REGISTRY_GENERATOR, "generator", toy_gen_types};
+static const mib_registry toy_ests = {MIB_REGISTRY_ESTIMATOR, "estimator", toy_est_types};
 
 /* ---- helpers ---- */
 
@@ -157,7 +164,8 @@ static void add(mib_spec **list, size_t *count, const mib_type_info *info, const
     mib_spec *specs;
     size_t n;
     mib_err err = {""};
-    cr_assert_eq(mib_spec_expand(info, "test", params, &specs, &n, &err), MIB_OK, "%s", err.msg);
+    const mib_registry *reg = info == &tgauss.info ? &toy_gens : &toy_ests;
+    cr_assert_eq(mib_spec_expand(reg, info, params, &specs, &n, &err), MIB_OK, "%s", err.msg);
     *list = realloc(*list, (*count + n) * sizeof **list);
     memcpy(*list + *count, specs, n * sizeof *specs);
     *count += n;
@@ -266,7 +274,7 @@ Test(summary, hand_values)
                           trow(1, 0.3, 4.0, 0), trow(0, 99, 99, 0), trow(5, 0.4, 3.0, 0)};
     t[4].cell = 3; /* another cell's trial: ignored */
     mib_summary_row s;
-    cr_assert_eq(mib_results_summarize(&cell, t, 6, &s), MIB_OK);
+    cr_assert_eq(mib_summary_compute(&cell, t, 6, &s), MIB_OK);
     cr_assert_eq(s.cell, 4);
     cr_assert_str_eq(s.estimator, "e");
     cr_assert_eq(s.count, 4);
@@ -283,16 +291,16 @@ Test(summary, hand_values)
     /* the same trials in another order give bit-identical statistics */
     mib_trial_row u[6] = {t[5], t[3], t[2], t[1], t[4], t[0]};
     mib_summary_row s2;
-    mib_results_summarize(&cell, u, 6, &s2);
+    mib_summary_compute(&cell, u, 6, &s2);
     cr_assert(s2.mean == s.mean && s2.variance == s.variance && s2.mse == s.mse);
     /* one success: no variance; none: NaN everywhere */
     cell.true_mi = 0.0;
-    mib_results_summarize(&cell, t, 1, &s);
+    mib_summary_compute(&cell, t, 1, &s);
     cr_assert_eq(s.count, 1);
     cr_assert_float_eq(s.mse, 0.04, 1e-15);
     cr_assert_float_eq(s.median_seconds, 2.0, 1e-15);
     cr_assert(isnan(s.variance) && isnan(s.std_error));
-    mib_results_summarize(&cell, t + 2, 1, &s);
+    mib_summary_compute(&cell, t + 2, 1, &s);
     cr_assert(s.count == 0 && s.failures == 1 && isnan(s.mean) && isnan(s.median_seconds));
 }
 
@@ -347,7 +355,7 @@ Test(runner, cells_seeds_failures_and_shared_samples)
     /* the stored summary is the summary of the stored trials */
     for (size_t c = 0; c < r.ncells; c++) {
         mib_summary_row want;
-        mib_results_summarize(&r.cells[c], r.trials, r.ntrials, &want);
+        mib_summary_compute(&r.cells[c], r.trials, r.ntrials, &want);
         cr_assert(same(r.summary[c].mean, want.mean) && r.summary[c].count == want.count &&
                   r.summary[c].failures == want.failures);
     }

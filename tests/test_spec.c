@@ -23,14 +23,16 @@ static const mib_param_spec params[] = {
 };
 static const mib_type_info info = {"toy", "a toy type", params};
 
-static const mib_type_info *nth(size_t i) { return i == 0 ? &info : NULL; }
+static const mib_type_info *const types[] = {&info, NULL};
+static const mib_registry reg = {MIB_REGISTRY_ESTIMATOR, "estimator", types};
+static const mib_registry greg = {MIB_REGISTRY_GENERATOR, "generator", types};
 
 static void canon(const char *text, const char *want)
 {
     mib_spec s;
     mib_err err = {""};
     char buf[256];
-    int st = mib_spec_parse_text(text, "estimator", nth, &s, &err);
+    int st = mib_registry_parse(&reg, text, &s, &err);
     cr_assert_eq(st, MIB_OK, "'%s' failed: %s", text, err.msg);
     cr_assert_eq(mib_spec_format(&s, buf, sizeof buf), MIB_OK);
     cr_assert_str_eq(buf, want, "'%s' -> '%s', want '%s'", text, buf, want);
@@ -54,7 +56,7 @@ Test(spec, shortest_round_trip_numbers)
     char buf[40];
     double vals[] = {0.1, 1.0 / 3.0, 2.5e-300, 123456789.125, -0.0};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
-        mib_format_real(vals[i], buf, sizeof buf);
+        mib_spec_format_real(vals[i], buf, sizeof buf);
         cr_assert_eq(strtod(buf, NULL), vals[i], "%s does not round-trip", buf);
     }
 }
@@ -64,7 +66,7 @@ Test(spec, exclusive_pair_drops_default)
     /* mi given: rho's default is not filled; canonical text has mi only. */
     mib_spec s;
     mib_err err = {""};
-    cr_assert_eq(mib_spec_parse_text("toy:mi=2", "generator", nth, &s, &err), MIB_OK);
+    cr_assert_eq(mib_registry_parse(&greg, "toy:mi=2", &s, &err), MIB_OK);
     cr_assert_eq(s.v[1].set, 0);
     cr_assert_eq(s.v[2].set, 1);
     cr_assert_float_eq(s.v[2].num, 2.0, 0);
@@ -76,7 +78,7 @@ Test(spec, alternatives_expand_cartesian_last_fastest)
     size_t n;
     mib_err err = {""};
     char buf[256];
-    cr_assert_eq(mib_spec_expand_text("toy:k=1|2,mode=fast|slow|fast", "x", nth, &all, &n, &err),
+    cr_assert_eq(mib_registry_expand(&reg, "toy:k=1|2,mode=fast|slow|fast", &all, &n, &err),
                  MIB_OK, "%s", err.msg);
     cr_assert_eq(n, 6);
     const char *want[] = {"toy:k=1,rho=0.5,mode=fast,bins=fd", "toy:k=1,rho=0.5,mode=slow,bins=fd"};
@@ -132,7 +134,7 @@ ParameterizedTest(struct bad_case *c, spec, rejects_malformed)
     mib_spec *all = NULL;
     size_t n = 0;
     mib_err err = {""};
-    int st = mib_spec_expand_text(c->text, "estimator", nth, &all, &n, &err);
+    int st = mib_registry_expand(&reg, c->text, &all, &n, &err);
     cr_assert_eq(st, MIB_ESPEC, "'%s' was accepted", c->text);
     cr_assert(strstr(err.msg, c->needle), "'%s': message '%s' lacks '%s'", c->text, err.msg,
               c->needle);
@@ -143,7 +145,7 @@ Test(spec, parse_refuses_alternatives)
 {
     mib_spec s;
     mib_err err = {""};
-    cr_assert_eq(mib_spec_parse_text("toy:k=1|2", "estimator", nth, &s, &err), MIB_ESPEC);
+    cr_assert_eq(mib_registry_parse(&reg, "toy:k=1|2", &s, &err), MIB_ESPEC);
     cr_assert(strstr(err.msg, "alternatives"));
 }
 
@@ -163,8 +165,8 @@ Test(rng, streams_reproducible_and_distinct)
     for (int i = 0; i < 100000; i++)
         sum += gsl_rng_uniform(a);
     cr_assert_float_eq(sum / 1e5, 0.5, 5 * sqrt(1.0 / 12 / 1e5));
-    cr_assert_neq(mib_seed_combine(1, 2), mib_seed_combine(2, 1));
-    cr_assert_neq(mib_seed_string("gaussian:dim=1"), mib_seed_string("gaussian:dim=2"));
+    cr_assert_neq(mib_rng_seed_combine(1, 2), mib_rng_seed_combine(2, 1));
+    cr_assert_neq(mib_rng_seed_string("gaussian:dim=1"), mib_rng_seed_string("gaussian:dim=2"));
     gsl_rng_free(a);
     gsl_rng_free(b);
     gsl_rng_free(c);

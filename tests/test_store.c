@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "results.h"
-#include "store.h"
+#include "mibench/results.h"
+#include "bench/harness/summary.h"
+#include "bench/store/store.h"
 
 static char path[64];
 
@@ -61,7 +62,10 @@ Test(store, round_trip)
                            .host = "h", .master_seed = 0xffffffffffffffffull, .threads = 2};
     mib_store *s = NULL;
     mib_err err = {""};
-    cr_assert_eq(mib_store_create(path, &meta, cells, 3, &s, &err), MIB_OK, "%s", err.msg);
+    mib_summary_row blank[3];
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(mib_summary_compute(&cells[i], NULL, 0, &blank[i]), MIB_OK);
+    cr_assert_eq(mib_store_create(path, &meta, cells, blank, 3, &s, &err), MIB_OK, "%s", err.msg);
     mib_trial_row t[4] = {trial(&cells[1], 0, 0.3, MIB_OK), trial(&cells[0], 1, 0.1, MIB_OK),
                           trial(&cells[2], 0, NAN, MIB_EDIVERGED), trial(&cells[0], 0, -0.05, MIB_OK)};
     mib_curve_row cv[3] = {{2, 0, 0, 0.5, 2.0}, {2, 0, 100, 1.5, 2.0}, {2, 0, 200, NAN, 4.0}};
@@ -143,7 +147,9 @@ Test(store, create_fails_cleanly)
     mib_err err = {""};
     mib_store_meta meta = {0};
     mib_cell_row c = cell(0, "g", "e", 10, 0);
-    cr_assert_eq(mib_store_create("/nonexistent/dir/x.h5", &meta, &c, 1, &s, &err), MIB_EIO);
+    mib_summary_row sum;
+    cr_assert_eq(mib_summary_compute(&c, NULL, 0, &sum), MIB_OK);
+    cr_assert_eq(mib_store_create("/nonexistent/dir/x.h5", &meta, &c, &sum, 1, &s, &err), MIB_EIO);
     cr_assert_null(s);
     cr_assert_eq(mib_store_close(NULL, NULL), MIB_OK);
 }

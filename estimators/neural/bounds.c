@@ -7,7 +7,7 @@
  */
 #include <float.h>
 #include <math.h>
-#include "neural/bounds.h"
+#include "estimators/neural/bounds.h"
 
 static double logaddexp(double a, double b)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
-#include "neural/critic.h"
+#include "estimators/neural/critic.h"
 
 #define DEFAULT_CHUNK_PAIRS 4096
 
@@ -197,7 +197,7 @@ mib_critic *mib_critic_alloc(const mib_critic_cfg *cfg, gsl_rng *r)
         /* W (dx x dy) then c: a dense layer of fan-in dx whose bias is c. */
         c->bil = (mib_dense){.in = cfg->dx, .out = cfg->dy, .w = c->prm.p, .gw = c->prm.g,
                              .b = c->prm.p + np - 1, .gb = c->prm.g + np - 1};
-        mib_uniform_fill(c->prm.p, np, 1.0 / sqrt((double)cfg->dx), r);
+        mib_mlp_uniform_fill(c->prm.p, np, 1.0 / sqrt((double)cfg->dx), r);
         c->A = take(&s, B * cfg->dy);
         c->dA = take(&s, B * cfg->dy);
         break;

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
-#include "neural/mlp.h"
+#include "estimators/neural/mlp.h"
 
 enum mib_critic_kind {
     MIB_CRITIC_SEPARABLE, /* g(x) . h(y), two MLPs with embed outputs */

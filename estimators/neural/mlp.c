@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
-#include "neural/mlp.h"
+#include "estimators/neural/mlp.h"
 
 size_t mib_dense_count(size_t in, size_t out) { return in * out + out; }
 
@@ -41,7 +41,7 @@ void mib_mlp_bind(mib_mlp *m, size_t nlayers, const size_t *dims, mib_params *pr
         mib_dense_bind(&m->layer[l], dims[l], dims[l + 1], prm, at);
 }
 
-void mib_uniform_fill(float *p, size_t n, double s, gsl_rng *r)
+void mib_mlp_uniform_fill(float *p, size_t n, double s, gsl_rng *r)
 {
     for (size_t i = 0; i < n; i++)
         p[i] = (float)(s * (2.0 * gsl_rng_uniform(r) - 1.0));
@@ -50,8 +50,8 @@ void mib_uniform_fill(float *p, size_t n, double s, gsl_rng *r)
 void mib_dense_init(mib_dense *d, gsl_rng *r)
 {
     double s = 1.0 / sqrt((double)d->in);
-    mib_uniform_fill(d->w, d->in * d->out, s, r);
-    mib_uniform_fill(d->b, d->out, s, r);
+    mib_mlp_uniform_fill(d->w, d->in * d->out, s, r);
+    mib_mlp_uniform_fill(d->b, d->out, s, r);
 }
 
 void mib_mlp_init(mib_mlp *m, gsl_rng *r)

@@ -48,7 +48,7 @@ void mib_mlp_bind(mib_mlp *m, size_t nlayers, const size_t *dims, mib_params *pr
                   size_t *at);
 
 /* p[0..n-1] ~ U(-s, s). */
-void mib_uniform_fill(float *p, size_t n, double s, gsl_rng *r);
+void mib_mlp_uniform_fill(float *p, size_t n, double s, gsl_rng *r);
 
 /* PyTorch's default initialisation: weights and biases U(-1/sqrt(in), 1/sqrt(in)). */
 void mib_dense_init(mib_dense *d, gsl_rng *r);

@@ -18,10 +18,10 @@
 #include <gsl/gsl_rng.h>
 #include "mibench/estimator.h"
 #include "mibench/rng.h"
-#include "columns.h"
-#include "neural/bounds.h"
-#include "neural/critic.h"
-#include "neural/mlp.h"
+#include "estimators/columns.h"
+#include "estimators/neural/bounds.h"
+#include "estimators/neural/critic.h"
+#include "estimators/neural/mlp.h"
 
 #define SPLIT_VAL 0.2      /* fractions of n; the training split gets the rest */
 #define SPLIT_TEST 0.2
@@ -87,29 +87,40 @@ static int neural_estimate(const mib_data *data, const mib_spec *spec,
                            const mib_workspace *ws, mib_result *res, mib_err *err);
 static double neural_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy);
 
-#define NEURAL_FLAGS (MIB_EST_ONLINE | MIB_EST_BATCHED)
+static size_t neural_batch_size(const mib_spec *spec)
+{
+    return (size_t)spec->v[P_BATCH].num;
+}
 
-const mib_estimator_type mib_est_nwj = {
+static int neural_online(const mib_spec *spec)
+{
+    return spec->v[P_ONLINE].num != 0;
+}
+
+/* What every bound shares after its name and parameters. */
+#define NEURAL_TYPE MIB_EST_ONLINE, neural_estimate, neural_memory, neural_batch_size, neural_online
+
+const mib_estimator_type mib_estimator_nwj = {
     {"nwj", "NWJ / MINE-f bound E_p T - e^-1 E_q e^T (neural critic)", plain_params},
-    NEURAL_FLAGS, neural_estimate, neural_memory};
-const mib_estimator_type mib_est_dv = {
+    NEURAL_TYPE};
+const mib_estimator_type mib_estimator_dv = {
     {"dv", "Donsker-Varadhan bound E_p T - ln E_q e^T (neural critic)", plain_params},
-    NEURAL_FLAGS, neural_estimate, neural_memory};
-const mib_estimator_type mib_est_mine = {
+    NEURAL_TYPE};
+const mib_estimator_type mib_estimator_mine = {
     {"mine", "MINE: DV bound, gradient with a moving-average denominator (neural critic)",
      mine_params},
-    NEURAL_FLAGS, neural_estimate, neural_memory};
-const mib_estimator_type mib_est_infonce = {
+    NEURAL_TYPE};
+const mib_estimator_type mib_estimator_infonce = {
     {"infonce", "InfoNCE / CPC bound, at most ln B (neural critic)", plain_params},
-    NEURAL_FLAGS, neural_estimate, neural_memory};
-const mib_estimator_type mib_est_js = {
+    NEURAL_TYPE};
+const mib_estimator_type mib_estimator_js = {
     {"js", "critic trained with the Jensen-Shannon objective, read out with NWJ",
      plain_params},
-    NEURAL_FLAGS, neural_estimate, neural_memory};
-const mib_estimator_type mib_est_smile = {
+    NEURAL_TYPE};
+const mib_estimator_type mib_estimator_smile = {
     {"smile", "SMILE: JS-trained critic read out with DV, E_q term clipped to [-tau, tau]",
      smile_params},
-    NEURAL_FLAGS, neural_estimate, neural_memory};
+    NEURAL_TYPE};
 
 /* The bound of a spec (its type). */
 static int bound_kind(const mib_type_info *info)
@@ -118,9 +129,9 @@ static int bound_kind(const mib_type_info *info)
         const mib_estimator_type *type;
         int kind;
     } kinds[] = {
-        {&mib_est_nwj, MIB_BOUND_NWJ},         {&mib_est_dv, MIB_BOUND_DV},
-        {&mib_est_mine, MIB_BOUND_MINE},       {&mib_est_infonce, MIB_BOUND_INFONCE},
-        {&mib_est_js, MIB_BOUND_JS},           {&mib_est_smile, MIB_BOUND_SMILE},
+        {&mib_estimator_nwj, MIB_BOUND_NWJ},         {&mib_estimator_dv, MIB_BOUND_DV},
+        {&mib_estimator_mine, MIB_BOUND_MINE},       {&mib_estimator_infonce, MIB_BOUND_INFONCE},
+        {&mib_estimator_js, MIB_BOUND_JS},           {&mib_estimator_smile, MIB_BOUND_SMILE},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (info == &kinds[i].type->info)
@@ -239,8 +250,8 @@ static int load_dataset(trial *t, const mib_data *data, mib_result *res, mib_err
         size_t stride = c < dx ? dx : dy;
         /* Welford on the column scaled by 2^-e (exact), so values near
          * 1e+-300 neither overflow nor underflow when squared. */
-        int e = c < dx ? mib_column_exponent(data->x, n, dx, c)
-                       : mib_column_exponent(data->y, n, dy, c - dx);
+        int e = c < dx ? mib_columns_exponent(data->x, n, dx, c)
+                       : mib_columns_exponent(data->y, n, dy, c - dx);
         double m = 0, v = 0;
         for (size_t i = 0; i < t->ntrain; i++) {
             double z = ldexp(a[perm[i] * stride], -e), d = z - m;
@@ -403,8 +414,8 @@ static int neural_estimate(const mib_data *data, const mib_spec *spec,
                             spec->info->name, t.B, (size_t)ceil(t.B / SPLIT_VAL), data->n);
     }
 
-    init_rng = mib_rng_alloc(mib_seed_combine(ws->seed, 1));
-    t.rng = mib_rng_alloc(mib_seed_combine(ws->seed, 2));
+    init_rng = mib_rng_alloc(mib_rng_seed_combine(ws->seed, 1));
+    t.rng = mib_rng_alloc(mib_rng_seed_combine(ws->seed, 2));
     t.critic = init_rng ? mib_critic_alloc(&t.ccfg, init_rng) : NULL;
     size_t bb = t.B * t.B, np = t.critic ? mib_critic_params(t.critic)->n : 0;
     t.xb = malloc(t.B * t.dx * sizeof(float));

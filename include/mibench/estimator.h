@@ -1,7 +1,7 @@
 /* estimator.h - mutual-information estimators.
  *
  * An estimator type is a const table (mib_type_info first), listed in the
- * NULL-terminated registry mib_estimator_types. estimate() gets arrays, a
+ * estimator registry mib_estimator_registry. estimate() gets arrays, a
  * validated spec and a workspace (threads, seed, optional online sampler
  * and curve sink) and returns a status; it knows nothing of files, sweeps
  * or generators. Estimates are in nats and reported raw (never clamped).
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "mibench/export.h"
 #include "mibench/param.h"
+#include "mibench/registry.h"
 #include "mibench/status.h"
 
 #ifdef __cplusplus
@@ -68,7 +69,6 @@ typedef struct mib_result {
 /* Estimator type flags. */
 #define MIB_EST_DISCRETE 0x01u /* needs integer-valued data */
 #define MIB_EST_ONLINE   0x02u /* can train from a mib_sampler */
-#define MIB_EST_BATCHED  0x04u /* has a "batch" parameter */
 
 typedef struct mib_estimator_type {
     mib_type_info info;
@@ -78,22 +78,48 @@ typedef struct mib_estimator_type {
     /* Bytes of working memory for n rows, to refuse a trial before it runs
      * out of memory; NULL means a small multiple of the input. */
     double (*memory)(const mib_spec *spec, size_t n, size_t dx, size_t dy);
+    /* Rows per training batch that this spec uses, for the results' cell
+     * key and the ln B ceiling of batch bounds; NULL: 0 (not batched). */
+    size_t (*batch_size)(const mib_spec *spec);
+    /* 1 when this spec trains online from a mib_sampler (fresh rows every
+     * step) rather than from the arrays; NULL: never (requires
+     * MIB_EST_ONLINE otherwise). */
+    int (*online)(const mib_spec *spec);
 } mib_estimator_type;
 
-MIB_API extern const mib_estimator_type *const mib_estimator_types[];
+/* The built-in estimators (the only list of them, estimators/registry.c). */
+MIB_API extern const mib_registry mib_estimator_registry;
 
+/* The i-th built-in estimator type, NULL past the end. */
+MIB_API const mib_estimator_type *mib_estimator_at(size_t i);
+
+/* Built-in type by name, or NULL. */
 MIB_API const mib_estimator_type *mib_estimator_find(const char *name);
+
+/* mib_registry_expand / mib_registry_parse on mib_estimator_registry. */
 MIB_API int mib_estimator_spec_expand(const char *text, mib_spec **out,
                                       size_t *count, mib_err *err);
 MIB_API int mib_estimator_spec_parse(const char *text, mib_spec *out,
                                      mib_err *err);
 
+/* The type behind an estimator spec, or NULL (with err filled, status
+ * MIB_EINVAL) when spec was not made by an estimator registry. */
+MIB_API const mib_estimator_type *mib_estimator_type_of(const mib_spec *spec,
+                                                        mib_err *err);
+
+/* spec's batch size (0 when not batched) and online mode (0 or 1); 0 for
+ * a spec that is not an estimator spec. */
+MIB_API size_t mib_estimator_batch_size(const mib_spec *spec);
+MIB_API int mib_estimator_online(const mib_spec *spec);
+
 /* Default workspace: 1 thread, seed 0, no sampler, no curve. */
 MIB_API void mib_workspace_init(mib_workspace *ws);
 
-/* Validate the data (n, dims, finite values, integers for discrete
- * estimators) and run the estimator of spec->info. The single entry point
- * the CLI and the runner use. */
+/* Validate the arguments (NULL pointers, a spec of an estimator registry,
+ * a workspace with threads >= 1), the data (n, dims, finite values,
+ * integers for discrete estimators) and run the estimator of spec. The
+ * single entry point the CLI and the runner use. Never aborts: every
+ * refusal is a status with a message. */
 MIB_API int mib_estimate(const mib_data *data, const mib_spec *spec,
                          const mib_workspace *ws, mib_result *res,
                          mib_err *err);

@@ -1,7 +1,7 @@
 /* generator.h - synthetic data with known mutual information.
  *
  * A generator type is a const table (mib_type_info first, then function
- * pointers), listed in the NULL-terminated registry mib_generator_types.
+ * pointers), listed in the generator registry mib_generator_registry.
  * An instance (mib_generator) is a type plus a validated spec plus private
  * state precomputed by init (e.g. the quadrature truth). sample() and
  * pmi() only read the state, so one instance serves many threads.
@@ -14,22 +14,23 @@
 #include <gsl/gsl_rng.h>
 #include "mibench/export.h"
 #include "mibench/param.h"
+#include "mibench/registry.h"
 #include "mibench/status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct mib_gen_shape {
+typedef struct mib_generator_shape {
     size_t dx, dy;  /* dimensions of X and Y */
     int discrete;   /* 1: samples are small non-negative integers */
-} mib_gen_shape;
+} mib_generator_shape;
 
 typedef struct mib_generator_type {
     mib_type_info info;
     size_t state_size; /* bytes of private state given to init (zeroed) */
     /* Check cross-parameter rules, fill *shape and the state. */
-    int (*init)(void *state, const mib_spec *spec, mib_gen_shape *shape,
+    int (*init)(void *state, const mib_spec *spec, mib_generator_shape *shape,
                 mib_err *err);
     /* Release anything init allocated inside the state; may be NULL. */
     void (*cleanup)(void *state);
@@ -58,14 +59,18 @@ typedef struct mib_generator {
     void *state;
 } mib_generator;
 
-/* NULL-terminated registry; the only place that names generator types. */
-MIB_API extern const mib_generator_type *const mib_generator_types[];
+/* The built-in generators (the only list of them, generators/registry.c). */
+MIB_API extern const mib_registry mib_generator_registry;
 
-/* Type by name, or NULL. */
+/* The i-th built-in generator type, NULL past the end. */
+MIB_API const mib_generator_type *mib_generator_at(size_t i);
+
+/* Built-in type by name, or NULL. */
 MIB_API const mib_generator_type *mib_generator_find(const char *name);
 
-/* Parse "NAME[:k=v|v2,...]" and expand alternatives (see mib_spec_expand).
- * Unknown names get a message listing the known ones. */
+/* Parse "NAME[:k=v|v2,...]" and expand alternatives (mib_registry_expand
+ * on mib_generator_registry). Unknown names get a message listing the
+ * known ones. */
 MIB_API int mib_generator_spec_expand(const char *text, mib_spec **out,
                                       size_t *count, mib_err *err);
 
@@ -73,7 +78,9 @@ MIB_API int mib_generator_spec_expand(const char *text, mib_spec **out,
 MIB_API int mib_generator_spec_parse(const char *text, mib_spec *out,
                                      mib_err *err);
 
-/* Instance lifecycle. alloc validates and precomputes; free accepts NULL. */
+/* Instance lifecycle. alloc validates and precomputes; it refuses (status
+ * MIB_EINVAL) a spec not made by a generator registry. free accepts NULL.
+ * The other calls return MIB_EINVAL for NULL arguments. */
 MIB_API int mib_generator_alloc(const mib_spec *spec, mib_generator **out,
                                 mib_err *err);
 MIB_API void mib_generator_free(mib_generator *g);

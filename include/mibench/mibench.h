@@ -1,10 +1,16 @@
-/* mibench.h - the whole public API of libmibench. */
+/* mibench.h - the whole public API of libmibench: status codes, parameter
+ * tables and spec strings, registries, RNG streams, generators,
+ * estimators, and the harness (studies, runs, results files). */
 #ifndef MIBENCH_H
 #define MIBENCH_H
+#include "mibench/version.h"
 #include "mibench/status.h"
 #include "mibench/param.h"
+#include "mibench/registry.h"
 #include "mibench/rng.h"
 #include "mibench/generator.h"
 #include "mibench/estimator.h"
-#define MIB_VERSION "0.1.0"
+#include "mibench/results.h"
+#include "mibench/study.h"
+#include "mibench/run.h"
 #endif

@@ -59,8 +59,11 @@ typedef struct mib_value {
     double num;  /* numeric value (integers are exact) */
 } mib_value;
 
+struct mib_registry;
+
 typedef struct mib_spec {
-    const mib_type_info *info; /* the type this spec is for */
+    const struct mib_registry *registry; /* the registry that parsed it (see registry.h) */
+    const mib_type_info *info; /* the type this spec is for, one of registry's */
     size_t nparams;            /* rows in info->params */
     mib_value v[MIB_MAX_PARAMS];
 } mib_spec;
@@ -70,28 +73,15 @@ typedef struct mib_spec {
 MIB_API int mib_spec_split(const char *text, char *name, size_t name_len,
                            const char **rest, mib_err *err);
 
-/* Expand the parameter text of one type (after the ':'; NULL or "" for
- * none) into the cartesian product of its '|' alternatives, each validated
- * and with defaults filled. *out is malloc'd (free() it); *count >= 1.
- * Order: the last key varies fastest. `what` names the type in messages
- * (e.g. "generator"). */
-MIB_API int mib_spec_expand(const mib_type_info *info, const char *what,
-                            const char *params, mib_spec **out,
-                            size_t *count, mib_err *err);
-
-/* A registry seen through its type infos: the i-th info, NULL past the end. */
-typedef const mib_type_info *(*mib_registry_nth)(size_t i);
-
-/* Parse full text "NAME[:params]" against a registry and expand it as
- * mib_spec_expand does. Unknown names get a message listing the known ones. */
-MIB_API int mib_spec_expand_text(const char *text, const char *what,
-                                 mib_registry_nth nth, mib_spec **out,
-                                 size_t *count, mib_err *err);
-
-/* The same for a text that must not contain '|' alternatives. */
-MIB_API int mib_spec_parse_text(const char *text, const char *what,
-                                mib_registry_nth nth, mib_spec *out,
-                                mib_err *err);
+/* Expand the parameter text of one type of registry reg (after the ':';
+ * NULL or "" for none) into the cartesian product of its '|' alternatives,
+ * each validated, with defaults filled and spec->registry = reg. *out is
+ * malloc'd (free() it); *count >= 1. Order: the last key varies fastest.
+ * Messages name the type by reg->what (e.g. "generator"). To parse a whole
+ * "NAME:params" text, use mib_registry_expand (registry.h). */
+MIB_API int mib_spec_expand(const struct mib_registry *reg, const mib_type_info *info,
+                            const char *params, mib_spec **out, size_t *count,
+                            mib_err *err);
 
 /* Canonical text of a spec into buf. MIB_EINVAL if it does not fit. */
 MIB_API int mib_spec_format(const mib_spec *spec, char *buf, size_t len);
@@ -100,7 +90,7 @@ MIB_API int mib_spec_format(const mib_spec *spec, char *buf, size_t len);
 MIB_API int mib_spec_index(const mib_spec *spec, const char *name);
 
 /* Shortest decimal text that parses back to exactly v ("0.5", "1e-06"). */
-MIB_API void mib_format_real(double v, char *buf, size_t len);
+MIB_API void mib_spec_format_real(double v, char *buf, size_t len);
 
 /* One line describing what a parameter accepts, e.g. "integer in [1, 1000]"
  * or "one of none, cubic, asinh". Used by `list` and by error messages. */

@@ -22,13 +22,13 @@ extern "C" {
 MIB_API extern const gsl_rng_type *mib_rng_type;
 
 /* splitmix64 finaliser: a bijective 64-bit mix. */
-MIB_API uint64_t mib_mix64(uint64_t x);
+MIB_API uint64_t mib_rng_mix64(uint64_t x);
 
 /* Combine a running seed with one more identity word. */
-MIB_API uint64_t mib_seed_combine(uint64_t seed, uint64_t word);
+MIB_API uint64_t mib_rng_seed_combine(uint64_t seed, uint64_t word);
 
-/* Hash of a NUL-terminated string (FNV-1a then mib_mix64). */
-MIB_API uint64_t mib_seed_string(const char *s);
+/* Hash of a NUL-terminated string (FNV-1a then mib_rng_mix64). */
+MIB_API uint64_t mib_rng_seed_string(const char *s);
 
 /* gsl_rng of mib_rng_type seeded with seed; NULL when out of memory. */
 MIB_API gsl_rng *mib_rng_alloc(uint64_t seed);

@@ -3,6 +3,12 @@
  * Every library function that can fail returns an int status (MIB_OK == 0)
  * and, when given a non-NULL mib_err, writes one human-readable line that
  * names the offending value. The library never prints; main() does.
+ *
+ * GSL's default error handler aborts the process. When libmibench is
+ * loaded it turns that handler off (gsl_set_error_handler_off), unless a
+ * handler of the program's own is already installed, so no library call
+ * can abort; GSL failures come back as MIB_ENUMERIC and friends. A program
+ * that later installs GSL's abort handler again gives that up.
  */
 #ifndef MIBENCH_STATUS_H
 #define MIBENCH_STATUS_H

@@ -1,0 +1,742 @@
+/* run.c - the sweep: cells x replicates as OpenMP tasks, largest n
+ * first, one estimator and one BLAS thread per trial; each trial's data from
+ * its own stream; only the estimation timed (monotonic and thread-CPU
+ * clocks). One writer records finished trials in a critical section:
+ * journal line (write + fsync), then HDF5 row + summary row + H5Fflush +
+ * fsync. Resume loads journal and file, checks cells and seed, writes a
+ * fresh file with the finished trials and runs only the missing ones.
+ * Cost: the trials, plus O(replicates) per record for the cell summary. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cblas.h>
+#include "mibench/mibench.h"
+#include "bench/harness/journal.h"
+#include "bench/harness/summary.h"
+#include "bench/store/store.h"
+
+#define DEFAULT_MEMORY_FACTOR 8.0 /* working memory of estimators without a hook, x input */
+
+typedef struct task {
+    size_t cell;
+    int64_t n;
+    int32_t rep;
+} task;
+
+typedef struct curve_buf {
+    mib_curve_row *rows;
+    size_t n, cap;
+    int64_t cell;
+    int32_t rep;
+} curve_buf;
+
+typedef struct sweep {
+    const mib_study *study;
+    const mib_run_options *opt;
+    mib_cell_row *cells;
+    size_t ncells;
+    size_t *cell_gen, *cell_est;  /* study indices of each cell's specs */
+    mib_generator **gens;         /* one per study generator */
+    int slots;                    /* replicate slots per cell */
+    mib_trial_row *trials;        /* ncells x slots, finished trials */
+    unsigned char *have;          /* 0 empty, else the source (1 journal, 2 HDF5, 3 run) */
+    mib_store *store;
+    mib_journal *journal;
+    task *tasks;
+    size_t ntasks, kept, done, failed;
+    int status;                   /* first recording failure */
+    int abort;                    /* set (atomically) after a recording failure */
+    mib_err err;
+    double t0, mem_limit;
+    char start_time[40];
+    char out[4096], journal_path[4096], lock_path[4096];
+    int lock_fd;
+} sweep;
+
+void mib_run_options_init(mib_run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->threads = 1;
+}
+
+uint64_t mib_run_trial_seed(uint64_t master, const char *generator, int64_t n, int32_t replicate)
+{
+    uint64_t s = mib_rng_seed_combine(master, mib_rng_seed_string(generator));
+    s = mib_rng_seed_combine(s, (uint64_t)n);
+    return mib_rng_seed_combine(s, (uint64_t)(uint32_t)replicate);
+}
+
+static double now(clockid_t clock)
+{
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* ---- cells ---- */
+
+static void free_gens(mib_generator **gens, size_t n)
+{
+    for (size_t i = 0; gens && i < n; i++)
+        mib_generator_free(gens[i]);
+    free(gens);
+}
+
+static int alloc_gens(const mib_study *study, mib_generator ***out, mib_err *err)
+{
+    mib_generator **gens = calloc(study->ngens, sizeof *gens);
+    *out = NULL;
+    if (!gens)
+        return mib_fail(err, MIB_ENOMEM, "out of memory building generators");
+    for (size_t i = 0; i < study->ngens; i++) {
+        mib_err e = {""};
+        int st = mib_generator_alloc(&study->gens[i], &gens[i], &e);
+        if (st) {
+            char text[MIB_SPEC_LEN] = "";
+            mib_spec_format(&study->gens[i], text, sizeof text);
+            free_gens(gens, study->ngens);
+            return mib_fail(err, st, "generator '%s': %s", text, e.msg);
+        }
+    }
+    *out = gens;
+    return MIB_OK;
+}
+
+/* Cells in study order (generators x estimators x sizes) minus limits. */
+static int build_cells(const mib_study *study, mib_generator *const *gens, mib_cell_row **out,
+                       size_t **cell_gen, size_t **cell_est, size_t *count, mib_err *err)
+{
+    size_t cap = study->ngens * study->nests * study->nn, n = 0;
+    mib_cell_row *cells = calloc(cap ? cap : 1, sizeof *cells);
+    size_t *cg = calloc(cap ? cap : 1, sizeof *cg), *ce = calloc(cap ? cap : 1, sizeof *ce);
+    *out = NULL;
+    if (!cells || !cg || !ce) {
+        free(cells);
+        free(cg);
+        free(ce);
+        return mib_fail(err, MIB_ENOMEM, "out of memory building the cell table");
+    }
+    for (size_t g = 0; g < study->ngens; g++) {
+        double truth;
+        if (mib_generator_truth(gens[g], &truth, NULL) != MIB_OK)
+            truth = NAN;
+        for (size_t e = 0; e < study->nests; e++) {
+            const mib_spec *es = &study->ests[e];
+            const mib_estimator_type *et = mib_estimator_type_of(es, NULL);
+            /* a discrete-only estimator cannot take continuous samples */
+            if ((et->flags & MIB_EST_DISCRETE) && !gens[g]->discrete)
+                continue;
+            for (size_t k = 0; k < study->nn; k++) {
+                if (mib_study_skips(study, es, study->n[k]))
+                    continue;
+                mib_cell_row *c = &cells[n];
+                c->cell = (int64_t)n;
+                mib_spec_format(&study->gens[g], c->generator, sizeof c->generator);
+                mib_spec_format(es, c->estimator, sizeof c->estimator);
+                c->n = (int64_t)study->n[k];
+                c->batch_size = (int64_t)mib_estimator_batch_size(es);
+                c->true_mi = truth;
+                cg[n] = g;
+                ce[n] = e;
+                n++;
+            }
+        }
+    }
+    if (n == 0) {
+        free(cells);
+        free(cg);
+        free(ce);
+        return mib_fail(err, MIB_EINVAL, "the study has no cells: every estimator is excluded "
+                        "at every n by [limits] or because it needs discrete data and no "
+                        "generator is discrete");
+    }
+    *out = cells;
+    *count = n;
+    if (cell_gen)
+        *cell_gen = cg;
+    else
+        free(cg);
+    if (cell_est)
+        *cell_est = ce;
+    else
+        free(ce);
+    return MIB_OK;
+}
+
+/* ---- the lock, paths and the previous run ---- */
+
+/* flock OUT.h5.lock; retry when a finishing writer unlinked the file
+ * between our open and our lock (then we hold a lock nobody sees). */
+static int take_lock(sweep *s, mib_err *err)
+{
+    for (;;) {
+        struct stat a, b;
+        int fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return mib_fail(err, MIB_EIO, "cannot create lock file '%s': %s", s->lock_path,
+                            strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            if (e == EWOULDBLOCK)
+                return mib_fail(err, MIB_ELOCKED, "'%s' is being written by another mibench "
+                                "run (lock '%s' is held)", s->out, s->lock_path);
+            return mib_fail(err, MIB_EIO, "cannot lock '%s': %s", s->lock_path, strerror(e));
+        }
+        if (fstat(fd, &a) == 0 && stat(s->lock_path, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            s->lock_fd = fd;
+            return MIB_OK;
+        }
+        close(fd);
+    }
+}
+
+static void release_lock(sweep *s)
+{
+    if (s->lock_fd < 0)
+        return;
+    unlink(s->lock_path);
+    close(s->lock_fd);
+    s->lock_fd = -1;
+}
+
+/* fsync the directory holding path, so renames and unlinks are durable. */
+static void sync_dir(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Slots for `slots` replicates per cell; empty slots have cell -1, so the
+ * summary of a cell's slot range sees only its finished trials. */
+static int alloc_slots(sweep *s, int slots, mib_err *err)
+{
+    size_t total = s->ncells * (size_t)slots;
+    s->slots = slots;
+    s->trials = malloc((total ? total : 1) * sizeof *s->trials);
+    s->have = calloc(total ? total : 1, 1);
+    if (!s->trials || !s->have)
+        return mib_fail(err, MIB_ENOMEM, "out of memory for %zu cells x %d replicates",
+                        s->ncells, slots);
+    for (size_t i = 0; i < total; i++)
+        s->trials[i].cell = -1;
+    return MIB_OK;
+}
+
+/* MIB_EFORMAT unless a previous run's cells and seed are this study's. */
+static int same_study(const sweep *s, const mib_results *r, const char *what, mib_err *err)
+{
+    if (r->master_seed != s->study->seed)
+        return mib_fail(err, MIB_EFORMAT, "%s was run with seed %llu, this study has seed %llu",
+                        what, (unsigned long long)r->master_seed,
+                        (unsigned long long)s->study->seed);
+    if (r->ncells != s->ncells)
+        return mib_fail(err, MIB_EFORMAT, "%s holds a different study: %zu cells there, %zu "
+                        "in this study", what, r->ncells, s->ncells);
+    for (size_t i = 0; i < s->ncells; i++) {
+        const mib_cell_row *a = &r->cells[i], *b = &s->cells[i];
+        if (strcmp(a->generator, b->generator) || strcmp(a->estimator, b->estimator) ||
+            a->n != b->n || a->batch_size != b->batch_size)
+            return mib_fail(err, MIB_EFORMAT, "%s holds a different study: cell %zu is %s %s "
+                            "n=%lld there, %s %s n=%lld here", what, i, a->generator,
+                            a->estimator, (long long)a->n, b->generator, b->estimator,
+                            (long long)b->n);
+    }
+    return MIB_OK;
+}
+
+/* A trial row of a previous run that belongs to this study's cell table. */
+static int valid_trial(const sweep *s, const mib_trial_row *t)
+{
+    if (t->cell < 0 || (size_t)t->cell >= s->ncells || t->replicate < 0)
+        return 0;
+    const mib_cell_row *c = &s->cells[t->cell];
+    return strcmp(t->generator, c->generator) == 0 && strcmp(t->estimator, c->estimator) == 0 &&
+           t->n == c->n &&
+           t->seed == mib_run_trial_seed(s->study->seed, c->generator, c->n, t->replicate);
+}
+
+static int curve_order(const void *a, const void *b)
+{
+    const mib_curve_row *x = a, *y = b;
+    if (x->cell != y->cell)
+        return (x->cell > y->cell) - (x->cell < y->cell);
+    if (x->replicate != y->replicate)
+        return (x->replicate > y->replicate) - (x->replicate < y->replicate);
+    return (x->step > y->step) - (x->step < y->step);
+}
+
+/* Load the previous run (journal first, then the HDF5 file for anything
+ * the journal lacks) into the slots; *order receives the kept trials in
+ * finishing order and *curves their curve points sorted by trial. */
+static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
+                         mib_curve_row **curves, size_t *ncurves, mib_err *err)
+{
+    mib_results src[2] = {{0}}; /* 0: journal, 1: HDF5 */
+    int ok[2] = {0, 0}, complete = 1, st = MIB_OK;
+    mib_err e[2] = {{""}, {""}};
+    char start[40] = "";
+    *order = NULL;
+    *curves = NULL;
+    *ncurves = 0;
+    if (access(s->journal_path, F_OK) == 0)
+        ok[0] = mib_journal_load(s->journal_path, &src[0], start, sizeof start, &complete,
+                                 &e[0]) == MIB_OK;
+    if (access(s->out, F_OK) == 0)
+        ok[1] = mib_results_read(s->out, &src[1], &e[1]) == MIB_OK;
+    if (!ok[0] && !ok[1]) {
+        if (access(s->out, F_OK) == 0 || access(s->journal_path, F_OK) == 0)
+            st = mib_fail(err, MIB_EFORMAT, "cannot resume: %s%s%s", e[1].msg,
+                          *e[0].msg && *e[1].msg ? "; " : "", e[0].msg);
+        return st; /* nothing there: a fresh run */
+    }
+    for (int k = 0; k < 2 && !st; k++)
+        if (ok[k])
+            st = same_study(s, &src[k], k ? s->out : s->journal_path, err);
+    if (st)
+        goto done;
+    if (ok[0] && *start)
+        snprintf(s->start_time, sizeof s->start_time, "%s", start);
+    rep->rebuilt = ok[0] && !ok[1] && access(s->out, F_OK) == 0;
+
+    int maxrep = s->study->replicates;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; ok[k] && i < src[k].ntrials; i++)
+            if (valid_trial(s, &src[k].trials[i]) && src[k].trials[i].replicate >= maxrep)
+                maxrep = src[k].trials[i].replicate + 1;
+    if ((st = alloc_slots(s, maxrep, err)))
+        goto done;
+    *order = malloc((src[0].ntrials + src[1].ntrials + 1) * sizeof **order);
+    *curves = malloc((src[0].ncurves + src[1].ncurves + 1) * sizeof **curves);
+    if (!*order || !*curves) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory loading '%s'", s->out);
+        goto done;
+    }
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; ok[k] && i < src[k].ntrials; i++) {
+            const mib_trial_row *t = &src[k].trials[i];
+            size_t slot = (size_t)t->cell * (size_t)s->slots + (size_t)t->replicate;
+            if (!valid_trial(s, t) || s->have[slot])
+                continue;
+            s->have[slot] = (unsigned char)(k + 1);
+            s->trials[slot] = *t;
+            (*order)[s->kept++] = *t;
+        }
+        for (size_t i = 0; ok[k] && i < src[k].ncurves; i++) {
+            const mib_curve_row *c = &src[k].curves[i];
+            if (c->cell >= 0 && (size_t)c->cell < s->ncells && c->replicate >= 0 &&
+                c->replicate < s->slots &&
+                s->have[(size_t)c->cell * (size_t)s->slots + (size_t)c->replicate] == k + 1)
+                (*curves)[(*ncurves)++] = *c;
+        }
+    }
+    qsort(*curves, *ncurves, sizeof **curves, curve_order);
+done:
+    mib_results_free(&src[0]);
+    mib_results_free(&src[1]);
+    return st;
+}
+
+/* The curve points of trial t in curves (sorted by curve_order): their
+ * count, and the first one's index in *first. */
+static size_t curve_range(const mib_curve_row *curves, size_t n, const mib_trial_row *t,
+                          size_t *first)
+{
+    mib_curve_row key = {.cell = t->cell, .replicate = t->replicate, .step = INT64_MIN};
+    size_t lo = 0, hi = n, k = 0;
+    while (lo < hi) { /* lower bound of key */
+        size_t mid = lo + (hi - lo) / 2;
+        if (curve_order(&curves[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo + k < n && curves[lo + k].cell == t->cell && curves[lo + k].replicate == t->replicate)
+        k++;
+    *first = lo;
+    return k;
+}
+
+/* Summaries of every cell from the trials kept so far (placeholders,
+ * count 0 and NaN statistics, for cells without any); *out is malloc'd. */
+static int kept_summaries(const sweep *s, mib_summary_row **out, mib_err *err)
+{
+    mib_summary_row *sum = calloc(s->ncells ? s->ncells : 1, sizeof *sum);
+    int st = sum ? MIB_OK : MIB_ENOMEM;
+    for (size_t i = 0; st == MIB_OK && i < s->ncells; i++)
+        st = mib_summary_compute(&s->cells[i], &s->trials[i * (size_t)s->slots],
+                                 (size_t)s->slots, &sum[i]);
+    if (st) {
+        free(sum);
+        sum = NULL;
+    }
+    *out = sum;
+    return st ? mib_fail(err, st, "out of memory summarising") : MIB_OK;
+}
+
+static int write_fresh_tmp(sweep *s, const mib_trial_row *order, const mib_curve_row *curves,
+                           size_t ncurves, const char *tmp_h5, const char *tmp_j, mib_err *err)
+{
+    char host[256] = "";
+    mib_summary_row *sum = NULL;
+    int st;
+    gethostname(host, sizeof host - 1);
+    mib_store_meta meta = {
+        .command_line = s->opt->command_line, .study_name = s->study->name,
+        .study_text = s->study->text, .start_time = s->start_time, .host = host,
+        .master_seed = s->study->seed, .threads = (int32_t)s->opt->threads,
+    };
+    if ((st = mib_journal_create(tmp_j, s->study->seed, s->start_time, s->cells, s->ncells,
+                                 &s->journal, err)) ||
+        (st = kept_summaries(s, &sum, err)) ||
+        (st = mib_store_create(tmp_h5, &meta, s->cells, sum, s->ncells, &s->store, err)))
+        goto done;
+    for (size_t i = 0; i < s->kept; i++) {
+        size_t first, nc = curve_range(curves, ncurves, &order[i], &first);
+        if ((st = mib_journal_append(s->journal, &order[i], curves + first, nc, 0, err)))
+            goto done;
+    }
+    if ((st = mib_journal_sync(s->journal, err)) ||
+        (st = mib_store_append(s->store, order, s->kept, curves, ncurves, err)) ||
+        (st = mib_store_sync(s->store, 1, err)))
+        goto done;
+    if (rename(tmp_j, s->journal_path) != 0 || rename(tmp_h5, s->out) != 0)
+        st = mib_fail(err, MIB_EIO, "cannot move the new results file into place as '%s': %s",
+                      s->out, strerror(errno));
+    else
+        sync_dir(s->out);
+done:
+    free(sum);
+    return st;
+}
+
+/* Write a fresh journal and HDF5 file holding the kept trials, then move
+ * them over the old ones (journal first: it must always hold at least what
+ * the HDF5 file holds). On failure the temporary files are removed. */
+static int write_fresh(sweep *s, const mib_trial_row *order, const mib_curve_row *curves,
+                       size_t ncurves, mib_err *err)
+{
+    char tmp_h5[4200], tmp_j[4200];
+    snprintf(tmp_h5, sizeof tmp_h5, "%s.tmp", s->out);
+    snprintf(tmp_j, sizeof tmp_j, "%s.tmp", s->journal_path);
+    int st = write_fresh_tmp(s, order, curves, ncurves, tmp_h5, tmp_j, err);
+    if (st) {
+        unlink(tmp_h5);
+        unlink(tmp_j);
+    }
+    return st;
+}
+
+/* ---- one trial ---- */
+
+typedef struct online_ctx {
+    const mib_generator *gen;
+    gsl_rng *rng;
+} online_ctx;
+
+static int draw(void *ctx, size_t step, size_t n, double *x, double *y, double *truth)
+{
+    online_ctx *o = ctx;
+    return mib_generator_sample_step(o->gen, o->rng, step, n, x, y, truth);
+}
+
+static int curve_point(void *ctx, size_t step, double estimate, double truth)
+{
+    curve_buf *b = ctx;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        mib_curve_row *g = realloc(b->rows, cap * sizeof *g);
+        if (!g)
+            return 1; /* out of memory: ask the estimator to stop */
+        b->rows = g;
+        b->cap = cap;
+    }
+    b->rows[b->n++] = (mib_curve_row){.cell = b->cell, .replicate = b->rep,
+                                      .step = (int64_t)step, .estimate = estimate,
+                                      .true_mi = truth};
+    return 0;
+}
+
+static void fail_row(mib_trial_row *row, int status, const char *msg)
+{
+    row->status = status;
+    snprintf(row->status_name, sizeof row->status_name, "%s", mib_status_name(status));
+    snprintf(row->message, sizeof row->message, "%s", msg);
+    row->estimate = NAN;
+}
+
+/* Run one trial into row (and curve points into cb). Returns 0 when the
+ * trial was interrupted by *stop and must not be recorded. */
+static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_buf *cb)
+{
+    const mib_cell_row *c = &s->cells[k->cell];
+    const mib_generator *g = s->gens[s->cell_gen[k->cell]];
+    const mib_spec *es = &s->study->ests[s->cell_est[k->cell]];
+    const mib_estimator_type *et = mib_estimator_type_of(es, NULL);
+    size_t n = (size_t)c->n;
+    int online = mib_estimator_online(es);
+    double *x = NULL, *y = NULL;
+    gsl_rng *rng = NULL;
+    mib_err err = {""};
+    int keep = 1;
+
+    memset(row, 0, sizeof *row);
+    row->cell = c->cell;
+    memcpy(row->generator, c->generator, sizeof row->generator);
+    memcpy(row->estimator, c->estimator, sizeof row->estimator);
+    row->n = c->n;
+    row->batch_size = c->batch_size;
+    row->replicate = k->rep;
+    row->seed = mib_run_trial_seed(s->study->seed, c->generator, c->n, k->rep);
+    row->true_mi = c->true_mi;
+    snprintf(row->status_name, sizeof row->status_name, "%s", mib_status_name(MIB_OK));
+    cb->cell = c->cell;
+    cb->rep = k->rep;
+
+    double input = online ? 0.0 : (double)n * (double)(g->dx + g->dy) * sizeof(double);
+    double need = input + (et->memory ? et->memory(es, n, g->dx, g->dy)
+                                      : DEFAULT_MEMORY_FACTOR * input);
+    if (need > s->mem_limit) {
+        snprintf(err.msg, sizeof err.msg, "needs about %.0f MiB, above the limit of %.0f MiB "
+                 "per trial", need / 1048576.0, s->mem_limit / 1048576.0);
+        fail_row(row, MIB_ERESOURCE, err.msg);
+        goto done;
+    }
+    rng = mib_rng_alloc(row->seed);
+    if (!online) {
+        x = malloc(n * g->dx * sizeof *x);
+        y = malloc(n * g->dy * sizeof *y);
+    }
+    if (!rng || (!online && (!x || !y))) {
+        fail_row(row, MIB_ENOMEM, "out of memory allocating the sample");
+        goto done;
+    }
+    int st = online ? MIB_OK : mib_generator_sample(g, rng, n, x, y);
+    if (st) {
+        snprintf(err.msg, sizeof err.msg, "the generator failed to sample: %s",
+                 mib_strerror(st));
+        fail_row(row, st, err.msg);
+        goto done;
+    }
+    online_ctx oc = {g, rng};
+    mib_sampler sampler = {.dx = g->dx, .dy = g->dy, .ctx = &oc, .draw = draw};
+    mib_data data = {.n = n, .dx = g->dx, .dy = g->dy, .x = x, .y = y};
+    mib_workspace ws;
+    mib_workspace_init(&ws);
+    ws.threads = 1;
+    ws.seed = mib_rng_seed_combine(row->seed, mib_rng_seed_string(c->estimator));
+    ws.stop = s->opt->stop;
+    if (online) {
+        ws.sampler = &sampler;
+        ws.curve = (mib_curve_sink){.ctx = cb, .point = curve_point};
+    }
+    mib_result res;
+    double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_THREAD_CPUTIME_ID);
+    st = mib_estimate(&data, es, &ws, &res, &err);
+    row->seconds = now(CLOCK_MONOTONIC) - w0;
+    row->cpu_seconds = now(CLOCK_THREAD_CPUTIME_ID) - c0;
+    if (st == MIB_EINTR && s->opt->stop && *s->opt->stop)
+        keep = 0; /* cut short by a signal: rerun on resume */
+    else if (st)
+        fail_row(row, st, err.msg);
+    else
+        row->estimate = res.mi;
+done:
+    gsl_rng_free(rng);
+    free(x);
+    free(y);
+    return keep;
+}
+
+/* Record a finished trial: journal, HDF5 row, summary row, flush. Called
+ * by one thread at a time. */
+static void record(sweep *s, const mib_trial_row *t, const mib_curve_row *curves, size_t nc)
+{
+    mib_err err = {""};
+    size_t base = (size_t)t->cell * (size_t)s->slots;
+    mib_summary_row sum;
+    if (s->status)
+        return;
+    int st = mib_journal_append(s->journal, t, curves, nc, 1, &err);
+    if (!st)
+        st = mib_store_append(s->store, t, 1, curves, nc, &err);
+    if (!st) {
+        s->trials[base + (size_t)t->replicate] = *t;
+        s->have[base + (size_t)t->replicate] = 3;
+        st = mib_summary_compute(&s->cells[t->cell], &s->trials[base], (size_t)s->slots, &sum)
+                 ? mib_fail(&err, MIB_ENOMEM, "out of memory summarising")
+                 : mib_store_put_summary(s->store, &sum, 1, &err);
+    }
+    if (!st)
+        st = mib_store_sync(s->store, 1, &err);
+    if (st) {
+        s->status = st;
+        s->err = err;
+#pragma omp atomic write
+        s->abort = 1;
+        return;
+    }
+    s->done++;
+    s->failed += t->status != MIB_OK;
+    if (s->opt->progress) {
+        mib_run_progress p = {.done = s->done, .total = s->ntasks, .failed = s->failed,
+                              .generator = t->generator, .estimator = t->estimator, .n = t->n,
+                              .elapsed = now(CLOCK_MONOTONIC) - s->t0};
+        s->opt->progress(s->opt->progress_ctx, &p);
+    }
+}
+
+static int task_order(const void *a, const void *b)
+{
+    const task *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1; /* largest first */
+    if (x->cell != y->cell)
+        return x->cell < y->cell ? -1 : 1;
+    return (x->rep > y->rep) - (x->rep < y->rep);
+}
+
+/* Trials still missing, largest n first. */
+static int plan(sweep *s, mib_err *err)
+{
+    s->tasks = malloc((s->ncells * (size_t)s->slots + 1) * sizeof *s->tasks);
+    if (!s->tasks)
+        return mib_fail(err, MIB_ENOMEM, "out of memory planning the sweep");
+    for (size_t c = 0; c < s->ncells; c++)
+        for (int r = 0; r < s->study->replicates; r++)
+            if (!s->have[c * (size_t)s->slots + (size_t)r])
+                s->tasks[s->ntasks++] = (task){c, s->cells[c].n, r};
+    qsort(s->tasks, s->ntasks, sizeof *s->tasks, task_order);
+    return MIB_OK;
+}
+
+static void sweep_trials(sweep *s)
+{
+    long ntasks = (long)s->ntasks;
+    openblas_set_num_threads(1); /* run.h: one BLAS thread per trial */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(s->opt->threads)
+    for (long i = 0; i < ntasks; i++) {
+        int stop;
+#pragma omp atomic read
+        stop = s->abort;
+        if (stop || (s->opt->stop && *s->opt->stop))
+            continue;
+        mib_trial_row row;
+        curve_buf cb = {0};
+        if (run_trial(s, &s->tasks[i], &row, &cb)) {
+#pragma omp critical(mib_run_record)
+            record(s, &row, cb.rows, cb.n);
+        }
+        free(cb.rows);
+    }
+}
+
+int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
+            mib_err *err)
+{
+    sweep s = {.study = study, .opt = opt, .lock_fd = -1};
+    mib_run_report local;
+    mib_trial_row *order = NULL;
+    mib_curve_row *curves = NULL;
+    size_t ncurves = 0;
+    int st;
+    rep = rep ? rep : &local;
+    memset(rep, 0, sizeof *rep);
+    s.t0 = now(CLOCK_MONOTONIC);
+    if (opt->threads < 1)
+        return mib_fail(err, MIB_EINVAL, "threads must be >= 1, got %d", opt->threads);
+    if ((st = mib_study_check(study, err)) || (st = alloc_gens(study, &s.gens, err)) ||
+        (st = build_cells(study, s.gens, &s.cells, &s.cell_gen, &s.cell_est, &s.ncells, err)))
+        goto done;
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    s.mem_limit = opt->mem_limit > 0 ? opt->mem_limit : 0.5 * phys / opt->threads;
+    snprintf(s.out, sizeof s.out, "%s", opt->output);
+    snprintf(s.journal_path, sizeof s.journal_path, "%s.journal", opt->output);
+    snprintf(s.lock_path, sizeof s.lock_path, "%s.lock", opt->output);
+    time_t t = time(NULL);
+    struct tm tm;
+    strftime(s.start_time, sizeof s.start_time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    struct stat sb;
+    if (stat(s.out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = mib_fail(err, MIB_EIO, "'%s' is not a regular file (a directory?); name a file "
+                      "such as OUT.h5", s.out);
+        goto done;
+    }
+    if ((st = take_lock(&s, err)))
+        goto done;
+
+    int exists = access(s.out, F_OK) == 0 || access(s.journal_path, F_OK) == 0;
+    if (exists && !opt->resume && !opt->force) {
+        st = mib_fail(err, MIB_EEXIST, "'%s' already exists (or its journal does)", s.out);
+        goto done;
+    }
+    if (exists && opt->resume) {
+        if ((st = load_previous(&s, rep, &order, &curves, &ncurves, err)))
+            goto done;
+    }
+    if (!s.trials && (st = alloc_slots(&s, study->replicates, err))) /* a fresh run */
+        goto done;
+    if ((st = write_fresh(&s, order, curves, ncurves, err)) || (st = plan(&s, err)))
+        goto done;
+    rep->cells = s.ncells;
+    rep->trials = s.ncells * (size_t)study->replicates;
+    rep->kept = s.kept;
+    for (size_t i = 0; i < s.ncells * (size_t)s.slots; i++)
+        rep->failed += s.have[i] && s.trials[i].status != MIB_OK;
+
+    sweep_trials(&s);
+
+    rep->ran = s.done;
+    rep->failed += s.failed;
+    if (s.status) {
+        st = s.status;
+        *err = s.err;
+        goto done;
+    }
+    st = s.done < s.ntasks ? mib_fail(err, MIB_EINTR, "interrupted after %zu of %zu trials; "
+                                      "finished trials are kept", s.done, s.ntasks)
+                           : MIB_OK;
+done:
+    mib_err cerr = {""};
+    int cst = mib_store_close(s.store, &cerr);
+    if (mib_journal_close(s.journal, cst ? NULL : &cerr) && !cst)
+        cst = MIB_EIO;
+    if (cst && (st == MIB_OK || st == MIB_EINTR)) {
+        st = cst;
+        *err = cerr;
+    }
+    if (st == MIB_OK) { /* complete: the journal has served its purpose */
+        unlink(s.journal_path);
+        sync_dir(s.out);
+    }
+    release_lock(&s);
+    rep->seconds = now(CLOCK_MONOTONIC) - s.t0;
+    free(order);
+    free(curves);
+    free(s.tasks);
+    free(s.trials);
+    free(s.have);
+    free(s.cells);
+    free(s.cell_gen);
+    free(s.cell_est);
+    free_gens(s.gens, study->ngens);
+    return st;
+}

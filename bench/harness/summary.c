@@ -1,0 +1,83 @@
+/* summary.c - one cell's summary statistics from its trials: mean, bias,
+ * unbiased variance, standard error, MSE, RMSE, mean and median seconds,
+ * over the successful trials taken in replicate order (so the sums round
+ * the same way whatever order the trials finished in).
+ * Cost: O(trials + k log k) for k successful trials of the cell. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench/harness/summary.h"
+
+static int by_replicate(const void *a, const void *b)
+{
+    int32_t x = (*(const mib_trial_row *const *)a)->replicate;
+    int32_t y = (*(const mib_trial_row *const *)b)->replicate;
+    return (x > y) - (x < y);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int mib_summary_compute(const mib_cell_row *cell, const mib_trial_row *trials,
+                          size_t ntrials, mib_summary_row *out)
+{
+    const mib_trial_row **ok = malloc((ntrials ? ntrials : 1) * sizeof *ok);
+    double *secs = malloc((ntrials ? ntrials : 1) * sizeof *secs);
+    size_t k = 0;
+    memset(out, 0, sizeof *out);
+    out->cell = cell->cell;
+    memcpy(out->generator, cell->generator, sizeof out->generator);
+    memcpy(out->estimator, cell->estimator, sizeof out->estimator);
+    out->n = cell->n;
+    out->batch_size = cell->batch_size;
+    out->true_mi = cell->true_mi;
+    out->mean = out->bias = out->variance = out->std_error = out->mse = out->rmse = NAN;
+    out->mean_seconds = out->median_seconds = NAN;
+    if (!ok || !secs) {
+        free(ok);
+        free(secs);
+        return MIB_ENOMEM;
+    }
+    for (size_t i = 0; i < ntrials; i++) {
+        if (trials[i].cell != cell->cell)
+            continue;
+        if (trials[i].status == MIB_OK)
+            ok[k++] = &trials[i];
+        else
+            out->failures++;
+    }
+    out->count = (int64_t)k;
+    if (k > 0) {
+        /* fixed order, so sums round the same way whatever the finishing order */
+        qsort(ok, k, sizeof *ok, by_replicate);
+        double sum = 0, sq = 0, err2 = 0, tsum = 0;
+        for (size_t i = 0; i < k; i++) {
+            sum += ok[i]->estimate;
+            tsum += ok[i]->seconds;
+            secs[i] = ok[i]->seconds;
+        }
+        out->mean = sum / (double)k;
+        for (size_t i = 0; i < k; i++) {
+            double d = ok[i]->estimate - out->mean, e = ok[i]->estimate - cell->true_mi;
+            sq += d * d;
+            err2 += e * e;
+        }
+        out->bias = out->mean - cell->true_mi;
+        if (k > 1) {
+            out->variance = sq / (double)(k - 1);
+            out->std_error = sqrt(out->variance / (double)k);
+        }
+        out->mse = err2 / (double)k;
+        out->rmse = sqrt(out->mse);
+        out->mean_seconds = tsum / (double)k;
+        qsort(secs, k, sizeof *secs, by_value);
+        out->median_seconds = k % 2 ? secs[k / 2] : 0.5 * (secs[k / 2 - 1] + secs[k / 2]);
+    }
+    free(ok);
+    free(secs);
+    return MIB_OK;
+}
+

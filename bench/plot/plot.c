@@ -1,0 +1,1008 @@
+/* plot.c - `mibench plot`: export the table behind each figure of a results
+ * file to TSV, draw each with gnuplot and a script from scripts/KIND.gp, and
+ * write a static index.html. gnuplot runs as a child (posix_spawnp with an
+ * argument vector, never a shell) with a timeout; every error names the
+ * figure. The results are only read. Cost: O(S u) for S summary rows over
+ * u distinct generators and estimators, plus O(C log C) for C curve points.
+ * Conventions: MI in nats, times in seconds, error bars +-1.96 SE; the
+ * TSV layout is documented in plot.h (the contract with the .gp files). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "bench/harness/labels.h"
+#include "mibench/version.h"
+#include "bench/plot/plot.h"
+
+extern char **environ; /* passed to gnuplot (its PATH, locale, fonts) */
+
+#define Z95 1.959963984540054 /* two-sided 95% normal quantile */
+
+static const char *const format_names[] = {"png", "svg", "pdf"};
+
+int mib_plot_format_parse(const char *text, mib_plot_format *out, mib_err *err)
+{
+    for (int i = 0; i < 3; i++)
+        if (text && strcmp(text, format_names[i]) == 0) {
+            *out = (mib_plot_format)i;
+            return MIB_OK;
+        }
+    return mib_fail(err, MIB_EINVAL, "format '%s': use png, svg or pdf", text ? text : "");
+}
+
+const char *mib_plot_format_ext(mib_plot_format f)
+{
+    return format_names[f];
+}
+
+/* The gnuplot terminal for a format at w x h pixels (PDF: 100 px = 1 in). */
+static void terminal(mib_plot_format f, int w, int h, char *buf, size_t len)
+{
+    if (f == MIB_PLOT_PNG)
+        snprintf(buf, len, "pngcairo size %d,%d", w, h);
+    else if (f == MIB_PLOT_SVG)
+        snprintf(buf, len, "svg size %d,%d dynamic", w, h);
+    else
+        snprintf(buf, len, "pdfcairo size %.2fin,%.2fin", w / 100.0, h / 100.0);
+}
+
+double mib_plot_loglog_slope(const double *x, const double *y, size_t n)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, xmin = INFINITY, xmax = -INFINITY;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(x[i] > 0) || !isfinite(x[i]) || !(y[i] > 0) || !isfinite(y[i]))
+            continue;
+        double lx = log(x[i]), ly = log(y[i]);
+        sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly, m++;
+        xmin = fmin(xmin, lx), xmax = fmax(xmax, lx);
+    }
+    if (m < 2 || !(xmax > xmin))
+        return NAN;
+    /* Centred form for accuracy: b = S_xy / S_xx. */
+    double mx = sx / (double)m, my = sy / (double)m;
+    return (sxy - (double)m * mx * my) / (sxx - (double)m * mx * mx);
+}
+
+void mib_plot_ema(const double *y, size_t n, double alpha, double *ema)
+{
+    double s = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(y[i]))
+            s = isnan(s) ? y[i] : s + alpha * (y[i] - s);
+        ema[i] = s;
+    }
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+/* malloc'd "dir/name". */
+static char *join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (p) {
+        memcpy(p, dir, a);
+        p[a] = '/';
+        memcpy(p + a + 1, name, b + 1);
+    }
+    return p;
+}
+
+/* mkdir -p: create dir and its missing parents. */
+static int make_dirs(const char *dir, mib_err *err)
+{
+    char *p = strdup(dir);
+    int st = MIB_OK;
+    if (!p)
+        return mib_fail(err, MIB_ENOMEM, "out of memory");
+    for (char *s = p + 1;; s++) {
+        char c = *s;
+        if (c != '/' && c != '\0')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            st = mib_fail(err, MIB_EIO, "cannot create directory %s: %s", p, strerror(errno));
+            break;
+        }
+        *s = c;
+        if (!c)
+            break;
+    }
+    struct stat sb;
+    if (!st && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        st = mib_fail(err, MIB_EIO, "output directory %s is not a directory", dir);
+    free(p);
+    return st;
+}
+
+static FILE *open_out(const char *dir, const char *name, mib_err *err)
+{
+    char *path = join(dir, name);
+    FILE *f = path ? fopen(path, "w") : NULL;
+    if (!f)
+        mib_fail(err, MIB_EIO, "cannot write %s/%s: %s", dir, name, path ? strerror(errno) : "out of memory");
+    free(path);
+    return f;
+}
+
+/* fclose f and report a write error naming the file. */
+static int close_out(FILE *f, const char *dir, const char *name, mib_err *err)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return mib_fail(err, MIB_EIO, "error writing %s/%s", dir, name);
+    return MIB_OK;
+}
+
+/* One TSV field: tab-prefixed unless first, NaN for non-finite values. */
+static void put(FILE *f, int first, double v)
+{
+    if (!first)
+        fputc('\t', f);
+    if (isnan(v))
+        fputs("NaN", f);
+    else
+        fprintf(f, "%.12g", v);
+}
+
+static void put_row(FILE *f, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put(f, i == 0, v[i]);
+    fputc('\n', f);
+}
+
+/* ---- export ---------------------------------------------------------------- */
+
+typedef struct ctx {
+    const mib_results *r;
+    const char *dir;
+    const char *study;
+    const char **gens;               /* distinct generator specs, summary order */
+    char (*glab)[MIB_SPEC_LEN];
+    char (*gslug)[48];
+    size_t ngen;
+    const char **ests;               /* distinct estimator specs */
+    char (*elab)[MIB_SPEC_LEN];
+    size_t nest;
+    size_t *gfam;                    /* per generator: its family number */
+    char (*flab)[MIB_SPEC_LEN];      /* per family: short label */
+    size_t nfam;
+    size_t *gi, *ei;                 /* per summary row: generator / estimator number */
+    const mib_summary_row **rows;    /* scratch, nsummary */
+    mib_plot_set *set;
+    size_t cap;
+    mib_err *err;
+} ctx;
+
+/* Distinct strings among n (stride bytes apart, starting at first) in
+ * order of first appearance into uniq (*nu of them); idx[i] = number of
+ * item i. */
+static void distinct(const char *first, size_t stride, size_t n, const char **uniq, size_t *nu,
+                     size_t *idx)
+{
+    *nu = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = first + i * stride;
+        size_t j = 0;
+        while (j < *nu && strcmp(uniq[j], s) != 0)
+            j++;
+        if (j == *nu)
+            uniq[(*nu)++] = s;
+        idx[i] = j;
+    }
+}
+
+static int by_n(const void *a, const void *b)
+{
+    const mib_summary_row *x = *(const mib_summary_row *const *)a, *y = *(const mib_summary_row *const *)b;
+    int c = (x->n > y->n) - (x->n < y->n);
+    return c ? c : (x->batch_size > y->batch_size) - (x->batch_size < y->batch_size);
+}
+
+/* Summary rows of generator g and estimator e, by increasing n, into
+ * c->rows; returns their count. */
+static size_t rows_of(ctx *c, size_t g, size_t e)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->r->nsummary; i++)
+        if (c->gi[i] == g && c->ei[i] == e)
+            c->rows[k++] = &c->r->summary[i];
+    qsort(c->rows, k, sizeof *c->rows, by_n);
+    return k;
+}
+
+/* The row of (g, e) at the largest n with a successful trial, or NULL. */
+static const mib_summary_row *largest_n(ctx *c, size_t g, size_t e)
+{
+    for (size_t k = rows_of(c, g, e); k > 0; k--)
+        if (c->rows[k - 1]->count > 0)
+            return c->rows[k - 1];
+    return NULL;
+}
+
+/* Append a figure (title printf-style) to the set. */
+static int add_figure(ctx *c, const char *script, const char *what, const char *name,
+                      const char *tsv, int w, int h, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+static int add_figure(ctx *c, const char *script, const char *what, const char *name,
+                      const char *tsv, int w, int h, const char *fmt, ...)
+{
+    mib_plot_set *s = c->set;
+    if (s->nfigs == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        mib_plot_figure *p = realloc(s->figs, cap * sizeof *p);
+        if (!p)
+            return mib_fail(c->err, MIB_ENOMEM, "out of memory listing figures");
+        s->figs = p;
+        c->cap = cap;
+    }
+    mib_plot_figure *f = &s->figs[s->nfigs++];
+    memset(f, 0, sizeof *f);
+    snprintf(f->name, sizeof f->name, "%s", name);
+    snprintf(f->tsv, sizeof f->tsv, "%s", tsv);
+    f->script = script;
+    f->what = what;
+    f->width = w;
+    f->height = h;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->title, sizeof f->title, fmt, ap);
+    va_end(ap);
+    return MIB_OK;
+}
+
+/* stats-G-S.tsv (figures bias, spread) and time-G-S.tsv (figure time). */
+static int write_generator(ctx *c, size_t g)
+{
+    char stats[96], timef[96], name[96];
+    FILE *f = NULL;
+    int st = MIB_OK, any_bias = 0, any_var = 0, any_mse = 0, any_time = 0;
+    double *x = malloc((c->r->nsummary + 1) * 2 * sizeof *x), *y = x ? x + c->r->nsummary + 1 : NULL;
+    if (!x) {
+        st = mib_fail(c->err, MIB_ENOMEM, "out of memory");
+        goto done;
+    }
+    snprintf(stats, sizeof stats, "stats-%zu-%s.tsv", g + 1, c->gslug[g]);
+    snprintf(timef, sizeof timef, "time-%zu-%s.tsv", g + 1, c->gslug[g]);
+    if (!(f = open_out(c->dir, stats, c->err))) {
+        st = MIB_EIO;
+        goto done;
+    }
+    int blocks = 0;
+    for (size_t e = 0; e < c->nest; e++) {
+        size_t k = rows_of(c, g, e);
+        if (!k)
+            continue;
+        fprintf(f, "%s%s\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures\n",
+                blocks++ ? "\n\n" : "", c->elab[e]);
+        for (size_t i = 0; i < k; i++) {
+            const mib_summary_row *s = c->rows[i];
+            double v[] = {(double)s->n, s->mean, s->bias, Z95 * s->std_error, s->std_error,
+                          s->variance, s->mse, s->rmse, s->true_mi, (double)s->count,
+                          (double)s->failures};
+            put_row(f, v, sizeof v / sizeof v[0]);
+            any_bias |= isfinite(s->bias);
+            any_var |= isfinite(s->variance) && s->variance > 0;
+            any_mse |= isfinite(s->mse) && s->mse > 0;
+        }
+    }
+    st = close_out(f, c->dir, stats, c->err);
+    f = NULL;
+    if (st)
+        goto done;
+    if (!(f = open_out(c->dir, timef, c->err))) {
+        st = MIB_EIO;
+        goto done;
+    }
+    blocks = 0;
+    for (size_t e = 0; e < c->nest; e++) {
+        size_t k = rows_of(c, g, e);
+        for (size_t i = 0; i < k; i++)
+            x[i] = (double)c->rows[i]->n, y[i] = c->rows[i]->median_seconds;
+        double b = mib_plot_loglog_slope(x, y, k);
+        int timed = 0;
+        for (size_t i = 0; i < k; i++)
+            timed |= isfinite(y[i]) && y[i] > 0;
+        if (!timed)
+            continue;
+        any_time = 1;
+        fprintf(f, "%s%s", blocks++ ? "\n\n" : "", c->elab[e]);
+        if (isfinite(b))
+            fprintf(f, " (slope %.2f)", b);
+        fputs("\tn\tmedian_seconds\tmean_seconds\tslope\n", f);
+        for (size_t i = 0; i < k; i++) {
+            double v[] = {x[i], y[i], c->rows[i]->mean_seconds, b};
+            put_row(f, v, 4);
+        }
+    }
+    st = close_out(f, c->dir, timef, c->err);
+    f = NULL;
+    if (st)
+        goto done;
+    const char *gen = c->gens[g];
+    snprintf(name, sizeof name, "bias-%zu-%s", g + 1, c->gslug[g]);
+    if (any_bias && (st = add_figure(c, "bias", "bias (mean estimate - true MI) against N, +-1.96 SE",
+                                     name, stats, 900, 600, "%s - bias vs N - %s", c->study, gen)))
+        goto done;
+    snprintf(name, sizeof name, "spread-%zu-%s", g + 1, c->gslug[g]);
+    if (any_var && any_mse &&
+        (st = add_figure(c, "spread", "variance and MSE against N", name, stats, 900, 900,
+                         "%s - variance and MSE vs N - %s", c->study, gen)))
+        goto done;
+    snprintf(name, sizeof name, "time-%zu-%s", g + 1, c->gslug[g]);
+    if (any_time && (st = add_figure(c, "time", "median seconds per estimate against N, fitted slope",
+                                     name, timef, 900, 600, "%s - seconds vs N - %s", c->study, gen)))
+        goto done;
+done:
+    if (f)
+        fclose(f);
+    free(x);
+    return st;
+}
+
+static int by_truth(const void *a, const void *b)
+{
+    const mib_summary_row *x = *(const mib_summary_row *const *)a, *y = *(const mib_summary_row *const *)b;
+    return (x->true_mi > y->true_mi) - (x->true_mi < y->true_mi);
+}
+
+/* truth-F-S.tsv: estimate against true MI for the generators of family
+ * fam (same type and non-numeric parameters, see mib_labels_family), one
+ * block per estimator, each generator at its largest N. Drawn only with
+ * at least two distinct true MIs. */
+static int write_family(ctx *c, size_t fam)
+{
+    const char *family = c->flab[fam];
+    char slug[48], file[96], name[96];
+    mib_labels_slug(family, slug, sizeof slug);
+    snprintf(file, sizeof file, "truth-%zu-%s.tsv", fam + 1, slug);
+    snprintf(name, sizeof name, "truth-%zu-%s", fam + 1, slug);
+    const mib_summary_row **pts = malloc((c->ngen + 1) * sizeof *pts);
+    FILE *f = NULL;
+    int st = MIB_OK, blocks = 0;
+    double t0 = NAN;
+    int distinct_truths = 0;
+    if (!pts) {
+        st = mib_fail(c->err, MIB_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!(f = open_out(c->dir, file, c->err))) {
+        st = MIB_EIO;
+        goto done;
+    }
+    for (size_t e = 0; e < c->nest; e++) {
+        size_t k = 0;
+        for (size_t g = 0; g < c->ngen; g++) {
+            if (c->gfam[g] != fam)
+                continue;
+            const mib_summary_row *s = largest_n(c, g, e);
+            if (s && isfinite(s->true_mi) && isfinite(s->mean))
+                pts[k++] = s;
+        }
+        if (!k)
+            continue;
+        qsort(pts, k, sizeof *pts, by_truth);
+        fprintf(f, "%s%s\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n", blocks++ ? "\n\n" : "", c->elab[e]);
+        for (size_t i = 0; i < k; i++) {
+            double v[] = {pts[i]->true_mi, pts[i]->mean, pts[i]->std_error, (double)pts[i]->n,
+                          (double)pts[i]->batch_size};
+            put_row(f, v, 5);
+            if (isnan(t0))
+                t0 = pts[i]->true_mi;
+            distinct_truths |= pts[i]->true_mi != t0;
+        }
+    }
+    st = close_out(f, c->dir, file, c->err);
+    f = NULL;
+    if (!st && distinct_truths)
+        st = add_figure(c, "truth", "mean estimate +- SE against true MI at the largest N; ln B for batched bounds",
+                        name, file, 900, 650, "%s - estimate vs true MI (largest N) - %s", c->study, family);
+done:
+    if (f)
+        fclose(f);
+    free(pts);
+    return st;
+}
+
+/* heatmap.tsv: relative error 100 (mean - truth) / truth (percent) at the largest N of
+ * every (generator, estimator) pair, NaN where unknown. */
+static int write_heatmap(ctx *c)
+{
+    const char *file = "heatmap.tsv";
+    FILE *f = open_out(c->dir, file, c->err);
+    int any = 0;
+    if (!f)
+        return MIB_EIO;
+    fputs("gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\n", f);
+    for (size_t e = 0; e < c->nest; e++)
+        for (size_t g = 0; g < c->ngen; g++) {
+            const mib_summary_row *s = largest_n(c, g, e);
+            double t = s ? s->true_mi : NAN, m = s ? s->mean : NAN, rel = NAN;
+            char text[48] = "-";
+            if (isfinite(t) && t != 0 && isfinite(m)) {
+                rel = 100 * (m - t) / t;
+                snprintf(text, sizeof text, fabs(rel) < 9.5 ? "%+.1f%%" : "%+.0f%%", rel);
+                any = 1;
+            } else if (t == 0 && isfinite(m)) {
+                snprintf(text, sizeof text, "%+.2g nats", m);
+            }
+            put(f, 1, (double)g);
+            put(f, 0, (double)e);
+            put(f, 0, rel);
+            fprintf(f, "\t%s\t%s\t%s", text, c->glab[g], c->elab[e]);
+            double w[] = {s ? (double)s->n : NAN, t, m};
+            for (size_t i = 0; i < 3; i++)
+                put(f, 0, w[i]);
+            fputc('\n', f);
+        }
+    /* Room for the labels: vertical generator labels below, estimators left. */
+    size_t glen = 0, elen = 0;
+    for (size_t g = 0; g < c->ngen; g++)
+        glen = strlen(c->glab[g]) > glen ? strlen(c->glab[g]) : glen;
+    for (size_t e = 0; e < c->nest; e++)
+        elen = strlen(c->elab[e]) > elen ? strlen(c->elab[e]) : elen;
+    int w = (int)(c->ngen * 110 + elen * 8 + 260), h = (int)(c->nest * 36 + glen * 8 + 160);
+    int st = close_out(f, c->dir, file, c->err);
+    if (!st && any)
+        st = add_figure(c, "heatmap", "relative error 100 (mean - true MI) / true MI at the largest N "
+                        "(colours clipped at +-100%)", "heatmap", file, w > 640 ? w : 640, h > 420 ? h : 420,
+                        "%s - relative error at the largest N", c->study);
+    return st;
+}
+
+typedef struct curve_ref {
+    int64_t step;
+    double estimate, true_mi;
+} curve_ref;
+
+static int by_step(const void *a, const void *b)
+{
+    const curve_ref *x = a, *y = b;
+    return (x->step > y->step) - (x->step < y->step);
+}
+
+/* curves-G-S.tsv: one block per cell of generator g that has a training
+ * curve: its lowest replicate, raw and EMA-smoothed. ccell[i] = position
+ * in r->cells of curve row i (SIZE_MAX if unknown); minrep[p] = lowest
+ * replicate of cell position p (INT32_MAX when it has no curve). */
+static int write_curves(ctx *c, size_t g, const size_t *ccell, const int32_t *minrep)
+{
+    const mib_results *r = c->r;
+    char file[96], name[96];
+    snprintf(file, sizeof file, "curves-%zu-%s.tsv", g + 1, c->gslug[g]);
+    snprintf(name, sizeof name, "curves-%zu-%s", g + 1, c->gslug[g]);
+    curve_ref *pts = NULL;
+    double *y = NULL, *ema = NULL;
+    FILE *f = NULL;
+    int st = MIB_OK, panels = 0;
+    for (size_t p = 0; p < r->ncells; p++) {
+        if (minrep[p] == INT32_MAX || strcmp(r->cells[p].generator, c->gens[g]) != 0)
+            continue;
+        size_t k = 0, e = 0, same_est = 0;
+        if (!pts && (!(pts = malloc(r->ncurves * sizeof *pts)) || !(y = malloc(r->ncurves * sizeof *y)) ||
+                     !(ema = malloc(r->ncurves * sizeof *ema)))) {
+            st = mib_fail(c->err, MIB_ENOMEM, "out of memory for %zu curve points", r->ncurves);
+            goto done;
+        }
+        if (!f && !(f = open_out(c->dir, file, c->err))) {
+            st = MIB_EIO;
+            goto done;
+        }
+        for (size_t i = 0; i < r->ncurves; i++)
+            if (ccell[i] == p && r->curves[i].replicate == minrep[p])
+                pts[k++] = (curve_ref){r->curves[i].step, r->curves[i].estimate, r->curves[i].true_mi};
+        qsort(pts, k, sizeof *pts, by_step);
+        for (size_t i = 0; i < k; i++)
+            y[i] = pts[i].estimate;
+        size_t w = k / 50 > 5 ? k / 50 : 5;
+        mib_plot_ema(y, k, 2.0 / ((double)w + 1.0), ema);
+        while (e < c->nest && strcmp(c->ests[e], r->cells[p].estimator) != 0)
+            e++;
+        for (size_t q = 0; q < r->ncells; q++)
+            same_est += minrep[q] != INT32_MAX && strcmp(r->cells[q].generator, c->gens[g]) == 0 &&
+                        strcmp(r->cells[q].estimator, r->cells[p].estimator) == 0;
+        fprintf(f, "%s%s", panels++ ? "\n\n" : "", e < c->nest ? c->elab[e] : r->cells[p].estimator);
+        if (same_est > 1)
+            fprintf(f, " n=%lld", (long long)r->cells[p].n);
+        fprintf(f, " (replicate %d)\tstep\testimate\tema\ttrue_mi\n", (int)minrep[p]);
+        for (size_t i = 0; i < k; i++) {
+            double v[] = {(double)pts[i].step, pts[i].estimate, ema[i], pts[i].true_mi};
+            put_row(f, v, 4);
+        }
+    }
+    if (f) {
+        st = close_out(f, c->dir, file, c->err);
+        f = NULL;
+        if (!st)
+            st = add_figure(c, "curves", "training curves: raw (light), EMA-smoothed, true MI (steps)",
+                            name, file, 900, 80 + 260 * panels, "%s - training curves - %s", c->study,
+                            c->gens[g]);
+    }
+done:
+    if (f)
+        fclose(f);
+    free(pts);
+    free(y);
+    free(ema);
+    return st;
+}
+
+/* Map every curve row to its cell position (ccell[i], SIZE_MAX when its
+ * cell is unknown) and find each cell position's lowest replicate with a
+ * curve (minrep[p], INT32_MAX when none). Returns the cells with curves. */
+static size_t index_curves(const mib_results *r, size_t *ccell, int32_t *minrep)
+{
+    size_t cells = 0;
+    for (size_t p = 0; p < r->ncells; p++)
+        minrep[p] = INT32_MAX;
+    for (size_t i = 0; i < r->ncurves; i++) {
+        const mib_curve_row *cv = &r->curves[i];
+        /* Cells are normally stored in index order; search when not. */
+        size_t p = cv->cell >= 0 && (size_t)cv->cell < r->ncells && r->cells[cv->cell].cell == cv->cell
+                       ? (size_t)cv->cell
+                       : 0;
+        while (p < r->ncells && r->cells[p].cell != cv->cell)
+            p++;
+        ccell[i] = p < r->ncells ? p : SIZE_MAX;
+        if (p < r->ncells && cv->replicate < minrep[p])
+            minrep[p] = cv->replicate;
+    }
+    for (size_t p = 0; p < r->ncells; p++)
+        cells += minrep[p] != INT32_MAX;
+    return cells;
+}
+
+int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mib_err *err)
+{
+    size_t n = r->nsummary;
+    ctx c = {.r = r, .dir = dir, .study = r->study_name[0] ? r->study_name : "study", .set = out,
+             .err = err};
+    size_t *ccell = NULL;
+    int32_t *minrep = NULL;
+    char (*fkeys)[MIB_SPEC_LEN] = NULL;
+    const char **funiq = NULL;
+    int st = MIB_OK;
+    memset(out, 0, sizeof *out);
+    for (const char *p = dir; *p; p++)
+        if ((unsigned char)*p < 0x20) {
+            st = mib_fail(err, MIB_EINVAL, "output directory name contains a control character; choose another -o DIR");
+            goto done;
+        }
+    if (!n) {
+        st = mib_fail(err, MIB_EINVAL, "the results file has no /summary rows (did the run finish?)");
+        goto done;
+    }
+    c.gens = malloc(n * sizeof *c.gens);
+    c.ests = malloc(n * sizeof *c.ests);
+    c.gi = malloc(n * sizeof *c.gi);
+    c.ei = malloc(n * sizeof *c.ei);
+    c.rows = malloc(n * sizeof *c.rows);
+    if (!c.gens || !c.ests || !c.gi || !c.ei || !c.rows) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu summary rows", n);
+        goto done;
+    }
+    distinct(r->summary[0].generator, sizeof r->summary[0], n, c.gens, &c.ngen, c.gi);
+    distinct(r->summary[0].estimator, sizeof r->summary[0], n, c.ests, &c.nest, c.ei);
+    c.glab = malloc(c.ngen * sizeof *c.glab);
+    c.gslug = malloc(c.ngen * sizeof *c.gslug);
+    c.elab = malloc(c.nest * sizeof *c.elab);
+    if (!c.glab || !c.gslug || !c.elab) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for labels");
+        goto done;
+    }
+    /* Families: distinct generator specs without their numbers. */
+    c.gfam = malloc(c.ngen * sizeof *c.gfam);
+    fkeys = malloc(c.ngen * sizeof *fkeys);
+    funiq = malloc(c.ngen * sizeof *funiq);
+    c.flab = malloc(c.ngen * sizeof *c.flab);
+    if (!c.gfam || !fkeys || !funiq || !c.flab) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for labels");
+        goto done;
+    }
+    for (size_t g = 0; g < c.ngen; g++)
+        mib_labels_family(c.gens[g], fkeys[g], sizeof fkeys[g]);
+    distinct(fkeys[0], sizeof fkeys[0], c.ngen, funiq, &c.nfam, c.gfam);
+    mib_labels_short(funiq, c.nfam, c.flab);
+    mib_labels_short(c.gens, c.ngen, c.glab);
+    mib_labels_short(c.ests, c.nest, c.elab);
+    for (size_t g = 0; g < c.ngen; g++)
+        mib_labels_slug(c.glab[g], c.gslug[g], sizeof c.gslug[g]);
+    if ((st = make_dirs(dir, err)) || (st = write_heatmap(&c)))
+        goto done;
+    for (size_t f = 0; f < c.nfam && !st; f++)
+        st = write_family(&c, f);
+    ccell = malloc((r->ncurves + 1) * sizeof *ccell);
+    minrep = malloc((r->ncells + 1) * sizeof *minrep);
+    if (!ccell || !minrep) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu curve points", r->ncurves);
+        goto done;
+    }
+    out->ncurve_cells = index_curves(r, ccell, minrep);
+    for (size_t g = 0; g < c.ngen && !st; g++) {
+        st = write_generator(&c, g);
+        if (!st && out->ncurve_cells)
+            st = write_curves(&c, g, ccell, minrep);
+    }
+done:
+    free(ccell);
+    free(minrep);
+    free(fkeys);
+    free(funiq);
+    free(c.gfam);
+    free(c.flab);
+    free(c.gens);
+    free(c.ests);
+    free(c.gi);
+    free(c.ei);
+    free(c.rows);
+    free(c.glab);
+    free(c.gslug);
+    free(c.elab);
+    if (st)
+        mib_plot_set_free(out);
+    return st;
+}
+
+void mib_plot_set_free(mib_plot_set *s)
+{
+    if (!s)
+        return;
+    free(s->figs);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- rendering -------------------------------------------------------------- */
+
+/* Append s to buf as the body of a gnuplot single-quoted string: ' is
+ * doubled, control characters become spaces. Returns the new length. */
+static size_t gp_quote(char *buf, size_t used, size_t len, const char *s)
+{
+    for (; *s && used + 2 < len; s++) {
+        if (*s == '\'')
+            buf[used++] = '\'';
+        buf[used++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    }
+    buf[used] = '\0';
+    return used;
+}
+
+/* The -e expression for figure f with its files under prefix ("" or
+ * "DIR/"): tsv='..'; out='..'; term='..'; heading='..'. */
+static void gp_expr(const mib_plot_figure *f, mib_plot_format fmt, const char *prefix, char *buf,
+                    size_t len)
+{
+    char term[96], out[128];
+    terminal(fmt, f->width, f->height, term, sizeof term);
+    snprintf(out, sizeof out, "%s.%s", f->name, mib_plot_format_ext(fmt));
+    const char *parts[][3] = {{"tsv='", prefix, f->tsv}, {"'; out='", prefix, out},
+                              {"'; term='", "", term},   {"'; heading='", "", f->title}};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < 4; i++) {
+        used += (size_t)snprintf(buf + used, len - used, "%s", parts[i][0]);
+        used = used < len ? gp_quote(buf, gp_quote(buf, used, len, parts[i][1]), len, parts[i][2]) : len - 1;
+    }
+    if (used + 1 < len)
+        strcat(buf, "'");
+}
+
+/* Append s quoted for a POSIX shell: in double quotes when it holds none
+ * of the characters special there, else in single quotes ('\'' for '). */
+static void sh_quote(char *buf, size_t len, const char *s)
+{
+    size_t used = strlen(buf);
+    char q = strpbrk(s, "\"$`\\!") ? '\'' : '"';
+    if (used + 1 < len)
+        buf[used++] = q;
+    for (; *s && used + 5 < len; s++) {
+        if (*s == '\'' && q == '\'') {
+            memcpy(buf + used, "'\\''", 4);
+            used += 4;
+        } else {
+            buf[used++] = *s;
+        }
+    }
+    if (used + 1 < len)
+        buf[used++] = q;
+    buf[used] = '\0';
+}
+
+void mib_plot_command(const mib_plot_figure *f, mib_plot_format fmt, char *buf, size_t len)
+{
+    char expr[2 * sizeof f->title + 2 * (sizeof f->tsv + 128) + 256];
+    gp_expr(f, fmt, "", expr, sizeof expr);
+    snprintf(buf, len, "gnuplot -e ");
+    sh_quote(buf, len, expr);
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, " %s.gp", f->script);
+}
+
+/* Copy scripts_dir/NAME.gp to dir/NAME.gp; fig names the figure in errors. */
+static int copy_script(const char *script, const char *fig, const mib_plot_render_options *o,
+                       mib_err *err)
+{
+    char name[64], buf[8192];
+    snprintf(name, sizeof name, "%s.gp", script);
+    char *src = join(o->scripts_dir, name), *dst = join(o->dir, name);
+    FILE *in = NULL, *out = NULL;
+    int st = MIB_OK;
+    if (!src || !dst) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!(in = fopen(src, "rb"))) {
+        st = mib_fail(err, MIB_EIO, "figure %s: cannot read the gnuplot script %s: %s (give --scripts DIR)",
+                      fig, src, strerror(errno));
+        goto done;
+    }
+    struct stat a, b;
+    if (stat(dst, &b) == 0 && fstat(fileno(in), &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        goto done; /* drawing into the scripts folder itself */
+    if (!(out = open_out(o->dir, name, err))) {
+        st = MIB_EIO;
+        goto done;
+    }
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, got, out);
+    if (ferror(in))
+        st = mib_fail(err, MIB_EIO, "error reading %s", src);
+    int cst = close_out(out, o->dir, name, err);
+    st = st ? st : cst;
+done:
+    if (in)
+        fclose(in);
+    free(src);
+    free(dst);
+    return st;
+}
+
+int mib_plot_copy_scripts(const mib_plot_set *s, const mib_plot_render_options *o, mib_err *err)
+{
+    int st = s->nfigs ? copy_script("mibench", s->figs[0].name, o, err) : MIB_OK;
+    for (size_t i = 0; i < s->nfigs && !st; i++) {
+        size_t j = 0;
+        while (strcmp(s->figs[j].script, s->figs[i].script) != 0)
+            j++;
+        if (j == i) /* first figure drawn by this script */
+            st = copy_script(s->figs[i].script, s->figs[i].name, o, err);
+    }
+    return st;
+}
+
+/* The last non-empty line of what the child wrote to log (at most
+ * len - 1 bytes), or "" if none. */
+static void last_line(FILE *log, char *buf, size_t len)
+{
+    char tail[4096];
+    buf[0] = '\0';
+    if (fseek(log, 0, SEEK_END) != 0)
+        return;
+    long size = ftell(log);
+    long from = size > (long)sizeof tail - 1 ? size - (long)sizeof tail + 1 : 0;
+    if (size <= 0 || fseek(log, from, SEEK_SET) != 0)
+        return;
+    size_t got = fread(tail, 1, sizeof tail - 1, log);
+    tail[got] = '\0';
+    while (got && (tail[got - 1] == '\n' || tail[got - 1] == ' ' || tail[got - 1] == '\r'))
+        tail[--got] = '\0';
+    const char *start = strrchr(tail, '\n');
+    start = start ? start + 1 : tail;
+    size_t n = strlen(start) < len - 1 ? strlen(start) : len - 1;
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+}
+
+static double elapsed_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, mib_err *err)
+{
+    char outname[128], msg[200];
+    char *script = NULL, *out = NULL, *prefix = NULL, *expr = NULL;
+    FILE *log = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    int fa_ok = 0, attr_ok = 0, st = MIB_OK, status = 0, timed_out = 0;
+    pid_t pid;
+    /* Quoting at most doubles each part: the dir twice, the title, the rest. */
+    size_t elen = 4 * strlen(o->dir) + 2 * sizeof f->title + 2 * (sizeof f->tsv + sizeof outname) + 256;
+    snprintf(outname, sizeof outname, "%s.gp", f->script);
+    script = join(o->dir, outname);
+    snprintf(outname, sizeof outname, "%s.%s", f->name, mib_plot_format_ext(o->format));
+    out = join(o->dir, outname);
+    prefix = join(o->dir, "");
+    expr = malloc(elen);
+    if (!script || !out || !prefix || !expr) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
+        goto done;
+    }
+    gp_expr(f, o->format, prefix, expr, elen);
+    if (!(log = tmpfile())) {
+        st = mib_fail(err, MIB_EIO, "figure %s: cannot create a temporary file: %s", f->name, strerror(errno));
+        goto done;
+    }
+    if (unlink(out) != 0 && errno != ENOENT) { /* never accept a stale figure */
+        st = mib_fail(err, MIB_EIO, "figure %s: cannot replace %s: %s", f->name, out, strerror(errno));
+        goto done;
+    }
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
+        goto done;
+    }
+    fa_ok = 1;
+    /* Its own process group, so a timeout stops whatever gnuplot started too. */
+    if (posix_spawnattr_init(&attr) != 0) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
+        goto done;
+    }
+    attr_ok = 1;
+    if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) ||
+        posix_spawn_file_actions_adddup2(&fa, fileno(log), 2) ||
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) ||
+        posix_spawnattr_setpgroup(&attr, 0)) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
+        goto done;
+    }
+    char *argv[] = {(char *)o->gnuplot, "-e", expr, script, NULL};
+    int e = posix_spawnp(&pid, o->gnuplot, &fa, &attr, argv, environ);
+    if (e) {
+        st = mib_fail(err, e == ENOENT ? MIB_EUNSUPPORTED : MIB_EIO,
+                      "figure %s: cannot run '%s': %s%s", f->name, o->gnuplot, strerror(e),
+                      e == ENOENT ? " (install gnuplot, e.g. the Debian package gnuplot-nox)" : "");
+        goto done;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            st = mib_fail(err, MIB_EIO, "figure %s: waiting for gnuplot: %s", f->name, strerror(errno));
+            goto done;
+        }
+        if (elapsed_since(&t0) > o->timeout) {
+            kill(-pid, SIGKILL); /* the whole group: gnuplot and its children */
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            timed_out = 1;
+            break;
+        }
+        nanosleep(&(struct timespec){0, 5000000}, NULL); /* 5 ms */
+    }
+    last_line(log, msg, sizeof msg);
+    struct stat sb;
+    if (timed_out)
+        st = mib_fail(err, MIB_EIO, "figure %s: gnuplot did not finish within %g s and was stopped",
+                      f->name, o->timeout);
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        st = mib_fail(err, MIB_EUNSUPPORTED, "figure %s: cannot run '%s' (install gnuplot, e.g. the "
+                      "Debian package gnuplot-nox)", f->name, o->gnuplot);
+    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        st = mib_fail(err, MIB_EIO, "figure %s: gnuplot %s %d: %s", f->name,
+                      WIFEXITED(status) ? "exited with status" : "was killed by signal",
+                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), msg[0] ? msg : "(no message)");
+    else if (stat(out, &sb) != 0 || sb.st_size == 0)
+        st = mib_fail(err, MIB_EIO, "figure %s: gnuplot wrote no %s%s%s", f->name, out, msg[0] ? ": " : "", msg);
+done:
+    if (fa_ok)
+        posix_spawn_file_actions_destroy(&fa);
+    if (attr_ok)
+        posix_spawnattr_destroy(&attr);
+    if (log)
+        fclose(log);
+    free(script);
+    free(out);
+    free(prefix);
+    free(expr);
+    return st;
+}
+
+/* ---- index.html -------------------------------------------------------------- */
+
+static void html(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+static void html_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("<td>-</td>", f);
+    else
+        fprintf(f, "<td>%.4g</td>", v);
+}
+
+int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char *dir,
+                         mib_plot_format fmt, const char *source, mib_err *err)
+{
+    const char *name = "index.html", *ext = mib_plot_format_ext(fmt);
+    const char *study = r->study_name[0] ? r->study_name : "study";
+    FILE *f = open_out(dir, name, err);
+    if (!f)
+        return MIB_EIO;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>mibench: ", f);
+    html(f, study);
+    fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:2em;max-width:1400px}\n"
+          "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #ddd}\n"
+          "figcaption{color:#444;font-size:90%}code{font-size:80%;color:#555;word-break:break-all}\n"
+          "table{border-collapse:collapse;font-size:85%}td,th{border:1px solid #ccc;padding:2px 6px}\n"
+          "td{text-align:right}td.s{text-align:left}th{background:#f0f0f0}\n</style>\n</head>\n<body>\n<h1>",
+          f);
+    html(f, study);
+    fputs("</h1>\n<p>Results file <code>", f);
+    html(f, source);
+    fprintf(f, "</code>, drawn by mibench %s. MI in nats, times in seconds. Each figure's table is the "
+               ".tsv file of the same number in this folder; the command under it redraws the figure "
+               "from inside this folder.</p>\n", MIB_VERSION);
+    if (!s->ncurve_cells)
+        fputs("<p>This file has no training curves (no neural estimators trained online), so there "
+              "are no curve figures.</p>\n",
+              f);
+    fputs("<h2>Figures</h2>\n", f);
+    for (size_t i = 0; i < s->nfigs; i++) {
+        const mib_plot_figure *g = &s->figs[i];
+        char cmd[8192];
+        mib_plot_command(g, fmt, cmd, sizeof cmd);
+        fputs("<figure>\n", f);
+        if (fmt == MIB_PLOT_PDF)
+            fprintf(f, "<p><a href=\"%s.%s\">%s.%s</a></p>\n", g->name, ext, g->name, ext);
+        else {
+            fprintf(f, "<a href=\"%s.%s\"><img src=\"%s.%s\" alt=\"", g->name, ext, g->name, ext);
+            html(f, g->title);
+            fputs("\"></a>\n", f);
+        }
+        fputs("<figcaption>", f);
+        html(f, g->title);
+        fputs(": ", f);
+        html(f, g->what);
+        fputs(".<br><code>", f);
+        html(f, cmd);
+        fputs("</code></figcaption>\n</figure>\n", f);
+    }
+    fputs("<h2>Summary</h2>\n<table>\n<tr><th>generator</th><th>estimator</th><th>n</th><th>batch</th>"
+          "<th>true MI</th><th>trials</th><th>failed</th><th>mean</th><th>bias</th><th>SE</th>"
+          "<th>variance</th><th>MSE</th><th>median s</th></tr>\n",
+          f);
+    for (size_t i = 0; i < r->nsummary; i++) {
+        const mib_summary_row *w = &r->summary[i];
+        fputs("<tr><td class=\"s\">", f);
+        html(f, w->generator);
+        fputs("</td><td class=\"s\">", f);
+        html(f, w->estimator);
+        fprintf(f, "</td><td>%lld</td><td>%lld</td>", (long long)w->n, (long long)w->batch_size);
+        html_num(f, w->true_mi);
+        fprintf(f, "<td>%lld</td><td>%lld</td>", (long long)w->count, (long long)w->failures);
+        double v[] = {w->mean, w->bias, w->std_error, w->variance, w->mse, w->median_seconds};
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            html_num(f, v[j]);
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n</body>\n</html>\n", f);
+    return close_out(f, dir, name, err);
+}

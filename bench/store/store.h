@@ -1,0 +1,64 @@
+/* store.h - everything that touches HDF5 (only bench/store/ includes hdf5.h).
+ *
+ * Data files: datasets /x (n x dx) and /y (n x dy) of doubles, as written
+ * by `mibench sample` and read by `mibench estimate`.
+ */
+#ifndef MIB_STORE_H
+#define MIB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mibench/status.h"
+#include "mibench/results.h"
+
+/* Write x (n*dx) and y (n*dy) to a new HDF5 file at path (truncating). */
+int mib_store_write_xy(const char *path, size_t n, size_t dx, const double *x,
+                       size_t dy, const double *y, mib_err *err);
+
+/* Read a 1-D or 2-D double dataset `name` from path: *out is malloc'd,
+ * rows x cols (cols = 1 for 1-D). */
+int mib_store_read_matrix(const char *path, const char *name, double **out,
+                          size_t *rows, size_t *cols, mib_err *err);
+
+/* 1 if path starts with the HDF5 signature, 0 otherwise (or unreadable). */
+int mib_store_is_hdf5(const char *path);
+
+/* Results files (layout in results.h). A writer creates every object at the
+ * start, then only appends rows to the chunked /trials and /curves and
+ * rewrites rows of the fixed-size /summary in place; mib_store_sync after
+ * each record makes the file readable after a kill (see DESIGN.md). One
+ * writer per file and per handle: callers serialise the calls. */
+typedef struct mib_store mib_store;
+
+/* Provenance stored as root attributes (mibench_version and git_commit
+ * are added by the store). NULL strings are stored as "". */
+typedef struct mib_store_meta {
+    const char *command_line, *study_name, *study_text, *start_time, *host;
+    uint64_t master_seed;
+    int32_t threads;
+} mib_store_meta;
+
+/* Create path (truncating any file there) with /cells filled from cells,
+ * /summary from summary (one row per cell, in the same order; the harness
+ * computes them), empty /trials and /curves, and the root attributes.
+ * *out is NULL on failure. MIB_EIO when HDF5 refuses. */
+int mib_store_create(const char *path, const mib_store_meta *meta,
+                     const mib_cell_row *cells, const mib_summary_row *summary,
+                     size_t ncells, mib_store **out, mib_err *err);
+
+/* Append rows to /trials and /curves (either count may be 0). Not yet
+ * flushed: call mib_store_sync. */
+int mib_store_append(mib_store *s, const mib_trial_row *trials, size_t ntrials,
+                     const mib_curve_row *curves, size_t ncurves, mib_err *err);
+
+/* Overwrite /summary rows whose cell index is rows[i].cell. */
+int mib_store_put_summary(mib_store *s, const mib_summary_row *rows, size_t count,
+                          mib_err *err);
+
+/* H5Fflush, then (durable != 0) fsync the file descriptor. */
+int mib_store_sync(mib_store *s, int durable, mib_err *err);
+
+/* Flush and close; accepts NULL. Returns the first failure. */
+int mib_store_close(mib_store *s, mib_err *err);
+
+#endif

@@ -1,9 +1,0 @@
-/* ksg.h - the KSG estimator types (Kraskov, Stoegbauer, Grassberger 2004),
- * listed in registry.c. */
-#ifndef MIB_KSG_H
-#define MIB_KSG_H
-#include "mibench/estimator.h"
-
-extern const mib_estimator_type mib_est_ksg1, mib_est_ksg2;
-
-#endif

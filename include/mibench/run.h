@@ -1,0 +1,85 @@
+/* runner.h - the sweep: every trial of a study, run in parallel, timed and
+ * recorded in a results file (layout in results.h) with crash-safe append
+ * and resume.
+ *
+ * A cell is (generator spec, estimator spec, n), in the order generators x
+ * estimators x sizes, skipping cells a [limits] entry excludes and pairs
+ * of a discrete-only estimator (MIB_EST_DISCRETE) with a continuous
+ * generator. A trial is
+ * (cell, replicate); its data come from a stream seeded by (master seed,
+ * canonical generator spec, n, replicate) only, so every estimator of a
+ * cell sees the same samples and results do not depend on thread count,
+ * order or resumption. The runner never prints: progress goes through a
+ * callback, and a signal handler in the caller sets *stop. mib_run sets
+ * OpenBLAS to one thread (openblas_set_num_threads(1)) before it starts
+ * the trials: the parallelism is over trials, a BLAS pool sharing a core
+ * with a busy trial slows it down by two orders of magnitude, and one BLAS
+ * thread keeps the neural estimates independent of the thread count.
+ */
+#ifndef MIBENCH_RUN_H
+#define MIBENCH_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "mibench/export.h"
+#include "mibench/status.h"
+#include "mibench/results.h"
+#include "mibench/study.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mib_run_progress {
+    size_t done, total;        /* trials recorded by this run / to run in it */
+    size_t failed;             /* of those, trials with status != ok */
+    const char *generator, *estimator; /* the trial just recorded */
+    int64_t n;
+    double elapsed;            /* seconds since the sweep began */
+} mib_run_progress;
+
+typedef struct mib_run_options {
+    const char *output;        /* the results file, OUT.h5 */
+    int resume;                /* continue an existing OUT.h5 */
+    int force;                 /* overwrite an existing OUT.h5 */
+    int threads;               /* trials run in parallel (>= 1); default 1 */
+    double mem_limit;          /* bytes one trial may use; 0: half the
+                                  physical memory divided by threads */
+    const char *command_line;  /* provenance; may be NULL */
+    volatile sig_atomic_t *stop; /* when set: finish the records in hand,
+                                    close cleanly, return MIB_EINTR */
+    void (*progress)(void *ctx, const mib_run_progress *p); /* may be NULL */
+    void *progress_ctx;
+} mib_run_options;
+
+typedef struct mib_run_report {
+    size_t cells;
+    size_t trials;             /* cells x replicates */
+    size_t kept;               /* finished trials found in the file (resume) */
+    size_t ran;                /* trials run and recorded now */
+    size_t failed;             /* of all recorded trials, those that failed */
+    int rebuilt;               /* 1: OUT.h5 was damaged and rebuilt from its journal */
+    double seconds;            /* wall time of the sweep */
+} mib_run_report;
+
+MIB_API void mib_run_options_init(mib_run_options *o);
+
+/* Run (or, with resume, continue) a study into opt->output. Failing
+ * trials are recorded with their status and do not stop the sweep.
+ * Returns MIB_OK when every trial is recorded, MIB_EINTR when *stop ended
+ * it early (finished trials kept), MIB_EEXIST (output exists, neither
+ * resume nor force), MIB_ELOCKED (another writer), MIB_EFORMAT (resume of a
+ * different study, or a damaged file without journal), MIB_EIO, or the
+ * status of a generator that cannot be built. rep may be NULL. */
+MIB_API int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
+            mib_err *err);
+
+/* The data seed of a trial. */
+MIB_API uint64_t mib_run_trial_seed(uint64_t master, const char *generator, int64_t n,
+                            int32_t replicate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

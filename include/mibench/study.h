@@ -1,0 +1,78 @@
+/* study.h - a study: what a sweep runs (generators x estimators x sample
+ * sizes x replicates, a master seed, per-estimator size limits).
+ *
+ * Study files are INI, read with libinih:
+ *     [study]        name = default ; seed = 1 ; replicates = 10 ; n = 100, 1000
+ *     [generators]   gen = SPEC      (one per line, '|' alternatives expand)
+ *     [estimators]   est = SPEC
+ *     [limits]       ESTIMATOR_NAME = MAX_N   (skip that estimator above MAX_N)
+ * Specs are expanded and canonicalised as they are read, so a bad spec is
+ * reported with its line number. The same study can be built from the
+ * command line with the mib_study_add_* functions.
+ */
+#ifndef MIBENCH_STUDY_H
+#define MIBENCH_STUDY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mibench/param.h"
+#include "mibench/export.h"
+#include "mibench/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MIB_STUDY_MAX_LINE 199 /* longest line libinih reads whole */
+
+typedef struct mib_study_limit {
+    char estimator[64]; /* estimator type name */
+    size_t max_n;       /* cells with n > max_n are skipped */
+} mib_study_limit;
+
+typedef struct mib_study {
+    char name[64];          /* "study" unless set */
+    uint64_t seed;          /* master seed, 1 unless set */
+    int replicates;         /* 10 unless set */
+    size_t *n;              size_t nn;      /* sample sizes, in the order given */
+    mib_spec *gens;         size_t ngens;   /* expanded, duplicates dropped */
+    mib_spec *ests;         size_t nests;
+    mib_study_limit *limits; size_t nlimits;
+    char *text;             /* the study file's text, or NULL */
+} mib_study;
+
+/* Empty study with the defaults above. */
+MIB_API void mib_study_init(mib_study *s);
+
+/* Release what a study holds; accepts NULL; leaves an initialised study. */
+MIB_API void mib_study_free(mib_study *s);
+
+/* Read a study file into s (initialised first). Errors are one line,
+ * "PATH:LINE: what is wrong": MIB_EIO when unreadable, MIB_ESPEC for bad
+ * syntax, keys, values or specs, MIB_EINVAL when something required (a
+ * generator, an estimator, n) is missing. */
+MIB_API int mib_study_load(const char *path, mib_study *s, mib_err *err);
+
+/* The same from text; origin names it in messages (NULL: no prefix). */
+MIB_API int mib_study_parse(const char *text, const char *origin, mib_study *s,
+                    mib_err *err);
+
+/* Building blocks shared by the file reader and the command line. */
+MIB_API int mib_study_add_generator(mib_study *s, const char *spec, mib_err *err);
+MIB_API int mib_study_add_estimator(mib_study *s, const char *spec, mib_err *err);
+/* "100, 1000, 1e4": integers >= 2 separated by commas or blanks; appended,
+ * duplicates dropped. */
+MIB_API int mib_study_add_sizes(mib_study *s, const char *list, mib_err *err);
+MIB_API int mib_study_add_limit(mib_study *s, const char *estimator, const char *max_n,
+                        mib_err *err);
+
+/* MIB_EINVAL unless the study has generators, estimators and sizes. */
+MIB_API int mib_study_check(const mib_study *s, mib_err *err);
+
+/* 1 when a limit skips estimator spec e at sample size n. */
+MIB_API int mib_study_skips(const mib_study *s, const mib_spec *e, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
