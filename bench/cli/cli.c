@@ -1,5 +1,8 @@
 /* cli.c - helpers shared by the mibench verbs: one-line errors, number
- * printing (17 significant digits, nats), strict integer parsing. */
+ * printing (17 significant digits, nats), strict integer parsing, and the
+ * option-table parser (a linear search of a verb's table per argument:
+ * O(arguments x options), a dozen options at most). */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -55,4 +58,66 @@ int cli_parse_size(const char *s, size_t min, size_t max, size_t *out)
 int cli_is_help(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static const cli_option *find_option(const cli_option *options, const char *arg)
+{
+    for (const cli_option *o = options; o->name; o++)
+        if (strcmp(o->name, arg) == 0)
+            return o;
+    return NULL;
+}
+
+/* value is NULL for a switch. The offset names a field of the type the
+ * table says (cli.h), so the casts match what is there. */
+static int take_option(const cli_option *o, const char *value, void *ctx)
+{
+    if (o->parse)
+        return o->parse(ctx, value);
+    char *field = (char *)ctx + o->offset;
+    if (o->arg)
+        *(const char **)field = value;
+    else
+        *(int *)field = 1;
+    return CLI_EXIT_OK;
+}
+
+int cli_parse(const cli_parser *p, int argc, char **argv, void *ctx)
+{
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i]))
+            return p->help();
+        const cli_option *o = find_option(p->options, argv[i]);
+        int rc;
+        if (!o)
+            rc = p->other(ctx, argv[i]);
+        else if (o->arg && i + 1 >= argc)
+            rc = cli_fail(CLI_EXIT_USAGE, p->verb, "option '%s' needs a value", argv[i]);
+        else
+            rc = take_option(o, o->arg ? argv[++i] : NULL, ctx);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+    return CLI_CONTINUE;
+}
+
+void cli_print_options(FILE *f, const cli_option *options, int width)
+{
+    for (const cli_option *o = options; o->name; o++) {
+        char label[64];
+        assert(o->help); /* a table printed as help has a text on every row */
+        snprintf(label, sizeof label, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        if (o->heading)
+            fprintf(f, "%s\n", o->heading);
+        if ((int)strlen(label) < width)
+            fprintf(f, "  %-*s", width, label);
+        else /* too wide for the name column: the text starts on the next line */
+            fprintf(f, "  %s\n%*s", label, width + 2, "");
+        for (const char *s = o->help; *s; s++) {
+            fputc(*s, f);
+            if (*s == '\n') /* continuation lines start in the text column */
+                fprintf(f, "%*s", width + 2, "");
+        }
+        fputc('\n', f);
+    }
 }

@@ -50,4 +50,43 @@ int cli_parse_u64(const char *s, unsigned long long *out);
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 
+/* One option of a verb. A verb's table of these (ended by {0}) is the one
+ * place its flags, whether they take a value and their help text live, so
+ * the parser and --help cannot drift apart. */
+typedef struct cli_option {
+    const char *name;    /* "--seed", "-o" */
+    const char *arg;     /* the value's name in help ("S"); NULL: a switch */
+    /* Takes the value (NULL for a switch); returns 0, or an exit code after
+     * printing the one-line error. NULL: store at offset instead. */
+    int (*parse)(void *ctx, const char *value);
+    size_t offset;       /* with parse NULL: of the const char * that gets
+                            the value, or of the int a switch sets to 1 */
+    const char *heading; /* a line --help prints above this option, or NULL */
+    const char *help;    /* after the name; each '\n' goes on in the text column */
+} cli_option;
+
+typedef struct cli_parser {
+    const char *verb;           /* for "mibench VERB: ..." errors */
+    const cli_option *options;
+    int (*help)(void);          /* -h/--help: prints, returns the exit code */
+    /* Every argument that is not in options: the verb decides what is a
+     * positional and what an unknown option. Returns 0 or an exit code. */
+    int (*other)(void *ctx, const char *arg);
+} cli_parser;
+
+/* What cli_parse returns when every argument was taken: go on. */
+#define CLI_CONTINUE (-1)
+
+/* Walk argv[1..argc-1] left to right into ctx: -h/--help anywhere before a
+ * problem prints help; an option that takes a value consumes the next
+ * argument whatever it looks like, and is "option '%s' needs a value" when
+ * there is none. Stops at the first error. Returns CLI_CONTINUE, or the
+ * exit code to return (that of help, or of the error printed). */
+int cli_parse(const cli_parser *p, int argc, char **argv, void *ctx);
+
+/* The options as help lines: "  NAME ARG" padded to width columns, then
+ * the help text (on the next line when "NAME ARG" is not shorter than
+ * width). Every option needs a help text. */
+void cli_print_options(FILE *f, const cli_option *options, int width);
+
 #endif

@@ -564,94 +564,138 @@ static size_t index_curves(const mib_results *r, size_t *ccell, int32_t *minrep)
     return cells;
 }
 
-int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mib_err *err)
+/* MIB_EINVAL, before anything is written, for a dir gnuplot could not be
+ * handed (gp_quote turns control characters into spaces, so the figures
+ * would land elsewhere) and for a file without summary rows. */
+static int check_export(const mib_results *r, const char *dir, mib_err *err)
 {
-    size_t n = r->nsummary;
-    ctx c = {.r = r, .dir = dir, .study = r->study_name[0] ? r->study_name : "study", .set = out,
-             .err = err};
-    size_t *ccell = NULL;
-    int32_t *minrep = NULL;
-    char (*fkeys)[MIB_SPEC_LEN] = NULL;
-    const char **funiq = NULL;
-    int st = MIB_OK;
-    memset(out, 0, sizeof *out);
     for (const char *p = dir; *p; p++)
-        if ((unsigned char)*p < 0x20) {
-            st = mib_fail(err, MIB_EINVAL, "output directory name contains a control character; choose another -o DIR");
-            goto done;
-        }
-    if (!n) {
-        st = mib_fail(err, MIB_EINVAL, "the results file has no /summary rows (did the run finish?)");
-        goto done;
+        if ((unsigned char)*p < 0x20)
+            return mib_fail(err, MIB_EINVAL, "output directory name contains a control character; "
+                            "choose another -o DIR");
+    if (!r->nsummary)
+        return mib_fail(err, MIB_EINVAL, "the results file has no /summary rows (did the run finish?)");
+    return MIB_OK;
+}
+
+/* Number the distinct generator and estimator specs of the summary in
+ * order of first appearance (c->gens, c->gi; c->ests, c->ei) and make the
+ * rows_of scratch. The arrays belong to c (ctx_free). */
+static int index_specs(ctx *c)
+{
+    const mib_results *r = c->r;
+    size_t n = r->nsummary;
+    c->gens = malloc(n * sizeof *c->gens);
+    c->ests = malloc(n * sizeof *c->ests);
+    c->gi = malloc(n * sizeof *c->gi);
+    c->ei = malloc(n * sizeof *c->ei);
+    c->rows = malloc(n * sizeof *c->rows);
+    if (!c->gens || !c->ests || !c->gi || !c->ei || !c->rows)
+        return mib_fail(c->err, MIB_ENOMEM, "out of memory for %zu summary rows", n);
+    distinct(r->summary[0].generator, sizeof r->summary[0], n, c->gens, &c->ngen, c->gi);
+    distinct(r->summary[0].estimator, sizeof r->summary[0], n, c->ests, &c->nest, c->ei);
+    return MIB_OK;
+}
+
+/* Families: distinct generator specs without their numbers (c->gfam per
+ * generator, c->flab per family). The keys are needed only until
+ * mib_labels_short has copied the family labels out. */
+static int group_families(ctx *c)
+{
+    char (*keys)[MIB_SPEC_LEN] = malloc(c->ngen * sizeof *keys);
+    const char **uniq = malloc(c->ngen * sizeof *uniq);
+    int st = MIB_OK;
+    c->gfam = malloc(c->ngen * sizeof *c->gfam);
+    c->flab = malloc(c->ngen * sizeof *c->flab);
+    if (!keys || !uniq || !c->gfam || !c->flab) {
+        st = mib_fail(c->err, MIB_ENOMEM, "out of memory for labels");
+    } else {
+        for (size_t g = 0; g < c->ngen; g++)
+            mib_labels_family(c->gens[g], keys[g], sizeof keys[g]);
+        distinct(keys[0], sizeof keys[0], c->ngen, uniq, &c->nfam, c->gfam);
+        mib_labels_short(uniq, c->nfam, c->flab);
     }
-    c.gens = malloc(n * sizeof *c.gens);
-    c.ests = malloc(n * sizeof *c.ests);
-    c.gi = malloc(n * sizeof *c.gi);
-    c.ei = malloc(n * sizeof *c.ei);
-    c.rows = malloc(n * sizeof *c.rows);
-    if (!c.gens || !c.ests || !c.gi || !c.ei || !c.rows) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu summary rows", n);
-        goto done;
+    free(keys);
+    free(uniq);
+    return st;
+}
+
+/* Legend labels of the generators and estimators, and the generators'
+ * file-name slugs. */
+static int label_specs(ctx *c)
+{
+    c->glab = malloc(c->ngen * sizeof *c->glab);
+    c->gslug = malloc(c->ngen * sizeof *c->gslug);
+    c->elab = malloc(c->nest * sizeof *c->elab);
+    if (!c->glab || !c->gslug || !c->elab)
+        return mib_fail(c->err, MIB_ENOMEM, "out of memory for labels");
+    mib_labels_short(c->gens, c->ngen, c->glab);
+    mib_labels_short(c->ests, c->nest, c->elab);
+    for (size_t g = 0; g < c->ngen; g++)
+        mib_labels_slug(c->glab[g], c->gslug[g], sizeof c->gslug[g]);
+    return MIB_OK;
+}
+
+/* The tables of the whole study, in display order: the heatmap, then one
+ * per generator family. */
+static int write_overview(ctx *c)
+{
+    int st = write_heatmap(c);
+    for (size_t f = 0; f < c->nfam && !st; f++)
+        st = write_family(c, f);
+    return st;
+}
+
+/* The tables of each generator in /summary order: stats and time, and its
+ * training curves when the file has any (counted in c->set->ncurve_cells). */
+static int write_generators(ctx *c)
+{
+    const mib_results *r = c->r;
+    size_t *ccell = malloc((r->ncurves + 1) * sizeof *ccell);
+    int32_t *minrep = malloc((r->ncells + 1) * sizeof *minrep);
+    int st = MIB_OK;
+    if (!ccell || !minrep)
+        st = mib_fail(c->err, MIB_ENOMEM, "out of memory for %zu curve points", r->ncurves);
+    else
+        c->set->ncurve_cells = index_curves(r, ccell, minrep);
+    for (size_t g = 0; g < c->ngen && !st; g++) {
+        st = write_generator(c, g);
+        if (!st && c->set->ncurve_cells)
+            st = write_curves(c, g, ccell, minrep);
     }
-    distinct(r->summary[0].generator, sizeof r->summary[0], n, c.gens, &c.ngen, c.gi);
-    distinct(r->summary[0].estimator, sizeof r->summary[0], n, c.ests, &c.nest, c.ei);
-    c.glab = malloc(c.ngen * sizeof *c.glab);
-    c.gslug = malloc(c.ngen * sizeof *c.gslug);
-    c.elab = malloc(c.nest * sizeof *c.elab);
-    if (!c.glab || !c.gslug || !c.elab) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory for labels");
-        goto done;
-    }
-    /* Families: distinct generator specs without their numbers. */
-    c.gfam = malloc(c.ngen * sizeof *c.gfam);
-    fkeys = malloc(c.ngen * sizeof *fkeys);
-    funiq = malloc(c.ngen * sizeof *funiq);
-    c.flab = malloc(c.ngen * sizeof *c.flab);
-    if (!c.gfam || !fkeys || !funiq || !c.flab) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory for labels");
-        goto done;
-    }
-    for (size_t g = 0; g < c.ngen; g++)
-        mib_labels_family(c.gens[g], fkeys[g], sizeof fkeys[g]);
-    distinct(fkeys[0], sizeof fkeys[0], c.ngen, funiq, &c.nfam, c.gfam);
-    mib_labels_short(funiq, c.nfam, c.flab);
-    mib_labels_short(c.gens, c.ngen, c.glab);
-    mib_labels_short(c.ests, c.nest, c.elab);
-    for (size_t g = 0; g < c.ngen; g++)
-        mib_labels_slug(c.glab[g], c.gslug[g], sizeof c.gslug[g]);
-    if ((st = make_dirs(dir, err)) || (st = write_heatmap(&c)))
-        goto done;
-    for (size_t f = 0; f < c.nfam && !st; f++)
-        st = write_family(&c, f);
-    ccell = malloc((r->ncurves + 1) * sizeof *ccell);
-    minrep = malloc((r->ncells + 1) * sizeof *minrep);
-    if (!ccell || !minrep) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu curve points", r->ncurves);
-        goto done;
-    }
-    out->ncurve_cells = index_curves(r, ccell, minrep);
-    for (size_t g = 0; g < c.ngen && !st; g++) {
-        st = write_generator(&c, g);
-        if (!st && out->ncurve_cells)
-            st = write_curves(&c, g, ccell, minrep);
-    }
-done:
     free(ccell);
     free(minrep);
-    free(fkeys);
-    free(funiq);
-    free(c.gfam);
-    free(c.flab);
-    free(c.gens);
-    free(c.ests);
-    free(c.gi);
-    free(c.ei);
-    free(c.rows);
-    free(c.glab);
-    free(c.gslug);
-    free(c.elab);
-    if (st)
+    return st;
+}
+
+/* Free what index_specs, group_families and label_specs gave c; the
+ * figure list is the caller's. */
+static void ctx_free(ctx *c)
+{
+    free(c->gens);
+    free(c->ests);
+    free(c->gi);
+    free(c->ei);
+    free(c->rows);
+    free(c->gfam);
+    free(c->flab);
+    free(c->glab);
+    free(c->gslug);
+    free(c->elab);
+}
+
+int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mib_err *err)
+{
+    ctx c = {.r = r, .dir = dir, .study = r->study_name[0] ? r->study_name : "study", .set = out,
+             .err = err};
+    int st;
+    memset(out, 0, sizeof *out);
+    /* Each step runs only if every one before it succeeded. */
+    if ((st = check_export(r, dir, err)) || (st = index_specs(&c)) || (st = group_families(&c)) ||
+        (st = label_specs(&c)) || (st = make_dirs(dir, err)) || (st = write_overview(&c)) ||
+        (st = write_generators(&c)))
         mib_plot_set_free(out);
+    ctx_free(&c);
     return st;
 }
 
@@ -812,107 +856,145 @@ static double elapsed_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
 }
 
-int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, mib_err *err)
+/* One gnuplot run: the figure, its files, the -e expression, the log that
+ * catches gnuplot's stderr, and how the child ended. */
+typedef struct render_job {
+    const mib_plot_figure *f;
+    const mib_plot_render_options *o;
+    char *script, *out, *expr; /* DIR/<script>.gp, DIR/<name>.<ext> */
+    FILE *log;
+    pid_t pid;
+    int status, timed_out;     /* from waitpid; 1 if it was stopped */
+} render_job;
+
+/* Build j's paths and expression, make its log and remove any earlier
+ * figure (so a gnuplot that writes nothing cannot pass for a success).
+ * What it allocates belongs to j (job_free). */
+static int job_open(render_job *j, mib_err *err)
 {
-    char outname[128], msg[200];
-    char *script = NULL, *out = NULL, *prefix = NULL, *expr = NULL;
-    FILE *log = NULL;
+    const mib_plot_figure *f = j->f;
+    const mib_plot_render_options *o = j->o;
+    char name[128];
+    /* Quoting at most doubles each part: the dir twice, the title, the rest. */
+    size_t elen = 4 * strlen(o->dir) + 2 * sizeof f->title + 2 * (sizeof f->tsv + sizeof name) + 256;
+    snprintf(name, sizeof name, "%s.gp", f->script);
+    j->script = join(o->dir, name);
+    snprintf(name, sizeof name, "%s.%s", f->name, mib_plot_format_ext(o->format));
+    j->out = join(o->dir, name);
+    char *prefix = join(o->dir, "");
+    j->expr = malloc(elen);
+    int ok = j->script && j->out && prefix && j->expr;
+    if (ok)
+        gp_expr(f, o->format, prefix, j->expr, elen);
+    free(prefix);
+    if (!ok)
+        return mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
+    if (!(j->log = tmpfile()))
+        return mib_fail(err, MIB_EIO, "figure %s: cannot create a temporary file: %s", f->name,
+                        strerror(errno));
+    if (unlink(j->out) != 0 && errno != ENOENT)
+        return mib_fail(err, MIB_EIO, "figure %s: cannot replace %s: %s", f->name, j->out, strerror(errno));
+    return MIB_OK;
+}
+
+static void job_free(render_job *j)
+{
+    if (j->log)
+        fclose(j->log);
+    free(j->script);
+    free(j->out);
+    free(j->expr);
+}
+
+/* Start gnuplot with stdin and stdout on /dev/null and stderr into j->log,
+ * in a process group of its own, so a timeout stops whatever gnuplot
+ * started too. MIB_EUNSUPPORTED when the program is not found. */
+static int spawn_gnuplot(render_job *j, mib_err *err)
+{
+    const mib_plot_render_options *o = j->o;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
-    int fa_ok = 0, attr_ok = 0, st = MIB_OK, status = 0, timed_out = 0;
-    pid_t pid;
-    /* Quoting at most doubles each part: the dir twice, the title, the rest. */
-    size_t elen = 4 * strlen(o->dir) + 2 * sizeof f->title + 2 * (sizeof f->tsv + sizeof outname) + 256;
-    snprintf(outname, sizeof outname, "%s.gp", f->script);
-    script = join(o->dir, outname);
-    snprintf(outname, sizeof outname, "%s.%s", f->name, mib_plot_format_ext(o->format));
-    out = join(o->dir, outname);
-    prefix = join(o->dir, "");
-    expr = malloc(elen);
-    if (!script || !out || !prefix || !expr) {
-        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
-        goto done;
-    }
-    gp_expr(f, o->format, prefix, expr, elen);
-    if (!(log = tmpfile())) {
-        st = mib_fail(err, MIB_EIO, "figure %s: cannot create a temporary file: %s", f->name, strerror(errno));
-        goto done;
-    }
-    if (unlink(out) != 0 && errno != ENOENT) { /* never accept a stale figure */
-        st = mib_fail(err, MIB_EIO, "figure %s: cannot replace %s: %s", f->name, out, strerror(errno));
-        goto done;
-    }
-    if (posix_spawn_file_actions_init(&fa) != 0) {
-        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
-        goto done;
-    }
-    fa_ok = 1;
-    /* Its own process group, so a timeout stops whatever gnuplot started too. */
-    if (posix_spawnattr_init(&attr) != 0) {
-        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
-        goto done;
-    }
-    attr_ok = 1;
-    if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
+    int fa_ok = posix_spawn_file_actions_init(&fa) == 0;
+    int attr_ok = fa_ok && posix_spawnattr_init(&attr) == 0;
+    int st = MIB_OK;
+    if (!attr_ok || posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
         posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) ||
-        posix_spawn_file_actions_adddup2(&fa, fileno(log), 2) ||
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) ||
-        posix_spawnattr_setpgroup(&attr, 0)) {
-        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", f->name);
-        goto done;
+        posix_spawn_file_actions_adddup2(&fa, fileno(j->log), 2) ||
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) || posix_spawnattr_setpgroup(&attr, 0)) {
+        st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", j->f->name);
+    } else {
+        char *argv[] = {(char *)o->gnuplot, "-e", j->expr, j->script, NULL};
+        int e = posix_spawnp(&j->pid, o->gnuplot, &fa, &attr, argv, environ);
+        if (e)
+            st = mib_fail(err, e == ENOENT ? MIB_EUNSUPPORTED : MIB_EIO,
+                          "figure %s: cannot run '%s': %s%s", j->f->name, o->gnuplot, strerror(e),
+                          e == ENOENT ? " (install gnuplot, e.g. the Debian package gnuplot-nox)" : "");
     }
-    char *argv[] = {(char *)o->gnuplot, "-e", expr, script, NULL};
-    int e = posix_spawnp(&pid, o->gnuplot, &fa, &attr, argv, environ);
-    if (e) {
-        st = mib_fail(err, e == ENOENT ? MIB_EUNSUPPORTED : MIB_EIO,
-                      "figure %s: cannot run '%s': %s%s", f->name, o->gnuplot, strerror(e),
-                      e == ENOENT ? " (install gnuplot, e.g. the Debian package gnuplot-nox)" : "");
-        goto done;
-    }
+    if (attr_ok)
+        posix_spawnattr_destroy(&attr);
+    if (fa_ok)
+        posix_spawn_file_actions_destroy(&fa);
+    return st;
+}
+
+/* Poll for gnuplot's end every 5 ms into j->status; past o->timeout
+ * seconds kill its process group and set j->timed_out. MIB_EIO only when
+ * waiting itself fails. */
+static int wait_gnuplot(render_job *j, mib_err *err)
+{
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            st = mib_fail(err, MIB_EIO, "figure %s: waiting for gnuplot: %s", f->name, strerror(errno));
-            goto done;
-        }
-        if (elapsed_since(&t0) > o->timeout) {
-            kill(-pid, SIGKILL); /* the whole group: gnuplot and its children */
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        pid_t w = waitpid(j->pid, &j->status, WNOHANG);
+        if (w == j->pid)
+            return MIB_OK;
+        if (w < 0 && errno != EINTR)
+            return mib_fail(err, MIB_EIO, "figure %s: waiting for gnuplot: %s", j->f->name, strerror(errno));
+        if (elapsed_since(&t0) > j->o->timeout) {
+            kill(-j->pid, SIGKILL); /* the whole group: gnuplot and its children */
+            while (waitpid(j->pid, &j->status, 0) < 0 && errno == EINTR)
                 ;
-            timed_out = 1;
-            break;
+            j->timed_out = 1;
+            return MIB_OK;
         }
         nanosleep(&(struct timespec){0, 5000000}, NULL); /* 5 ms */
     }
-    last_line(log, msg, sizeof msg);
+}
+
+/* How the finished run went: stopped, not runnable (exit status 127, the
+ * conventional "command not found"), failed with its last stderr line, or
+ * without output. */
+static int judge_gnuplot(const render_job *j, mib_err *err)
+{
+    const mib_plot_figure *f = j->f;
+    int status = j->status;
+    char msg[200];
     struct stat sb;
-    if (timed_out)
-        st = mib_fail(err, MIB_EIO, "figure %s: gnuplot did not finish within %g s and was stopped",
-                      f->name, o->timeout);
-    else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        st = mib_fail(err, MIB_EUNSUPPORTED, "figure %s: cannot run '%s' (install gnuplot, e.g. the "
-                      "Debian package gnuplot-nox)", f->name, o->gnuplot);
-    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        st = mib_fail(err, MIB_EIO, "figure %s: gnuplot %s %d: %s", f->name,
-                      WIFEXITED(status) ? "exited with status" : "was killed by signal",
-                      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), msg[0] ? msg : "(no message)");
-    else if (stat(out, &sb) != 0 || sb.st_size == 0)
-        st = mib_fail(err, MIB_EIO, "figure %s: gnuplot wrote no %s%s%s", f->name, out, msg[0] ? ": " : "", msg);
-done:
-    if (fa_ok)
-        posix_spawn_file_actions_destroy(&fa);
-    if (attr_ok)
-        posix_spawnattr_destroy(&attr);
-    if (log)
-        fclose(log);
-    free(script);
-    free(out);
-    free(prefix);
-    free(expr);
+    last_line(j->log, msg, sizeof msg);
+    if (j->timed_out)
+        return mib_fail(err, MIB_EIO, "figure %s: gnuplot did not finish within %g s and was stopped",
+                        f->name, j->o->timeout);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return mib_fail(err, MIB_EUNSUPPORTED, "figure %s: cannot run '%s' (install gnuplot, e.g. the "
+                        "Debian package gnuplot-nox)", f->name, j->o->gnuplot);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return mib_fail(err, MIB_EIO, "figure %s: gnuplot %s %d: %s", f->name,
+                        WIFEXITED(status) ? "exited with status" : "was killed by signal",
+                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                        msg[0] ? msg : "(no message)");
+    if (stat(j->out, &sb) != 0 || sb.st_size == 0)
+        return mib_fail(err, MIB_EIO, "figure %s: gnuplot wrote no %s%s%s", f->name, j->out,
+                        msg[0] ? ": " : "", msg);
+    return MIB_OK;
+}
+
+int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, mib_err *err)
+{
+    render_job j = {.f = f, .o = o};
+    int st;
+    if (!(st = job_open(&j, err)) && !(st = spawn_gnuplot(&j, err)) && !(st = wait_gnuplot(&j, err)))
+        st = judge_gnuplot(&j, err);
+    job_free(&j);
     return st;
 }
 

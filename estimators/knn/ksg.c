@@ -170,31 +170,11 @@ static double psi_count(size_t v)
     return v <= (size_t)1 << 30 ? gsl_sf_psi_int((int)v) : gsl_sf_psi((double)v);
 }
 
-/* The joint block z = [x y] (n x (dx + dy)), centred and scaled per column
- * when standardize, plus uniform jitter of half-width jitter * (column
- * scale) from a fixed stream when jitter > 0. */
-static int joint_block(const mib_data *data, int standardize, double jitter, double **out,
-                       mib_err *err)
+/* Per column j of z (n x dz): centre it and scale it to unit variance when
+ * standardize; scale[j] gets jitter times the column's sd after that. */
+static void column_scales(double *z, size_t n, size_t dz, int standardize, double jitter,
+                          double *scale)
 {
-    const size_t n = data->n, dx = data->dx, dz = data->dx + data->dy;
-    double *z = malloc(n * dz * sizeof *z);
-    gsl_rng *r = jitter > 0 ? mib_rng_alloc(JITTER_SEED) : NULL;
-    *out = NULL;
-    if (!z || (jitter > 0 && !r)) {
-        free(z);
-        gsl_rng_free(r);
-        return mib_fail(err, MIB_ENOMEM, "out of memory copying %zu x %zu values", n, dz);
-    }
-    for (size_t i = 0; i < n; i++) {
-        memcpy(z + i * dz, data->x + i * dx, dx * sizeof *z);
-        memcpy(z + i * dz + dx, data->y + i * data->dy, data->dy * sizeof *z);
-    }
-    double *scale = calloc(dz, sizeof *scale);
-    if (!scale) {
-        free(z);
-        gsl_rng_free(r);
-        return mib_fail(err, MIB_ENOMEM, "out of memory");
-    }
     for (size_t j = 0; j < dz; j++) {
         double mean, sd;
         mib_columns_moments(z, n, dz, j, &mean, &sd);
@@ -205,127 +185,217 @@ static int joint_block(const mib_data *data, int standardize, double jitter, dou
         }
         scale[j] = jitter * sd;
     }
+}
+
+/* Uniform noise of half-width scale[j] on column j, drawn in row-major
+ * order: the order of the draws is part of the result. */
+static void add_jitter(double *z, size_t n, size_t dz, const double *scale, gsl_rng *r)
+{
+    for (size_t i = 0; i < n * dz; i++)
+        z[i] += scale[i % dz] * (2 * gsl_rng_uniform(r) - 1);
+}
+
+/* The joint block z = [x y] (n x (dx + dy)), centred and scaled per column
+ * when standardize, plus uniform jitter of half-width jitter * (column
+ * scale) from a fixed stream when jitter > 0. *out is NULL on failure. */
+static int joint_block(const mib_data *data, int standardize, double jitter, double **out,
+                       mib_err *err)
+{
+    const size_t n = data->n, dx = data->dx, dz = data->dx + data->dy;
+    double *z = malloc(n * dz * sizeof *z), *scale = NULL;
+    gsl_rng *r = jitter > 0 ? mib_rng_alloc(JITTER_SEED) : NULL;
+    int st = MIB_OK;
+    *out = NULL;
+    if (!z || (jitter > 0 && !r)) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory copying %zu x %zu values", n, dz);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(z + i * dz, data->x + i * dx, dx * sizeof *z);
+        memcpy(z + i * dz + dx, data->y + i * data->dy, data->dy * sizeof *z);
+    }
+    if (!(scale = calloc(dz, sizeof *scale))) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory");
+        goto done;
+    }
+    column_scales(z, n, dz, standardize, jitter, scale);
     if (r)
-        for (size_t i = 0; i < n * dz; i++)
-            z[i] += scale[i % dz] * (2 * gsl_rng_uniform(r) - 1);
+        add_jitter(z, n, dz, scale, r);
+    *out = z;
+    z = NULL;
+done:
+    free(z);
     free(scale);
     gsl_rng_free(r);
-    *out = z;
+    return st;
+}
+
+/* Everything one KSG run holds; ksg_free frees it, built or half built. */
+typedef struct ksg {
+    size_t n, dx, dy, k;
+    int variant;       /* 1 or 2 */
+    mib_kdtree *joint; /* over [x y], after standardisation and jitter */
+    marginal mx, my;
+    uint32_t *cnt;     /* by joint-tree position: nx, ny of each point */
+    size_t *hist;      /* n slots, for the psi sum */
+} ksg;
+
+static void ksg_free(ksg *g)
+{
+    free(g->cnt);
+    free(g->hist);
+    mib_kdtree_free(g->joint);
+    marginal_free(&g->mx);
+    marginal_free(&g->my);
+}
+
+/* The joint tree over the joint block (joint_block), the marginals from
+ * its points, and the count buffers. On failure, what was built is g's,
+ * for ksg_free. */
+static int ksg_build(ksg *g, const mib_data *data, int standardize, double jitter,
+                     mib_err *err)
+{
+    double *z;
+    int st = joint_block(data, standardize, jitter, &z, err);
+    if (!st)
+        st = mib_kdtree_build(z, g->n, g->dx + g->dy, LEAF_SIZE, 0, &g->joint, err);
+    free(z); /* the tree holds its own copy, in tree order */
+    if (st)
+        return st;
+    if ((st = marginal_build(&g->mx, g->joint, 0, g->dx, err)) ||
+        (st = marginal_build(&g->my, g->joint, g->dx, g->dy, err)))
+        return st;
+    g->cnt = malloc(2 * g->n * sizeof *g->cnt);
+    g->hist = calloc(g->n, sizeof *g->hist);
+    if (!g->cnt || !g->hist)
+        return mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", g->n);
     return MIB_OK;
+}
+
+/* The marginal radii of the m points of a joint leaf starting at position
+ * lo, from their k neighbours (positions tpos, distances tdist): KSG-1 the
+ * joint k-th distance for both, KSG-2 the per-axis extents of the k.
+ * Returns nonzero when a point's nearest neighbour is at distance 0. */
+static unsigned leaf_radii(const ksg *g, size_t lo, size_t m, const size_t *tpos,
+                           const double *tdist, double *rx, double *ry)
+{
+    const size_t k = g->k, dx = g->dx, dz = g->dx + g->dy;
+    unsigned ties = 0;
+    for (size_t a = 0; a < m; a++) {
+        ties |= tdist[a * k] == 0;
+        if (g->variant == 1) {
+            rx[a] = ry[a] = tdist[a * k + k - 1];
+            continue;
+        }
+        double ex = 0, ey = 0; /* KSG-2: per-axis extents of the k neighbours */
+        const double *me = g->joint->pts + (lo + a) * dz;
+        for (size_t i = 0; i < k; i++) {
+            const double *r = g->joint->pts + tpos[a * k + i] * dz;
+            for (size_t j = 0; j < dx; j++)
+                ex = fmax(ex, fabs(me[j] - r[j]));
+            for (size_t j = dx; j < dz; j++)
+                ey = fmax(ey, fabs(me[j] - r[j]));
+        }
+        rx[a] = ex;
+        ry[a] = ey;
+    }
+    return ties;
+}
+
+/* One joint leaf: its points' k-NN together, then their marginal counts
+ * together (kdtree.h explains the grouping), into g->cnt by position, so
+ * the sum ignores which thread did which leaf. tpos, trow and tdist are
+ * the calling thread's neighbour lists (MIB_KDTREE_LEAF_CAP x k). Returns
+ * leaf_radii's tie flag. */
+static unsigned count_leaf(const ksg *g, size_t li, size_t *tpos, size_t *trow, double *tdist)
+{
+    enum { G = MIB_KDTREE_LEAF_CAP };
+    const mib_kdtree *joint = g->joint;
+    const size_t dx = g->dx, dz = g->dx + g->dy;
+    const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
+                 m = joint->nodes[leaf].hi - lo;
+    const float *q = mib_kdtree_leaf_block(joint, leaf);
+    const double *qd = joint->pts + lo * dz;
+    double rx[G], ry[G];
+    size_t nx[G], ny[G];
+    mib_kdtree_knn_group(joint, leaf, g->k, tpos, trow, tdist);
+    unsigned ties = leaf_radii(g, lo, m, tpos, tdist, rx, ry);
+    marginal_count(&g->mx, lo, m, q, qd, dz, rx, g->variant == 1, nx);
+    marginal_count(&g->my, lo, m, q + dx * G, qd + dx, dz, ry, g->variant == 1, ny);
+    for (size_t a = 0; a < m; a++) {
+        /* remove the point itself, counted when |0| passes the test */
+        size_t self = g->variant == 2 || rx[a] > 0;
+        g->cnt[2 * (lo + a)] = (uint32_t)(nx[a] - self);
+        g->cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self);
+    }
+    return ties;
+}
+
+/* Every point's marginal counts, the joint leaves shared among threads;
+ * *ties gets whether any point has a duplicate. */
+static int count_all(const ksg *g, int threads, unsigned *ties, mib_err *err)
+{
+    const size_t G = MIB_KDTREE_LEAF_CAP, k = g->k;
+    unsigned t = 0;
+    int failed = 0;
+#pragma omp parallel num_threads(threads) reduction(| : t, failed)
+    {
+        size_t *tpos = malloc(G * k * sizeof *tpos), *trow = malloc(G * k * sizeof *trow);
+        double *tdist = malloc(G * k * sizeof *tdist);
+        const int ok = tpos && trow && tdist;
+        failed |= !ok;
+#pragma omp for schedule(dynamic, 16)
+        for (size_t li = 0; li < g->joint->nleaves; li++)
+            if (ok)
+                t |= count_leaf(g, li, tpos, trow, tdist);
+        free(tpos);
+        free(trow);
+        free(tdist);
+    }
+    if (failed)
+        return mib_fail(err, MIB_ENOMEM, "out of memory for KSG's neighbour lists (k=%zu)", k);
+    *ties = t;
+    return MIB_OK;
+}
+
+/* The estimate from the counts, psi summed over a histogram of them:
+ * exact and order-free, so the same bits for any thread count. */
+static double ksg_sum(ksg *g)
+{
+    const size_t n = g->n, k = g->k, off = g->variant == 1 ? 1 : 0;
+    for (size_t i = 0; i < 2 * n; i++)
+        g->hist[g->cnt[i]]++;
+    double sum = 0;
+    for (size_t v = 0; v < n; v++)
+        if (g->hist[v])
+            sum += (double)g->hist[v] * psi_count(v + off);
+    assert(off == 1 || g->hist[0] == 0); /* KSG-2 counts include the k neighbours */
+    return psi_count(k) + psi_count(n) - sum / (double)n - (g->variant == 2 ? 1.0 / (double)k : 0);
 }
 
 static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
                    mib_result *res, mib_err *err, int variant)
 {
-    const size_t n = data->n, dx = data->dx, dy = data->dy, dz = dx + dy;
-    const size_t k = (size_t)mib_spec_num(spec, P_K);
+    ksg g = {.n = data->n, .dx = data->dx, .dy = data->dy,
+             .k = (size_t)mib_spec_num(spec, P_K), .variant = variant};
     const int standardize = (int)mib_spec_num(spec, P_STANDARDIZE);
     const double jitter = mib_spec_num(spec, P_JITTER);
-    const int threads = ws->threads > 0 ? ws->threads : 1;
-    int st;
-    double *z = NULL;
-    mib_kdtree *joint = NULL;
-    marginal mx = {0}, my = {0};
-    uint32_t *cnt = NULL;
-    size_t *hist = NULL;
     unsigned ties = 0;
+    int st;
 
-    if (n <= k)
+    if (g.n <= g.k)
         return mib_fail(err, MIB_ESMALL,
-                        "n=%zu samples is too few for k=%zu neighbours; KSG needs n > k", n, k);
-    if (n >= UINT32_MAX)
-        return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", n);
+                        "n=%zu samples is too few for k=%zu neighbours; KSG needs n > k", g.n, g.k);
+    if (g.n >= UINT32_MAX)
+        return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", g.n);
     if ((st = mib_columns_check_constant(data, err)) ||
-        (st = joint_block(data, standardize, jitter, &z, err)) ||
-        (st = mib_kdtree_build(z, n, dz, LEAF_SIZE, 0, &joint, err)))
+        (st = ksg_build(&g, data, standardize, jitter, err)) ||
+        (st = count_all(&g, ws->threads > 0 ? ws->threads : 1, &ties, err)))
         goto done;
-    free(z); /* the tree holds its own copy, in tree order */
-    z = NULL;
-    if ((st = marginal_build(&mx, joint, 0, dx, err)) ||
-        (st = marginal_build(&my, joint, dx, dy, err)))
-        goto done;
-    enum { G = MIB_KDTREE_LEAF_CAP };
-    cnt = malloc(2 * n * sizeof *cnt);
-    hist = calloc(n, sizeof *hist);
-    if (!cnt || !hist) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
-        goto done;
-    }
-
-    /* One joint leaf at a time: its points' k-NN together, then their
-     * marginal counts together (kdtree.h explains the grouping). Each
-     * thread has its own neighbour lists. */
-    int failed = 0;
-#pragma omp parallel num_threads(threads) reduction(| : ties, failed)
-    {
-        size_t *tpos = malloc(G * k * sizeof *tpos), *trow = malloc(G * k * sizeof *trow);
-        double *tdist = malloc(G * k * sizeof *tdist), rx[G], ry[G];
-        size_t nx[G], ny[G];
-        const int ok = tpos && trow && tdist;
-        failed |= !ok;
-#pragma omp for schedule(dynamic, 16)
-        for (size_t li = 0; li < joint->nleaves; li++) {
-            if (!ok)
-                continue;
-            const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
-                         m = joint->nodes[leaf].hi - lo;
-            const float *q = mib_kdtree_leaf_block(joint, leaf);
-            const double *qd = joint->pts + lo * dz;
-            mib_kdtree_knn_group(joint, leaf, k, tpos, trow, tdist);
-            for (size_t a = 0; a < m; a++) {
-                ties |= tdist[a * k] == 0;
-                if (variant == 1) {
-                    rx[a] = ry[a] = tdist[a * k + k - 1];
-                    continue;
-                }
-                double ex = 0, ey = 0; /* KSG-2: per-axis extents of the k neighbours */
-                const double *me = joint->pts + (lo + a) * dz;
-                for (size_t i = 0; i < k; i++) {
-                    const double *r = joint->pts + tpos[a * k + i] * dz;
-                    for (size_t j = 0; j < dx; j++)
-                        ex = fmax(ex, fabs(me[j] - r[j]));
-                    for (size_t j = dx; j < dz; j++)
-                        ey = fmax(ey, fabs(me[j] - r[j]));
-                }
-                rx[a] = ex;
-                ry[a] = ey;
-            }
-            marginal_count(&mx, lo, m, q, qd, dz, rx, variant == 1, nx);
-            marginal_count(&my, lo, m, q + dx * G, qd + dx, dz, ry, variant == 1, ny);
-            for (size_t a = 0; a < m; a++) {
-                /* remove the point itself, counted when |0| passes the test */
-                size_t self = variant == 2 || rx[a] > 0;
-                cnt[2 * (lo + a)] = (uint32_t)(nx[a] - self); /* by position: the sum */
-                cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self); /* ignores order */
-            }
-        }
-        free(tpos);
-        free(trow);
-        free(tdist);
-    }
-    if (failed) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG's neighbour lists (k=%zu)", k);
-        goto done;
-    }
-
-    /* Sum psi over a histogram of the counts: exact and order-free. */
-    const size_t off = variant == 1 ? 1 : 0;
-    for (size_t i = 0; i < 2 * n; i++)
-        hist[cnt[i]]++;
-    double sum = 0;
-    for (size_t v = 0; v < n; v++)
-        if (hist[v])
-            sum += (double)hist[v] * psi_count(v + off);
-    assert(off == 1 || hist[0] == 0); /* KSG-2 counts include the k neighbours */
-    res->mi = psi_count(k) + psi_count(n) - sum / (double)n - (variant == 2 ? 1.0 / (double)k : 0);
+    res->mi = ksg_sum(&g);
     res->flags |= (jitter > 0 ? MIB_RES_JITTER : 0) | (ties ? MIB_RES_TIES : 0);
 done:
-    free(z);
-    free(cnt);
-    free(hist);
-    mib_kdtree_free(joint);
-    marginal_free(&mx);
-    marginal_free(&my);
+    ksg_free(&g);
     return st;
 }
 

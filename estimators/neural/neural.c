@@ -155,6 +155,7 @@ typedef struct trial {
     float *xb, *yb, *T, *dT; /* one batch */
     double *xd, *yd;         /* online: a drawn batch in double */
     double *recent;          /* last last_k training read-outs (ring) */
+    double recent_sum;       /* their sum */
     float *best;             /* dataset: best weights */
     /* dataset mode */
     size_t ntrain, nval, ntest;
@@ -382,120 +383,159 @@ static int validate(trial *t, size_t step, double *best, size_t *bad, int *stop,
     return MIB_OK;
 }
 
-static int neural_estimate(const mib_data *data, const mib_spec *spec,
-                           const mib_workspace *ws, mib_result *res, mib_err *err)
+/* Checks online= against the workspace's sampler, reads the spec into *t,
+ * then checks the data for that mode. Allocates nothing, so every failure
+ * simply returns. */
+static int trial_config(trial *t, const mib_data *data, const mib_spec *spec,
+                        const mib_workspace *ws, mib_err *err)
 {
-    trial t = {0};
     const mib_sampler *smp = ws->sampler;
-    int st = MIB_OK, online = spec->v[P_ONLINE].num != 0, stop = 0;
-    double best = -INFINITY, sum_recent = 0;
-    size_t bad = 0, step = 0;
-    gsl_rng *init_rng = NULL;
-
+    const int online = spec->v[P_ONLINE].num != 0;
+    const char *name = spec->info->name;
+    int st;
     if (online && !smp)
         return mib_fail(err, MIB_EINVAL, "%s: online=1 needs fresh samples from a generator "
                         "(run it in a study or with --gen); with a data file use online=0",
-                        spec->info->name);
+                        name);
     if (!online && smp)
-        return mib_fail(err, MIB_EINVAL, "%s: given a sampler but online=0", spec->info->name);
-    read_spec(&t, spec, online ? smp->dx : data->dx, online ? smp->dy : data->dy);
-    t.ws = ws;
+        return mib_fail(err, MIB_EINVAL, "%s: given a sampler but online=0", name);
+    read_spec(t, spec, online ? smp->dx : data->dx, online ? smp->dy : data->dy);
+    t->ws = ws;
     if (online && data->n < 2)
         return mib_fail(err, MIB_ESMALL, "%s: online mode reads its estimate on n fresh rows; "
-                        "need n >= 2, got %zu", spec->info->name, data->n);
-    if (!online && (st = mib_columns_check_constant(data, err)))
+                        "need n >= 2, got %zu", name, data->n);
+    if (online)
+        return MIB_OK; /* the rows come from the sampler: nothing more to check */
+    if ((st = mib_columns_check_constant(data, err)))
         return st;
-    if (!online) {
-        split_sizes(data->n, &t.ntrain, &t.nval, &t.ntest);
-        if (t.nval < t.B || t.ntest < t.B)
-            return mib_fail(err, MIB_ESMALL,
-                            "%s: batch=%zu needs n >= %zu (validation and test splits of "
-                            "20%% hold at least one batch each), got n=%zu; lower batch",
-                            spec->info->name, t.B, (size_t)ceil(t.B / SPLIT_VAL), data->n);
-    }
+    split_sizes(data->n, &t->ntrain, &t->nval, &t->ntest);
+    if (t->nval < t->B || t->ntest < t->B)
+        return mib_fail(err, MIB_ESMALL,
+                        "%s: batch=%zu needs n >= %zu (validation and test splits of "
+                        "20%% hold at least one batch each), got n=%zu; lower batch",
+                        name, t->B, (size_t)ceil(t->B / SPLIT_VAL), data->n);
+    return MIB_OK;
+}
 
-    init_rng = mib_rng_alloc(mib_rng_seed_combine(ws->seed, 1));
-    t.rng = mib_rng_alloc(mib_rng_seed_combine(ws->seed, 2));
-    t.critic = init_rng ? mib_critic_alloc(&t.ccfg, init_rng) : NULL;
-    size_t bb = t.B * t.B, np = t.critic ? mib_critic_params(t.critic)->n : 0;
-    t.xb = malloc(t.B * t.dx * sizeof(float));
-    t.yb = malloc(t.B * t.dy * sizeof(float));
-    t.T = malloc(bb * sizeof(float));
-    t.dT = malloc(bb * sizeof(float));
-    t.recent = calloc(t.last_k ? t.last_k : 1, sizeof(double));
-    if (online) {
-        t.xd = malloc(t.B * t.dx * sizeof(double));
-        t.yd = malloc(t.B * t.dy * sizeof(double));
+/* The critic, initialised from the seed's stream 1, the shuffling stream 2,
+ * Adam and the batch buffers. Whatever was allocated is the trial's, freed
+ * by trial_free also on failure. */
+static int trial_alloc(trial *t, double lr, mib_err *err)
+{
+    gsl_rng *init_rng = mib_rng_alloc(mib_rng_seed_combine(t->ws->seed, 1));
+    t->rng = mib_rng_alloc(mib_rng_seed_combine(t->ws->seed, 2));
+    t->critic = init_rng ? mib_critic_alloc(&t->ccfg, init_rng) : NULL;
+    if (init_rng)
+        gsl_rng_free(init_rng);
+    size_t bb = t->B * t->B, np = t->critic ? mib_critic_params(t->critic)->n : 0;
+    t->xb = malloc(t->B * t->dx * sizeof(float));
+    t->yb = malloc(t->B * t->dy * sizeof(float));
+    t->T = malloc(bb * sizeof(float));
+    t->dT = malloc(bb * sizeof(float));
+    t->recent = calloc(t->last_k ? t->last_k : 1, sizeof(double));
+    if (t->online) {
+        t->xd = malloc(t->B * t->dx * sizeof(double));
+        t->yd = malloc(t->B * t->dy * sizeof(double));
     } else {
-        t.best = malloc((np ? np : 1) * sizeof(float));
+        t->best = malloc((np ? np : 1) * sizeof(float));
     }
-    if (!t.rng || !t.critic || !t.xb || !t.yb || !t.T || !t.dT || !t.recent ||
-        (online ? !t.xd || !t.yd : !t.best) || mib_adam_init(&t.adam, np, spec->v[P_LR].num)) {
-        st = mib_fail(err, MIB_ENOMEM, "%s: out of memory for the critic and its buffers",
-                      spec->info->name);
-        goto done;
-    }
-    if (!online && (st = load_dataset(&t, data, res, err)))
-        goto done;
+    if (!t->rng || !t->critic || !t->xb || !t->yb || !t->T || !t->dT || !t->recent ||
+        (t->online ? !t->xd || !t->yd : !t->best) || mib_adam_init(&t->adam, np, lr))
+        return mib_fail(err, MIB_ENOMEM, "%s: out of memory for the critic and its buffers",
+                        t->name);
+    return MIB_OK;
+}
 
-    for (step = 0; step < t.steps && !stop; step++) {
+/* Keep the running sum of the last last_k training read-outs (eval=K). */
+static void remember(trial *t, size_t step, double value)
+{
+    if (!t->last_k)
+        return;
+    double *slot = &t->recent[step % t->last_k];
+    t->recent_sum += value - (step >= t->last_k ? *slot : 0);
+    *slot = value;
+}
+
+/* At most t->steps training steps: a batch (fresh online, else the next of
+ * the epoch), a gradient step, then the curve point (online) or every
+ * `every` steps a validation (dataset). *done gets the steps taken and
+ * *stop whether validation ran out of patience (early stopping). */
+static int train(trial *t, size_t *done, int *stop, mib_err *err)
+{
+    const mib_workspace *ws = t->ws;
+    double best = -INFINITY;
+    size_t bad = 0, step;
+    int st;
+    for (step = 0; step < t->steps && !*stop; step++) {
         double value, truth = NAN;
-        if (ws->stop && *ws->stop) {
-            st = mib_fail(err, MIB_EINTR, "%s: interrupted at step %zu", spec->info->name, step);
-            goto done;
-        }
-        if (online) {
-            if ((st = draw_batch(&t, step, &truth, err)))
-                goto done;
-        } else {
-            next_batch(&t);
-        }
-        if ((st = train_step(&t, step, &value, err)))
-            goto done;
-        if (t.last_k) { /* running sum of the last K read-outs */
-            double *slot = &t.recent[step % t.last_k];
-            sum_recent += value - (step >= t.last_k ? *slot : 0);
-            *slot = value;
-        }
-        if (online && ws->curve.point && ws->curve.point(ws->curve.ctx, step, value, truth)) {
-            st = mib_fail(err, MIB_EINTR, "%s: stopped by the curve sink at step %zu",
-                          spec->info->name, step);
-            goto done;
-        }
-        if (!online && ((step + 1) % t.every == 0 || step + 1 == t.steps) &&
-            (st = validate(&t, step, &best, &bad, &stop, err)))
-            goto done;
+        if (ws->stop && *ws->stop)
+            return mib_fail(err, MIB_EINTR, "%s: interrupted at step %zu", t->name, step);
+        if (!t->online)
+            next_batch(t);
+        else if ((st = draw_batch(t, step, &truth, err)))
+            return st;
+        if ((st = train_step(t, step, &value, err)))
+            return st;
+        remember(t, step, value);
+        if (t->online && ws->curve.point && ws->curve.point(ws->curve.ctx, step, value, truth))
+            return mib_fail(err, MIB_EINTR, "%s: stopped by the curve sink at step %zu",
+                            t->name, step);
+        if (!t->online && ((step + 1) % t->every == 0 || step + 1 == t->steps) &&
+            (st = validate(t, step, &best, &bad, stop, err)))
+            return st;
     }
-    res->steps = (long)step;
-    if (stop)
-        res->flags |= MIB_RES_EARLYSTOP;
+    *done = step;
+    return MIB_OK;
+}
 
-    if (t.last_k) {
-        size_t k = step < t.last_k ? step : t.last_k;
-        res->mi = sum_recent / (double)k;
-    } else if (online) {
-        if ((st = online_readout(&t, data->n, step - 1, &res->mi, err)))
-            goto done;
+/* res->mi after `steps` training steps: the mean of the last K read-outs
+ * (eval=K), or the held-out read-out (n fresh rows at the last step's law
+ * online, the test split with the best weights otherwise); InfoNCE capped
+ * at ln B. */
+static int read_estimate(trial *t, size_t n, size_t steps, mib_result *res, mib_err *err)
+{
+    int st;
+    if (t->last_k) {
+        size_t k = steps < t->last_k ? steps : t->last_k;
+        res->mi = t->recent_sum / (double)k;
+    } else if (t->online) {
+        if ((st = online_readout(t, n, steps - 1, &res->mi, err)))
+            return st;
     } else {
-        mib_params *prm = mib_critic_params(t.critic);
-        memcpy(prm->p, t.best, prm->n * sizeof(float));
-        res->mi = dataset_readout(&t, t.ntrain + t.nval, t.ntest / t.B);
+        mib_params *prm = mib_critic_params(t->critic);
+        memcpy(prm->p, t->best, prm->n * sizeof(float));
+        res->mi = dataset_readout(t, t->ntrain + t->nval, t->ntest / t->B);
     }
-    if (!isfinite(res->mi)) {
-        st = mib_fail(err, MIB_EDIVERGED, "%s diverged: the held-out bound is not finite "
-                      "or a score is beyond 2^20", t.name);
-        goto done;
-    }
-    if (t.bound.kind == MIB_BOUND_INFONCE) {
-        double lnb = log((double)t.B);
+    if (!isfinite(res->mi))
+        return mib_fail(err, MIB_EDIVERGED, "%s diverged: the held-out bound is not finite "
+                        "or a score is beyond 2^20", t->name);
+    if (t->bound.kind == MIB_BOUND_INFONCE) {
+        double lnb = log((double)t->B);
         if (res->mi > lnb) /* rounding only: the bound is at most ln B */
             res->mi = lnb;
         if (res->mi >= lnb - NCE_CAP_MARGIN)
             res->flags |= MIB_RES_CAPPED;
     }
+    return MIB_OK;
+}
+
+static int neural_estimate(const mib_data *data, const mib_spec *spec,
+                           const mib_workspace *ws, mib_result *res, mib_err *err)
+{
+    trial t = {0};
+    size_t steps = 0;
+    int stop = 0, st;
+    if ((st = trial_config(&t, data, spec, ws, err)))
+        return st; /* nothing allocated yet */
+    if ((st = trial_alloc(&t, spec->v[P_LR].num, err)) ||
+        (!t.online && (st = load_dataset(&t, data, res, err))) ||
+        (st = train(&t, &steps, &stop, err)))
+        goto done;
+    res->steps = (long)steps;
+    if (stop)
+        res->flags |= MIB_RES_EARLYSTOP;
+    st = read_estimate(&t, data->n, steps, res, err);
 done:
-    if (init_rng)
-        gsl_rng_free(init_rng);
     trial_free(&t);
     return st;
 }
