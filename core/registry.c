@@ -1,12 +1,63 @@
 /* registry.c - the generic registry over mib_type_info lists: count, find,
- * parse/expand spec texts, and the ownership check that makes the cast
- * from spec->info to a concrete type safe. Used by the generator and the
- * estimator registries alike. Cost: O(types) per lookup or check, plus
- * the spec parser's cost (spec.c). */
+ * parse/expand spec texts, the ownership check that makes the cast from
+ * spec->info to a concrete type safe, and growable registries that extend
+ * a built-in list (external estimators, plugins). Used by the generator
+ * and the estimator registries alike. Cost: O(types) per lookup, check or
+ * add, plus the spec parser's cost (spec.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/registry.h"
+
+int mib_registry_create(int kind, const char *what, const mib_registry *base,
+                        mib_registry **out, mib_err *err)
+{
+    size_t n = mib_registry_count(base), cap = n + 8;
+    mib_registry *r = malloc(sizeof *r);
+    const mib_type_info **types = calloc(cap + 1, sizeof *types);
+    if (!out || !r || !types) {
+        free(r);
+        free(types);
+        return out ? mib_fail(err, MIB_ENOMEM, "out of memory creating a registry")
+                   : mib_fail(err, MIB_EINVAL, "mib_registry_create: NULL output");
+    }
+    for (size_t i = 0; i < n; i++)
+        types[i] = base->types[i];
+    *r = (mib_registry){.kind = kind, .what = what, .types = types, .capacity = cap};
+    *out = r;
+    return MIB_OK;
+}
+
+int mib_registry_add(mib_registry *r, const mib_type_info *info, mib_err *err)
+{
+    if (!r || !r->capacity || !info)
+        return mib_fail(err, MIB_EINVAL, "mib_registry_add: %s",
+                        !r || !info ? "NULL argument" : "a built-in registry is fixed");
+    if (!info->name || !*info->name || mib_registry_find(r, info->name))
+        return mib_fail(err, MIB_ESPEC, "%s name '%s' is %s", r->what,
+                        info->name ? info->name : "", info->name && *info->name
+                                                          ? "already taken" : "empty");
+    size_t n = mib_registry_count(r);
+    const mib_type_info **types = (const mib_type_info **)r->types;
+    if (n == r->capacity) {
+        types = realloc(types, (2 * r->capacity + 1) * sizeof *types);
+        if (!types)
+            return mib_fail(err, MIB_ENOMEM, "out of memory adding '%s'", info->name);
+        r->capacity *= 2;
+        r->types = types;
+    }
+    types[n] = info;
+    types[n + 1] = NULL;
+    return MIB_OK;
+}
+
+void mib_registry_free(mib_registry *r)
+{
+    if (!r || !r->capacity) /* NULL, or a fixed list that is not ours */
+        return;
+    free((void *)r->types);
+    free(r);
+}
 
 size_t mib_registry_count(const mib_registry *r)
 {

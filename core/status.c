@@ -39,6 +39,8 @@ static const struct {
     [MIB_ELOCKED] = {"locked", "output locked by another writer"},
     [MIB_EEXIST] = {"exists", "output exists"},
     [MIB_EUNSUPPORTED] = {"unsupported", "unsupported"},
+    [MIB_EEXTERNAL] = {"external", "external estimator failed"},
+    [MIB_ETIMEOUT] = {"timeout", "external estimator timed out"},
 };
 
 const char *mib_strerror(int status)

@@ -35,7 +35,8 @@ static const mib_type_info *const types[] = {
     NULL,
 };
 
-const mib_registry mib_estimator_registry = {MIB_REGISTRY_ESTIMATOR, "estimator", types};
+const mib_registry mib_estimator_registry = {
+    .kind = MIB_REGISTRY_ESTIMATOR, .what = "estimator", .types = types};
 
 /* info is the first member of its mib_estimator_type: a registry of kind
  * MIB_REGISTRY_ESTIMATOR holds nothing else, so the cast is exact. */

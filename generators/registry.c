@@ -21,7 +21,8 @@ static const mib_type_info *const types[] = {
     NULL,
 };
 
-const mib_registry mib_generator_registry = {MIB_REGISTRY_GENERATOR, "generator", types};
+const mib_registry mib_generator_registry = {
+    .kind = MIB_REGISTRY_GENERATOR, .what = "generator", .types = types};
 
 /* info is the first member of its mib_generator_type: a registry of kind
  * MIB_REGISTRY_GENERATOR holds nothing else, so the cast is exact. */

@@ -3,7 +3,7 @@
 compiles). Every quoted #include must name its folder ("core/spec.h"), and a
 folder may include only the folders its arrows allow (README, "Layout"):
 
-    bench/cli -> bench/plot, bench/check -> bench/harness -> bench/store
+    bench/cli -> bench/plot, bench/check -> bench/harness -> bench/external -> bench/store
     bench/harness -> generators, estimators -> core; everything -> mibench/
 
 Also: only bench/store includes HDF5, only bench/harness reads INI files, and
@@ -21,11 +21,12 @@ ARROWS = {
     "generators": ["core/", "generators/"],
     "estimators": ["core/", "estimators/"],
     "bench/store": ["core/", "bench/store/"],
-    "bench/harness": ["core/", "bench/harness/", "bench/store/"],
+    "bench/external": ["core/", "bench/external/", "bench/store/"],
+    "bench/harness": ["core/", "bench/harness/", "bench/external/", "bench/store/"],
     "bench/plot": ["core/", "bench/plot/", "bench/harness/"],
     "bench/check": ["core/", "bench/check/", "bench/harness/"],
     "bench/cli": ["core/", "bench/cli/", "bench/plot/", "bench/check/", "bench/harness/",
-                  "bench/store/"],
+                  "bench/external/", "bench/store/"],
     # benchmark programs time internals and set up OpenBLAS as programs do
     "bench/perf": ["core/", "estimators/", "generators/", "bench/cli/blas_kernels.h",
                    "bench/harness/"],
@@ -36,7 +37,7 @@ SYSTEM = {
     "ini.h": ["bench/harness"],
 }
 # the library's folders: no printing, exiting, aborting or environment
-LIBRARY = ["core", "generators", "estimators", "bench/store", "bench/harness",
+LIBRARY = ["core", "generators", "estimators", "bench/store", "bench/external", "bench/harness",
            "bench/plot", "bench/check"]
 FORBIDDEN_CALLS = re.compile(
     r"\b(printf|puts|perror|getenv|setenv|exit|_exit|abort)\s*\(|\bfprintf\s*\(\s*(stderr|stdout)")

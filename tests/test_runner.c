@@ -138,8 +138,10 @@ static const mib_estimator_type tonline = {
 static const mib_type_info *const toy_gen_types[] = {&tgauss.info, NULL};
 static const mib_type_info *const toy_est_types[] = {&tcorr.info, &tdisc.info, &tonline.info,
                                                       NULL};
-static const mib_registry toy_gens = {MIB_REGISTRY_GENERATOR, "generator", toy_gen_types};
-static const mib_registry toy_ests = {MIB_REGISTRY_ESTIMATOR, "estimator", toy_est_types};
+static const mib_registry toy_gens = {
+    .kind = MIB_REGISTRY_GENERATOR, .what = "generator", .types = toy_gen_types};
+static const mib_registry toy_ests = {
+    .kind = MIB_REGISTRY_ESTIMATOR, .what = "estimator", .types = toy_est_types};
 
 /* ---- helpers ---- */
 
@@ -548,6 +550,7 @@ static void bad_study(const char *text, int status, const char *want)
 {
     mib_study s;
     mib_err err = {""};
+    mib_study_init(&s);
     cr_assert_eq(mib_study_parse(text, "x.ini", &s, &err), status, "%s", err.msg);
     cr_assert(strstr(err.msg, want), "message '%s' lacks '%s'", err.msg, want);
     cr_assert_null(s.gens);

@@ -24,8 +24,10 @@ static const mib_param_spec params[] = {
 static const mib_type_info info = {"toy", "a toy type", params};
 
 static const mib_type_info *const types[] = {&info, NULL};
-static const mib_registry reg = {MIB_REGISTRY_ESTIMATOR, "estimator", types};
-static const mib_registry greg = {MIB_REGISTRY_GENERATOR, "generator", types};
+static const mib_registry reg = {
+    .kind = MIB_REGISTRY_ESTIMATOR, .what = "estimator", .types = types};
+static const mib_registry greg = {
+    .kind = MIB_REGISTRY_GENERATOR, .what = "generator", .types = types};
 
 static void canon(const char *text, const char *want)
 {
@@ -170,4 +172,42 @@ Test(rng, streams_reproducible_and_distinct)
     gsl_rng_free(a);
     gsl_rng_free(b);
     gsl_rng_free(c);
+}
+
+/* A growable registry extends a fixed one: the base's types and the added
+ * ones parse, specs remember it, a duplicate name is refused, and a fixed
+ * registry cannot grow. */
+Test(registry, growable_registry_extends_a_fixed_one)
+{
+    static const mib_param_spec none[] = {{.name = NULL}};
+    static const mib_type_info extra[3] = {{"extra0", "added", none}, {"extra1", "added", none},
+                                           {"toy", "a second toy", none}};
+    mib_registry *r = NULL;
+    mib_err err = {""};
+    mib_spec s;
+    cr_assert_eq(mib_registry_create(MIB_REGISTRY_ESTIMATOR, "estimator", &reg, &r, &err), MIB_OK);
+    cr_assert_eq(mib_registry_count(r), 1);
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(mib_registry_add(r, &extra[i], &err), MIB_OK, "%s", err.msg);
+    for (int i = 0; i < 20; i++) { /* growth past the first capacity */
+        static mib_type_info many[20];
+        static char names[20][16];
+        snprintf(names[i], sizeof names[i], "many%d", i);
+        many[i] = (mib_type_info){names[i], "added", none};
+        cr_assert_eq(mib_registry_add(r, &many[i], &err), MIB_OK, "%s", err.msg);
+    }
+    cr_assert_eq(mib_registry_count(r), 23);
+    cr_assert_eq(mib_registry_add(r, &extra[2], &err), MIB_ESPEC);
+    cr_assert_str_eq(err.msg, "estimator name 'toy' is already taken");
+    cr_assert_eq(mib_registry_parse(r, "extra1", &s, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(s.registry, r);
+    cr_assert_eq(s.info, &extra[1]);
+    cr_assert_eq(mib_registry_check(MIB_REGISTRY_ESTIMATOR, &s, &err), MIB_OK);
+    cr_assert_eq(mib_registry_check(MIB_REGISTRY_GENERATOR, &s, &err), MIB_EINVAL);
+    cr_assert_eq(mib_registry_parse(r, "toy:k=2", &s, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(mib_registry_parse(&reg, "extra0", &s, &err), MIB_ESPEC);
+    cr_assert_eq(mib_registry_add((mib_registry *)&reg, &extra[0], &err), MIB_EINVAL);
+    cr_assert_eq(mib_registry_count(&reg), 1);
+    mib_registry_free(r);
+    mib_registry_free(NULL);
 }

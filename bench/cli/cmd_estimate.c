@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <omp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,9 +27,12 @@ typedef struct columns {
 static int help(void)
 {
     printf("usage: mibench estimate EST_SPEC FILE [--x COLS] [--y COLS] [--json] [--bits]\n"
-           "                        [--threads T]\n"
+           "                        [--threads T] [--quiet]\n"
+           "       mibench estimate EST_SPEC FILE DIMX DIMY   (bmi's external-estimator call)\n"
            "Estimates the MI between the x and the y columns of FILE.\n"
            "  FILE        CSV (optional header; C-locale numbers) or HDF5 (datasets /x, /y)\n"
+           "  DIMX DIMY   x is the first DIMX columns, y the next DIMY (bmi's X0..,Y0..\n"
+           "              layout); the estimate alone is printed on stdout\n"
            "  --x, --y    CSV: comma-separated zero-based column indices or header names;\n"
            "              HDF5: dataset names. Defaults: x*/y* header names, or x = 0 and\n"
            "              y = 1 for a two-column file; given one, the other is the rest.\n"
@@ -36,9 +40,92 @@ static int help(void)
            "              dx, dy, seconds, flags\n"
            "  --bits      report bits instead of nats\n"
            "  --threads   threads for the estimator (default: all cores)\n"
+           "  --quiet     no warnings on stderr (bmi reads both streams as one)\n"
            "Estimators and their parameters: mibench list estimators\n");
     return CLI_EXIT_OK;
 }
+
+/* Everything the command line sets; the option table points into it. */
+typedef struct estimate_args {
+    const char *text, *path, *xs, *ys; /* EST_SPEC, FILE, --x, --y */
+    const char *dims[2];               /* DIMX, DIMY (bmi's call), or NULL */
+    char xbuf[8192], ybuf[8192];       /* --x/--y made from DIMX, DIMY */
+    int json, bits, quiet;
+    size_t threads;
+} estimate_args;
+
+static int set_threads(void *ctx, const char *v)
+{
+    estimate_args *a = ctx;
+    if (cli_parse_size(v, 1, MAX_THREADS, &a->threads))
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "--threads needs an integer in [1, %d], "
+                        "got '%s'", MAX_THREADS, v);
+    return CLI_EXIT_OK;
+}
+
+/* No help texts: help() shows FILE and --x/--y on shared rows, a layout
+ * that is not one row per option, so its text stays whole there. */
+static const cli_option options[] = {
+    {.name = "--x", .arg = "COLS", .offset = offsetof(estimate_args, xs)},
+    {.name = "--y", .arg = "COLS", .offset = offsetof(estimate_args, ys)},
+    {.name = "--threads", .arg = "T", .parse = set_threads},
+    {.name = "--json", .offset = offsetof(estimate_args, json)},
+    {.name = "--bits", .offset = offsetof(estimate_args, bits)},
+    {.name = "--quiet", .offset = offsetof(estimate_args, quiet)},
+    {0},
+};
+
+/* EST_SPEC, then FILE, then optionally DIMX DIMY. Only "--..." is an
+ * unknown option: "-" or "-x.csv" is a spec or a file name like any other. */
+static int positional(void *ctx, const char *arg)
+{
+    estimate_args *a = ctx;
+    if (arg[0] == '-' && arg[1] == '-')
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "unknown option '%s' (see --help)",
+                        arg);
+    if (!a->text)
+        a->text = arg;
+    else if (!a->path)
+        a->path = arg;
+    else if (!a->dims[1])
+        a->dims[a->dims[0] ? 1 : 0] = arg;
+    else
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "unexpected argument '%s'; give "
+                        "EST_SPEC and FILE once each (and DIMX DIMY)", arg);
+    return CLI_EXIT_OK;
+}
+
+/* bmi's DIMX DIMY as --x 0..DIMX-1 --y DIMX..DIMX+DIMY-1 (CSV) or as a
+ * check of the datasets' widths (HDF5, done after reading). */
+static int dims_to_columns(estimate_args *a)
+{
+    size_t d[2];
+    if (!a->dims[1])
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "unexpected argument '%s'; give EST_SPEC "
+                        "and FILE once each (and DIMX DIMY)", a->dims[0]);
+    for (int i = 0; i < 2; i++)
+        if (!a->dims[i] || cli_parse_size(a->dims[i], 1, 1000, &d[i]))
+            return cli_fail(CLI_EXIT_USAGE, "estimate", "DIMX and DIMY must be integers in "
+                            "[1, 1000], got '%s'", a->dims[i] ? a->dims[i] : "");
+    if (a->xs || a->ys)
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "give DIMX DIMY or --x/--y, not both");
+    if (mib_store_is_hdf5(a->path))
+        return CLI_CONTINUE;
+    char *bufs[2] = {a->xbuf, a->ybuf};
+    for (int i = 0; i < 2; i++) {
+        size_t used = 0, first = i ? d[0] : 0;
+        for (size_t j = 0; j < d[i]; j++)
+            used += (size_t)snprintf(bufs[i] + used, sizeof a->xbuf - used, "%s%zu",
+                                     j ? "," : "", first + j);
+    }
+    a->xs = a->xbuf;
+    a->ys = a->ybuf;
+    return CLI_CONTINUE;
+}
+
+static const cli_parser parser = {
+    .verb = "estimate", .options = options, .help = help, .other = positional,
+};
 
 /* Resolve "a,b,3" against the CSV header and width. */
 static int parse_columns(const char *text, const char *opt, const mib_csv *c, columns *out,
@@ -280,108 +367,104 @@ static int read_hdf5(const char *path, const char *xs, const char *ys, double **
     return st;
 }
 
-int cmd_estimate(int argc, char **argv)
+/* The data of one estimate and the buffers it lives in; loaded_free frees
+ * whatever a failed load left behind. */
+typedef struct loaded {
+    mib_csv csv;
+    columns cx, cy;
+    double *x, *y;
+    mib_data data;
+    char where[1200]; /* CSV: the column map appended to data errors */
+} loaded;
+
+static void loaded_free(loaded *l)
 {
-    const char *text = NULL, *path = NULL, *xs = NULL, *ys = NULL;
-    int json = 0, bits = 0;
-    size_t threads = (size_t)omp_get_max_threads();
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a))
-            return help();
-        int takes = strcmp(a, "--x") == 0 || strcmp(a, "--y") == 0 ||
-                    strcmp(a, "--threads") == 0;
-        if (takes && i + 1 >= argc)
-            return cli_fail(CLI_EXIT_USAGE, "estimate", "option '%s' needs a value", a);
-        if (strcmp(a, "--x") == 0)
-            xs = argv[++i];
-        else if (strcmp(a, "--y") == 0)
-            ys = argv[++i];
-        else if (strcmp(a, "--threads") == 0) {
-            if (cli_parse_size(argv[++i], 1, MAX_THREADS, &threads))
-                return cli_fail(CLI_EXIT_USAGE, "estimate",
-                                "--threads needs an integer in [1, %d], got '%s'", MAX_THREADS,
-                                argv[i]);
-        } else if (strcmp(a, "--json") == 0)
-            json = 1;
-        else if (strcmp(a, "--bits") == 0)
-            bits = 1;
-        else if (a[0] == '-' && a[1] == '-')
-            return cli_fail(CLI_EXIT_USAGE, "estimate", "unknown option '%s' (see --help)", a);
-        else if (!text)
-            text = a;
-        else if (!path)
-            path = a;
-        else
-            return cli_fail(CLI_EXIT_USAGE, "estimate", "unexpected argument '%s'; give "
-                            "EST_SPEC and FILE once each", a);
-    }
-    if (!text || !path)
-        return cli_fail(CLI_EXIT_USAGE, "estimate", "need EST_SPEC and FILE, e.g. 'mibench "
-                        "estimate ksg1:k=3 data.csv' (see --help)");
+    mib_csv_free(&l->csv);
+    free(l->cx.idx);
+    free(l->cy.idx);
+    free(l->x);
+    free(l->y);
+}
 
-    mib_err err = {""};
-    mib_spec spec;
-    mib_csv csv = {0};
-    columns cx = {0, NULL}, cy = {0, NULL};
-    double *x = NULL, *y = NULL;
-    mib_data data = {0};
+/* A CSV file: read it, pick and check the columns, copy them out. */
+static int load_csv(const estimate_args *a, const mib_estimator_type *type, loaded *l,
+                    mib_err *err)
+{
+    int st = mib_csv_read(a->path, &l->csv, err);
+    if (!st)
+        st = select_csv(&l->csv, a->path, a->xs, a->ys, &l->cx, &l->cy, err);
+    if (!st && (type->flags & MIB_EST_DISCRETE))
+        if (!(st = check_integers(&l->csv, &l->cx, a->path, type->info.name, err)))
+            st = check_integers(&l->csv, &l->cy, a->path, type->info.name, err);
+    if (!st && !(st = copy_columns(&l->csv, &l->cx, &l->x, err)))
+        st = copy_columns(&l->csv, &l->cy, &l->y, err);
+    if (st)
+        return st;
+    l->data = (mib_data){.n = l->csv.rows, .dx = l->cx.count, .dy = l->cy.count, .x = l->x,
+                         .y = l->y};
+    describe_columns(&l->csv, &l->cx, &l->cy, l->where, sizeof l->where);
+    return MIB_OK;
+}
+
+/* Time one estimate of the loaded data and print it: the number, or the
+ * JSON object. Returns the exit code. */
+static int estimate_and_print(const estimate_args *a, const mib_spec *spec, const loaded *l,
+                              mib_err *err)
+{
     mib_result res = {0};
-    char canon[512], where[1200] = "";
-    int rc = CLI_EXIT_OK, st;
-    if ((st = mib_estimator_spec_parse(text, &spec, &err)))
-        return cli_fail(CLI_EXIT_USAGE, "estimate", "%s", err.msg);
-    mib_spec_format(&spec, canon, sizeof canon);
-    const mib_estimator_type *type = (const mib_estimator_type *)spec.info;
-
-    if (mib_store_is_hdf5(path)) {
-        st = read_hdf5(path, xs, ys, &x, &y, &data, &err);
-    } else {
-        st = mib_csv_read(path, &csv, &err);
-        if (!st)
-            st = select_csv(&csv, path, xs, ys, &cx, &cy, &err);
-        if (!st && (type->flags & MIB_EST_DISCRETE))
-            if (!(st = check_integers(&csv, &cx, path, type->info.name, &err)))
-                st = check_integers(&csv, &cy, path, type->info.name, &err);
-        if (!st && !(st = copy_columns(&csv, &cx, &x, &err)))
-            st = copy_columns(&csv, &cy, &y, &err);
-        if (!st) {
-            data = (mib_data){.n = csv.rows, .dx = cx.count, .dy = cy.count, .x = x, .y = y};
-            describe_columns(&csv, &cx, &cy, where, sizeof where);
-        }
-    }
-    if (st) {
-        rc = cli_fail(st == MIB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL, "estimate", "%s",
-                      err.msg);
-        goto done;
-    }
-
     mib_workspace ws;
     mib_workspace_init(&ws);
-    ws.threads = (int)threads;
+    ws.threads = (int)a->threads;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    st = mib_estimate(&data, &spec, &ws, &res, &err);
+    int st = mib_estimate(&l->data, spec, &ws, &res, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (st) {
-        rc = cli_fail(cli_status_exit(st), "estimate", "%s%s", err.msg,
-                      st == MIB_EDATA ? where : "");
-        goto done;
-    }
-    if (res.flags & MIB_RES_TIES)
+    if (st)
+        return cli_fail(cli_status_exit(st), "estimate", "%s%s", err->msg,
+                        st == MIB_EDATA ? l->where : "");
+    if ((res.flags & MIB_RES_TIES) && !a->quiet)
         fprintf(stderr, "mibench estimate: warning: duplicate points with no jitter; the "
                 "estimate assumes continuous data and may be far off (flag 'ties')\n");
-    double mi = bits ? res.mi / M_LN2 : res.mi;
+    double mi = a->bits ? res.mi / M_LN2 : res.mi;
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if (json)
-        print_json(canon, mi, bits, &data, seconds, res.flags);
-    else
+    if (a->json) {
+        char canon[512];
+        mib_spec_format(spec, canon, sizeof canon);
+        print_json(canon, mi, a->bits, &l->data, seconds, res.flags);
+    } else {
         cli_print_number(stdout, mi);
-done:
-    mib_csv_free(&csv);
-    free(cx.idx);
-    free(cy.idx);
-    free(x);
-    free(y);
+    }
+    return CLI_EXIT_OK;
+}
+
+int cmd_estimate(int argc, char **argv)
+{
+    estimate_args a = {.threads = (size_t)omp_get_max_threads()};
+    int rc = cli_parse(&parser, argc, argv, &a);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    if (!a.text || !a.path)
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "need EST_SPEC and FILE, e.g. 'mibench "
+                        "estimate ksg1:k=3 data.csv' (see --help)");
+    if (a.dims[0] && (rc = dims_to_columns(&a)) != CLI_CONTINUE)
+        return rc;
+    mib_err err = {""};
+    mib_spec spec;
+    if (mib_estimator_spec_parse(a.text, &spec, &err))
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "%s", err.msg);
+    const mib_estimator_type *type = mib_estimator_type_of(&spec, NULL);
+    loaded l = {0};
+    int st = mib_store_is_hdf5(a.path) ? read_hdf5(a.path, a.xs, a.ys, &l.x, &l.y, &l.data, &err)
+                                       : load_csv(&a, type, &l, &err);
+    if (!st && a.dims[0] && mib_store_is_hdf5(a.path) &&
+        (l.data.dx != (size_t)atoi(a.dims[0]) || l.data.dy != (size_t)atoi(a.dims[1])))
+        st = mib_fail(&err, MIB_EINVAL, "'%s' has dx=%zu, dy=%zu but DIMX DIMY say %s %s",
+                      a.path, l.data.dx, l.data.dy, a.dims[0], a.dims[1]);
+    /* Columns that do not fit the file (MIB_EINVAL) are a usage error; an
+     * unreadable file or bad data is a failure. */
+    rc = st ? cli_fail(st == MIB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL, "estimate", "%s",
+                       err.msg)
+            : estimate_and_print(&a, &spec, &l, &err);
+    loaded_free(&l);
     return rc;
 }

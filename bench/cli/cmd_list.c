@@ -1,6 +1,9 @@
-/* cmd_list.c - `mibench list [estimators|generators]`: every registry entry
- * with its summary and parameter table (default, what is allowed, help),
- * printed from the same tables the parser validates against. */
+/* cmd_list.c - `mibench list [estimators|generators] [--external NAME=CMD]`:
+ * every registry entry with its summary and parameter table (default, what
+ * is allowed, help), printed from the same tables the parser validates
+ * against; declared external estimators are listed with the built-ins. */
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include "bench/cli/cli.h"
 
@@ -16,28 +19,74 @@ static void print_type(const mib_type_info *info)
     }
 }
 
+static void print_registry(const char *title, const mib_registry *r)
+{
+    printf("%s:\n", title);
+    for (size_t i = 0; i < mib_registry_count(r); i++)
+        print_type(r->types[i]);
+}
+
+typedef struct list_args {
+    const char *what;
+    mib_study study; /* holds the --external declarations */
+} list_args;
+
+static int add_external(void *ctx, const char *decl)
+{
+    list_args *a = ctx;
+    const char *eq = strchr(decl, '=');
+    char name[64];
+    mib_err err = {""};
+    if (!eq || eq == decl)
+        return cli_fail(CLI_EXIT_USAGE, "list", "--external needs NAME=COMMAND, got '%s'", decl);
+    snprintf(name, sizeof name, "%.*s", (int)(eq - decl), decl);
+    int st = mib_study_add_external(&a->study, name, eq + 1, &err);
+    return st ? cli_fail(cli_status_exit(st), "list", "--external %s: %s", decl, err.msg)
+              : CLI_EXIT_OK;
+}
+
+static const cli_option options[] = {
+    {.name = "--external", .arg = "NAME=CMD", .parse = add_external,
+     .help = "list an external estimator NAME run as CMD with the others"},
+    {0},
+};
+
+static int help(void)
+{
+    printf("usage: mibench list [estimators|generators] [--external NAME=CMD]...\n"
+           "Lists each estimator and generator, its summary and its parameters\n"
+           "(default, allowed values, meaning). Specs are NAME:key=value,...\n");
+    cli_print_options(stdout, options, 16);
+    return CLI_EXIT_OK;
+}
+
+static int positional(void *ctx, const char *arg)
+{
+    list_args *a = ctx;
+    if (a->what || (strcmp(arg, "estimators") && strcmp(arg, "generators")))
+        return cli_fail(CLI_EXIT_USAGE, "list", "expected 'estimators' or 'generators', got '%s'",
+                        arg);
+    a->what = arg;
+    return CLI_EXIT_OK;
+}
+
+static const cli_parser parser = {
+    .verb = "list", .options = options, .help = help, .other = positional,
+};
+
 int cmd_list(int argc, char **argv)
 {
-    const char *what = argc > 1 ? argv[1] : "all";
-    if (cli_is_help(what)) {
-        printf("usage: mibench list [estimators|generators]\n"
-               "Lists each estimator and generator, its summary and its parameters\n"
-               "(default, allowed values, meaning). Specs are NAME:key=value,...\n");
-        return CLI_EXIT_OK;
+    list_args a = {NULL};
+    mib_study_init(&a.study);
+    int rc = cli_parse(&parser, argc, argv, &a);
+    if (rc == CLI_CONTINUE) {
+        rc = CLI_EXIT_OK;
+        if (!a.what || strcmp(a.what, "generators") == 0)
+            print_registry("generators", &mib_generator_registry);
+        if (!a.what || strcmp(a.what, "estimators") == 0)
+            print_registry("estimators", a.study.estimators ? a.study.estimators
+                                                            : &mib_estimator_registry);
     }
-    int gens = strcmp(what, "generators") == 0, ests = strcmp(what, "estimators") == 0;
-    if (argc > 2 || (!gens && !ests && strcmp(what, "all") != 0))
-        return cli_fail(CLI_EXIT_USAGE, "list", "expected 'estimators' or 'generators', got '%s'",
-                        argc > 2 ? argv[2] : what);
-    if (!ests) {
-        printf("generators:\n");
-        for (size_t i = 0; mib_generator_at(i); i++)
-            print_type(&mib_generator_at(i)->info);
-    }
-    if (!gens) {
-        printf("estimators:\n");
-        for (size_t i = 0; mib_estimator_at(i); i++)
-            print_type(&mib_estimator_at(i)->info);
-    }
-    return CLI_EXIT_OK;
+    mib_study_free(&a.study);
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* cmd_run.c - `mibench run`: a study (from a study file or from --gen/--est/
- * --n flags) swept into a results file by the runner (runner.c), with a
+ * --n flags, plus --external declarations) swept into a results file by
+ * the harness (bench/harness/run.c), with a
  * progress line on a terminal, SIGINT/SIGTERM turned into a clean stop
  * (exit 130/143) and the runner's statuses turned into one-line errors.
  * Exit: 0 every trial recorded (failed trials are data: counted on
@@ -8,6 +9,7 @@
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,48 +29,6 @@ static void on_signal(int sig)
         raise(sig);
     }
     stop_signal = sig;
-}
-
-static int help(void)
-{
-    printf("usage: mibench run STUDY_FILE -o OUT.h5 [options]\n"
-           "       mibench run --gen SPEC... --est SPEC... --n LIST [--seeds K] [--seed S]\n"
-           "                   -o OUT.h5 [options]\n"
-           "Runs every trial of a study - generator spec x estimator spec x n x replicate,\n"
-           "'|' alternatives in specs expanded - and records each in OUT.h5 as it finishes\n"
-           "(/cells, /trials, /summary, /curves; see docs). Trial data depend only on\n"
-           "(seed, generator spec, n, replicate), so results do not depend on --threads.\n"
-           "Only the estimation is timed (wall and CPU seconds).\n"
-           "\n"
-           "study from flags (instead of STUDY_FILE):\n"
-           "  --gen SPEC      a generator spec; repeat for more\n"
-           "  --est SPEC      an estimator spec; repeat for more\n"
-           "  --n LIST        sample sizes, e.g. 100,1000,10000\n"
-           "  --seeds K       replicates per cell (default 10)\n"
-           "  --seed S        master seed (default 1)\n"
-           "  --name NAME     study name stored in the file (default cli)\n"
-           "options:\n"
-           "  -o OUT.h5       the results file (required)\n"
-           "  --resume        continue OUT.h5: keep its finished trials, run only the\n"
-           "                  missing ones (the study must be the same: same cells, seed;\n"
-           "                  starts afresh when OUT.h5 does not exist)\n"
-           "  --force         overwrite an existing OUT.h5 instead of refusing\n"
-           "  --threads T     trials run in parallel (default: OMP_NUM_THREADS or all\n"
-           "                  cores); each estimator runs single-threaded\n"
-           "  --mem-limit M   refuse (status resource-limit) any trial estimated to need\n"
-           "                  more than M bytes (suffix K, M, G; default half the\n"
-           "                  physical memory divided by T)\n"
-           "  --quiet         no progress line and no final report\n"
-           "Progress (trials done/total, current cell, elapsed, ETA) goes to stderr when it\n"
-           "is a terminal. OUT.h5.journal and OUT.h5.lock sit beside OUT.h5 while it is\n"
-           "written; the journal is removed when every trial is recorded.\n"
-           "exit status: 0 every trial recorded (failed trials are recorded with their\n"
-           "status and counted on stderr; they do not change the exit status),\n"
-           "1 failure (output exists, locked by another run, a different study on\n"
-           "--resume, I/O), 2 usage or spec error, 130/143 stopped by SIGINT/SIGTERM\n"
-           "after finishing the trials in hand (continue with --resume); a second\n"
-           "signal ends the run at once, still keeping every finished trial.\n");
-    return CLI_EXIT_OK;
 }
 
 /* "512M", "2G", "1000000" -> bytes; -1 when malformed. */
@@ -131,14 +91,162 @@ static int append(char **text, size_t *len, const char *a, const char *b)
     return 0;
 }
 
+/* Everything the command line sets; the option table points into it. */
 typedef struct run_args {
     const char *file, *out, *name, *sizes;
-    const char **gens, **ests;
-    int ngens, nests;
+    const char **gens, **ests, **externals; /* argc slots each: room for every argument */
+    int ngens, nests, nexternals;
     unsigned long long seed;
     size_t seeds;
     int seed_given, seeds_given;
+    mib_run_options opt;
+    int quiet;
 } run_args;
+
+static int add_generator(void *ctx, const char *spec)
+{
+    run_args *a = ctx;
+    a->gens[a->ngens++] = spec;
+    return CLI_EXIT_OK;
+}
+
+static int add_estimator(void *ctx, const char *spec)
+{
+    run_args *a = ctx;
+    a->ests[a->nests++] = spec;
+    return CLI_EXIT_OK;
+}
+
+static int add_external(void *ctx, const char *decl)
+{
+    run_args *a = ctx;
+    if (!strchr(decl, '=') || decl[0] == '=')
+        return cli_fail(CLI_EXIT_USAGE, "run", "--external needs NAME=COMMAND, got '%s'", decl);
+    a->externals[a->nexternals++] = decl;
+    return CLI_EXIT_OK;
+}
+
+static int set_seeds(void *ctx, const char *v)
+{
+    run_args *a = ctx;
+    a->seeds_given = 1;
+    if (cli_parse_size(v, 1, 100000, &a->seeds))
+        return cli_fail(CLI_EXIT_USAGE, "run", "--seeds needs an integer in [1, 100000], "
+                        "got '%s'", v);
+    return CLI_EXIT_OK;
+}
+
+static int set_seed(void *ctx, const char *v)
+{
+    run_args *a = ctx;
+    a->seed_given = 1;
+    if (cli_parse_u64(v, &a->seed))
+        return cli_fail(CLI_EXIT_USAGE, "run", "--seed needs a non-negative 64-bit "
+                        "integer, got '%s'", v);
+    return CLI_EXIT_OK;
+}
+
+static int set_threads(void *ctx, const char *v)
+{
+    run_args *a = ctx;
+    size_t t;
+    if (cli_parse_size(v, 1, 1024, &t))
+        return cli_fail(CLI_EXIT_USAGE, "run", "--threads needs an integer in [1, 1024], "
+                        "got '%s'", v);
+    a->opt.threads = (int)t;
+    return CLI_EXIT_OK;
+}
+
+static int set_mem_limit(void *ctx, const char *v)
+{
+    run_args *a = ctx;
+    if ((a->opt.mem_limit = parse_bytes(v)) < 0)
+        return cli_fail(CLI_EXIT_USAGE, "run", "--mem-limit needs a size such as 512M or "
+                        "4G, got '%s'", v);
+    return CLI_EXIT_OK;
+}
+
+/* In --help order. */
+static const cli_option options[] = {
+    {.name = "--gen", .arg = "SPEC", .parse = add_generator,
+     .heading = "study from flags (instead of STUDY_FILE):",
+     .help = "a generator spec; repeat for more"},
+    {.name = "--est", .arg = "SPEC", .parse = add_estimator,
+     .help = "an estimator spec; repeat for more"},
+    {.name = "--n", .arg = "LIST", .offset = offsetof(run_args, sizes),
+     .help = "sample sizes, e.g. 100,1000,10000"},
+    {.name = "--seeds", .arg = "K", .parse = set_seeds,
+     .help = "replicates per cell (default 10)"},
+    {.name = "--seed", .arg = "S", .parse = set_seed, .help = "master seed (default 1)"},
+    {.name = "--name", .arg = "NAME", .offset = offsetof(run_args, name),
+     .help = "study name stored in the file (default cli)"},
+    {.name = "-o", .arg = "OUT.h5", .offset = offsetof(run_args, out), .heading = "options:",
+     .help = "the results file (required)"},
+    {.name = "--external", .arg = "NAME=CMD", .parse = add_external,
+     .help = "declare an external estimator NAME, run as CMD (split as a\n"
+             "shell splits words, run without one); NAME is then usable in\n"
+             "--est and est = lines, with protocol=bmi|worker, format=csv|h5\n"
+             "and timeout=SECONDS; repeat for more (README: External\n"
+             "estimators)"},
+    {.name = "--resume", .offset = offsetof(run_args, opt.resume),
+     .help = "continue OUT.h5: keep its finished trials, run only the\n"
+             "missing ones (the study must be the same: same cells, seed;\n"
+             "starts afresh when OUT.h5 does not exist)"},
+    {.name = "--force", .offset = offsetof(run_args, opt.force),
+     .help = "overwrite an existing OUT.h5 instead of refusing"},
+    {.name = "--threads", .arg = "T", .parse = set_threads,
+     .help = "trials run in parallel (default: OMP_NUM_THREADS or all\n"
+             "cores); each estimator runs single-threaded"},
+    {.name = "--mem-limit", .arg = "M", .parse = set_mem_limit,
+     .help = "refuse (status resource-limit) any trial estimated to need\n"
+             "more than M bytes (suffix K, M, G; default half the\n"
+             "physical memory divided by T)"},
+    {.name = "--quiet", .offset = offsetof(run_args, quiet),
+     .help = "no progress line and no final report"},
+    {0},
+};
+
+static int help(void)
+{
+    printf("usage: mibench run STUDY_FILE -o OUT.h5 [options]\n"
+           "       mibench run --gen SPEC... --est SPEC... --n LIST [--seeds K] [--seed S]\n"
+           "                   -o OUT.h5 [options]\n"
+           "Runs every trial of a study - generator spec x estimator spec x n x replicate,\n"
+           "'|' alternatives in specs expanded - and records each in OUT.h5 as it finishes\n"
+           "(/cells, /trials, /summary, /curves; see docs). Trial data depend only on\n"
+           "(seed, generator spec, n, replicate), so results do not depend on --threads.\n"
+           "Only the estimation is timed (wall and CPU seconds).\n"
+           "\n");
+    cli_print_options(stdout, options, 16);
+    printf("Progress (trials done/total, current cell, elapsed, ETA) goes to stderr when it\n"
+           "is a terminal. OUT.h5.journal and OUT.h5.lock sit beside OUT.h5 while it is\n"
+           "written; the journal is removed when every trial is recorded.\n"
+           "exit status: 0 every trial recorded (failed trials are recorded with their\n"
+           "status and counted on stderr; they do not change the exit status),\n"
+           "1 failure (output exists, locked by another run, a different study on\n"
+           "--resume, I/O), 2 usage or spec error, 130/143 stopped by SIGINT/SIGTERM\n"
+           "after finishing the trials in hand (continue with --resume); a second\n"
+           "signal ends the run at once, still keeping every finished trial.\n");
+    return CLI_EXIT_OK;
+}
+
+/* The one STUDY_FILE; anything else that starts with '-' (but "-" alone,
+ * which is a file name) is an unknown option. */
+static int positional(void *ctx, const char *arg)
+{
+    run_args *a = ctx;
+    if (arg[0] == '-' && arg[1] != '\0')
+        return cli_fail(CLI_EXIT_USAGE, "run", "unknown option '%s' (see --help)", arg);
+    if (a->file)
+        return cli_fail(CLI_EXIT_USAGE, "run", "give one STUDY_FILE (got '%s' and '%s')",
+                        a->file, arg);
+    a->file = arg;
+    return CLI_EXIT_OK;
+}
+
+static const cli_parser parser = {
+    .verb = "run", .options = options, .help = help, .other = positional,
+};
 
 /* The study of --gen/--est/--n flags, with an equivalent INI text. */
 static int flags_study(const run_args *a, mib_study *s, mib_err *err)
@@ -147,7 +255,6 @@ static int flags_study(const run_args *a, mib_study *s, mib_err *err)
     char buf[64], *text = NULL;
     size_t len = 0;
     int st = MIB_OK, bad = 0;
-    mib_study_init(s);
     snprintf(s->name, sizeof s->name, "%s", a->name ? a->name : "cli");
     s->seed = a->seed;
     s->replicates = (int)a->seeds;
@@ -173,124 +280,47 @@ static int flags_study(const run_args *a, mib_study *s, mib_err *err)
     bad |= append(&text, &len, "[estimators]", "");
     for (int i = 0; i < a->nests; i++)
         bad |= append(&text, &len, "est = ", a->ests[i]);
+    char *decl = mib_study_externals_text(s);
+    if (decl && *decl)
+        bad |= append(&text, &len, "[external]\n", decl) || (text[--len] = '\0');
+    bad |= !decl;
+    free(decl);
     s->text = text;
     return bad ? mib_fail(err, MIB_ENOMEM, "out of memory") : MIB_OK;
 }
 
-int cmd_run(int argc, char **argv)
+/* The arguments, with the combinations the table cannot refuse by itself
+ * checked. Returns CLI_CONTINUE, or the exit code of the error printed
+ * (or of --help). */
+static int parse_args(run_args *a, int argc, char **argv)
 {
-    run_args a = {.seed = 1, .seeds = 10};
-    mib_run_options opt;
-    mib_run_options_init(&opt);
-    opt.threads = omp_get_max_threads();
-    int quiet = 0, rc = CLI_EXIT_OK;
-    a.gens = calloc((size_t)argc, sizeof *a.gens);
-    a.ests = calloc((size_t)argc, sizeof *a.ests);
-    mib_study study;
-    mib_study_init(&study);
-    if (!a.gens || !a.ests) {
-        rc = cli_fail(CLI_EXIT_FAIL, "run", "out of memory");
-        goto done;
-    }
-    static const char *const valued[] = {"-o", "--gen", "--est", "--n", "--seeds", "--seed",
-                                         "--name", "--threads", "--mem-limit", NULL};
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (cli_is_help(o)) {
-            rc = help();
-            goto done;
-        }
-        for (int k = 0; valued[k]; k++)
-            if (strcmp(o, valued[k]) == 0 && i + 1 >= argc) {
-                rc = cli_fail(CLI_EXIT_USAGE, "run", "option '%s' needs a value", o);
-                goto done;
-            }
-        if (strcmp(o, "-o") == 0) {
-            a.out = argv[++i];
-        } else if (strcmp(o, "--gen") == 0) {
-            a.gens[a.ngens++] = argv[++i];
-        } else if (strcmp(o, "--est") == 0) {
-            a.ests[a.nests++] = argv[++i];
-        } else if (strcmp(o, "--n") == 0) {
-            a.sizes = argv[++i];
-        } else if (strcmp(o, "--name") == 0) {
-            a.name = argv[++i];
-        } else if (strcmp(o, "--seeds") == 0) {
-            a.seeds_given = 1;
-            if (cli_parse_size(argv[++i], 1, 100000, &a.seeds)) {
-                rc = cli_fail(CLI_EXIT_USAGE, "run", "--seeds needs an integer in [1, 100000], "
-                              "got '%s'", argv[i]);
-                goto done;
-            }
-        } else if (strcmp(o, "--seed") == 0) {
-            a.seed_given = 1;
-            if (cli_parse_u64(argv[++i], &a.seed)) {
-                rc = cli_fail(CLI_EXIT_USAGE, "run", "--seed needs a non-negative 64-bit "
-                              "integer, got '%s'", argv[i]);
-                goto done;
-            }
-        } else if (strcmp(o, "--threads") == 0) {
-            size_t t;
-            if (cli_parse_size(argv[++i], 1, 1024, &t)) {
-                rc = cli_fail(CLI_EXIT_USAGE, "run", "--threads needs an integer in [1, 1024], "
-                              "got '%s'", argv[i]);
-                goto done;
-            }
-            opt.threads = (int)t;
-        } else if (strcmp(o, "--mem-limit") == 0) {
-            if ((opt.mem_limit = parse_bytes(argv[++i])) < 0) {
-                rc = cli_fail(CLI_EXIT_USAGE, "run", "--mem-limit needs a size such as 512M or "
-                              "4G, got '%s'", argv[i]);
-                goto done;
-            }
-        } else if (strcmp(o, "--resume") == 0) {
-            opt.resume = 1;
-        } else if (strcmp(o, "--force") == 0) {
-            opt.force = 1;
-        } else if (strcmp(o, "--quiet") == 0) {
-            quiet = 1;
-        } else if (o[0] == '-' && o[1] != '\0') {
-            rc = cli_fail(CLI_EXIT_USAGE, "run", "unknown option '%s' (see --help)", o);
-            goto done;
-        } else if (a.file) {
-            rc = cli_fail(CLI_EXIT_USAGE, "run", "give one STUDY_FILE (got '%s' and '%s')",
-                          a.file, o);
-            goto done;
-        } else {
-            a.file = o;
-        }
-    }
-    int flags = a.ngens || a.nests || a.sizes || a.seeds_given || a.seed_given || a.name;
-    if (!a.out) {
-        rc = cli_fail(CLI_EXIT_USAGE, "run", "need -o OUT.h5 (see --help)");
-        goto done;
-    }
-    if (a.file && flags) {
-        rc = cli_fail(CLI_EXIT_USAGE, "run", "give either STUDY_FILE or --gen/--est/--n/--seeds/"
-                      "--seed/--name, not both");
-        goto done;
-    }
-    if (!a.file && (!a.ngens || !a.nests || !a.sizes)) {
-        rc = cli_fail(CLI_EXIT_USAGE, "run", "need STUDY_FILE, or --gen SPEC, --est SPEC and "
-                      "--n LIST (see --help)");
-        goto done;
-    }
-    if (opt.resume && opt.force) {
-        rc = cli_fail(CLI_EXIT_USAGE, "run", "--resume and --force contradict each other");
-        goto done;
-    }
-    mib_err err = {""};
-    int st = a.file ? mib_study_load(a.file, &study, &err) : flags_study(&a, &study, &err);
-    if (st) {
-        rc = cli_fail(cli_status_exit(st), "run", "%s", err.msg);
-        goto done;
-    }
+    int rc = cli_parse(&parser, argc, argv, a);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    int flags = a->ngens || a->nests || a->sizes || a->seeds_given || a->seed_given || a->name;
+    if (!a->out)
+        return cli_fail(CLI_EXIT_USAGE, "run", "need -o OUT.h5 (see --help)");
+    if (a->file && flags)
+        return cli_fail(CLI_EXIT_USAGE, "run", "give either STUDY_FILE or --gen/--est/--n/"
+                        "--seeds/--seed/--name, not both");
+    if (!a->file && (!a->ngens || !a->nests || !a->sizes))
+        return cli_fail(CLI_EXIT_USAGE, "run", "need STUDY_FILE, or --gen SPEC, --est SPEC and "
+                        "--n LIST (see --help)");
+    if (a->opt.resume && a->opt.force)
+        return cli_fail(CLI_EXIT_USAGE, "run", "--resume and --force contradict each other");
+    return CLI_CONTINUE;
+}
 
+/* mib_run with SIGINT/SIGTERM turned into a clean stop (on_signal) and the
+ * progress line on a terminal; the old handlers are back on return. */
+static int sweep(const mib_study *study, const run_args *a, mib_run_report *rep, mib_err *err)
+{
     progress_state ps = {0};
-    opt.output = a.out;
+    mib_run_options opt = a->opt; /* a copy: it points at ps, which ends here */
+    opt.output = a->out;
     opt.command_line = cli_command_line;
     opt.stop = &stop_signal;
-    if (!quiet && isatty(STDERR_FILENO)) {
+    if (!a->quiet && isatty(STDERR_FILENO)) {
         opt.progress = show_progress;
         opt.progress_ctx = &ps;
     }
@@ -301,38 +331,96 @@ int cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    mib_run_report rep;
-    st = mib_run(&study, &opt, &rep, &err);
+    int st = mib_run(study, &opt, rep, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (ps.printed)
         fputc('\n', stderr);
+    return st;
+}
 
-    if (rep.rebuilt)
-        fprintf(stderr, "mibench run: '%s' was damaged; rebuilt it from '%s.journal'\n", a.out,
-                a.out);
+/* The sweep's outcome as stderr lines and the exit code. */
+static int report(const run_args *a, int st, const mib_run_report *rep, const mib_err *err)
+{
+    int rc = CLI_EXIT_OK;
+    if (rep->rebuilt)
+        fprintf(stderr, "mibench run: '%s' was damaged; rebuilt it from '%s.journal'\n", a->out,
+                a->out);
     if (st == MIB_EINTR) {
         rc = stop_signal == SIGINT ? 130 : 143;
         cli_fail(rc, "run", "stopped by %s after %zu of %zu trials; finished trials are kept "
                  "in '%s'; continue with --resume", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                 rep.kept + rep.ran, rep.trials, a.out);
+                 rep->kept + rep->ran, rep->trials, a->out);
     } else if (st == MIB_EEXIST) {
         rc = cli_fail(CLI_EXIT_FAIL, "run", "%s; use --resume to continue it or --force to "
-                      "overwrite it", err.msg);
+                      "overwrite it", err->msg);
     } else if (st) {
-        rc = cli_fail(st == MIB_ESPEC || st == MIB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL,
-                      "run", "%s", err.msg);
-    } else if (!quiet) {
+        rc = cli_fail(cli_status_exit(st), "run", "%s", err->msg);
+    } else if (!a->quiet) {
         fprintf(stderr, "mibench run: wrote '%s': %zu cells, %zu trials (%zu kept, %zu run), "
-                "%zu failed, %.1f s\n", a.out, rep.cells, rep.kept + rep.ran, rep.kept,
-                rep.ran, rep.failed, rep.seconds);
+                "%zu failed, %.1f s\n", a->out, rep->cells, rep->kept + rep->ran, rep->kept,
+                rep->ran, rep->failed, rep->seconds);
     }
-    if (!st && quiet && rep.failed)
+    if (!st && a->quiet && rep->failed)
         fprintf(stderr, "mibench run: %zu of %zu trials failed (see /trials status)\n",
-                rep.failed, rep.kept + rep.ran);
-done:
+                rep->failed, rep->kept + rep->ran);
+    return rc;
+}
+
+/* The --external declarations, before the study's estimators refer to
+ * them; sample files for them go to $TMPDIR (or /tmp). */
+static int declare_externals(const run_args *a, mib_study *s, mib_err *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (tmp && *tmp)
+        snprintf(s->tmp_dir, sizeof s->tmp_dir, "%s", tmp);
+    for (int i = 0; i < a->nexternals; i++) {
+        char name[64];
+        const char *eq = strchr(a->externals[i], '=');
+        snprintf(name, sizeof name, "%.*s", (int)(eq - a->externals[i]), a->externals[i]);
+        mib_err e = {""};
+        int st = mib_study_add_external(s, name, eq + 1, &e);
+        if (st)
+            return mib_fail(err, st, "--external %s: %s", a->externals[i], e.msg);
+    }
+    return MIB_OK;
+}
+
+/* Load or build the study, then sweep it and report. */
+static int run_study(const run_args *a)
+{
+    mib_err err = {""};
+    mib_study study;
+    mib_study_init(&study);
+    int rc, st = declare_externals(a, &study, &err);
+    if (!st)
+        st = a->file ? mib_study_load(a->file, &study, &err) : flags_study(a, &study, &err);
+    if (st) {
+        rc = cli_fail(cli_status_exit(st), "run", "%s", err.msg);
+    } else {
+        mib_run_report rep;
+        st = sweep(&study, a, &rep, &err);
+        rc = report(a, st, &rep, &err);
+    }
     mib_study_free(&study);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args a = {.seed = 1, .seeds = 10};
+    mib_run_options_init(&a.opt);
+    a.opt.threads = omp_get_max_threads();
+    a.gens = calloc((size_t)argc, sizeof *a.gens);
+    a.ests = calloc((size_t)argc, sizeof *a.ests);
+    a.externals = calloc((size_t)argc, sizeof *a.externals);
+    int rc;
+    if (!a.gens || !a.ests || !a.externals)
+        rc = cli_fail(CLI_EXIT_FAIL, "run", "out of memory");
+    else if ((rc = parse_args(&a, argc, argv)) == CLI_CONTINUE)
+        rc = run_study(&a);
     free(a.gens);
     free(a.ests);
+    free(a.externals);
     return rc;
 }

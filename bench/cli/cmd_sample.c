@@ -15,37 +15,14 @@ static const char *extension(const char *path)
     return dot ? dot + 1 : "";
 }
 
-static int write_csv(const char *path, size_t n, size_t dx, const double *x, size_t dy,
-                     const double *y, mib_err *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return mib_fail(err, MIB_EIO, "cannot write '%s'", path);
-    for (size_t j = 0; j < dx; j++)
-        fprintf(f, "%sx%zu", j ? "," : "", j);
-    for (size_t j = 0; j < dy; j++)
-        fprintf(f, ",y%zu", j);
-    fputc('\n', f);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < dx; j++)
-            fprintf(f, "%s%.17g", j ? "," : "", x[i * dx + j]);
-        for (size_t j = 0; j < dy; j++)
-            fprintf(f, ",%.17g", y[i * dy + j]);
-        fputc('\n', f);
-    }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return mib_fail(err, MIB_EIO, "error writing '%s'", path);
-    return MIB_OK;
-}
-
 static int help(void)
 {
-    printf("usage: mibench sample GEN_SPEC -n N [--seed S] -o FILE.csv|FILE.h5\n"
+    printf("usage: mibench sample GEN_SPEC -n N [--seed S] [--bmi] -o FILE.csv|FILE.h5\n"
            "Draws N rows from the generator and writes them. CSV gets a header\n"
-           "x0,..,y0,.. and 17 significant digits; HDF5 gets datasets /x (N x dx)\n"
-           "and /y (N x dy). The stream depends only on (S, GEN_SPEC): the same\n"
-           "seed gives the same bytes. S defaults to 0.\n");
+           "x0,..,y0,.. (with --bmi: X0,..,Y0,.., the bmi benchmark's names) and 17\n"
+           "significant digits; HDF5 gets datasets /x (N x dx) and /y (N x dy). The\n"
+           "stream depends only on (S, GEN_SPEC): the same seed gives the same bytes.\n"
+           "S defaults to 0.\n");
     return CLI_EXIT_OK;
 }
 
@@ -54,10 +31,15 @@ int cmd_sample(int argc, char **argv)
     const char *text = NULL, *out = NULL;
     size_t n = 0;
     unsigned long long seed = 0;
+    int bmi = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a))
             return help();
+        if (strcmp(a, "--bmi") == 0) {
+            bmi = 1;
+            continue;
+        }
         if ((strcmp(a, "-n") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "-o") == 0) &&
             i + 1 >= argc)
             return cli_fail(CLI_EXIT_USAGE, "sample", "option '%s' needs a value", a);
@@ -107,7 +89,8 @@ int cmd_sample(int argc, char **argv)
         st = mib_generator_sample(g, r, n, x, y);
     if (!st)
         st = h5 ? mib_store_write_xy(out, n, g->dx, x, g->dy, y, &err)
-                : write_csv(out, n, g->dx, x, g->dy, y, &err);
+                : mib_store_write_csv(out, n, g->dx, x, g->dy, y, bmi ? "X" : "x",
+                                      bmi ? "Y" : "y", &err);
     free(x);
     free(y);
     gsl_rng_free(r);

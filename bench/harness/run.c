@@ -57,6 +57,7 @@ typedef struct sweep {
     double t0, mem_limit;
     char start_time[40];
     char out[4096], journal_path[4096], lock_path[4096];
+    char *externals;              /* the study's "NAME = COMMAND" lines */
     int lock_fd;
 } sweep;
 
@@ -241,9 +242,14 @@ static int alloc_slots(sweep *s, int slots, mib_err *err)
     return MIB_OK;
 }
 
-/* MIB_EFORMAT unless a previous run's cells and seed are this study's. */
+/* MIB_EFORMAT unless a previous run's cells, seed and external commands
+ * are this study's (a file rebuilt from its journal has no commands to
+ * compare; its cells still name every external estimator). */
 static int same_study(const sweep *s, const mib_results *r, const char *what, mib_err *err)
 {
+    if (r->has_external_commands && strcmp(r->external_commands, s->externals) != 0)
+        return mib_fail(err, MIB_EFORMAT, "%s was run with other external commands; "
+                        "declare the same ones, or start afresh with --force", what);
     if (r->master_seed != s->study->seed)
         return mib_fail(err, MIB_EFORMAT, "%s was run with seed %llu, this study has seed %llu",
                         what, (unsigned long long)r->master_seed,
@@ -402,6 +408,7 @@ static int write_fresh_tmp(sweep *s, const mib_trial_row *order, const mib_curve
     mib_store_meta meta = {
         .command_line = s->opt->command_line, .study_name = s->study->name,
         .study_text = s->study->text, .start_time = s->start_time, .host = host,
+        .external_commands = s->externals,
         .master_seed = s->study->seed, .threads = (int32_t)s->opt->threads,
     };
     if ((st = mib_journal_create(tmp_j, s->study->seed, s->start_time, s->cells, s->ncells,
@@ -649,94 +656,148 @@ static void sweep_trials(sweep *s)
     }
 }
 
-int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
-            mib_err *err)
+/* Check the study, build its generators and cells, and fix the limits,
+ * paths and start time of the run. What it builds belongs to s. */
+static int setup(sweep *s, mib_err *err)
 {
-    sweep s = {.study = study, .opt = opt, .lock_fd = -1};
-    mib_run_report local;
+    const mib_run_options *opt = s->opt;
+    int st;
+    if ((st = mib_study_check(s->study, err)) || (st = alloc_gens(s->study, &s->gens, err)) ||
+        (st = build_cells(s->study, s->gens, &s->cells, &s->cell_gen, &s->cell_est, &s->ncells, err)))
+        return st;
+    if (!(s->externals = mib_study_externals_text(s->study)))
+        return mib_fail(err, MIB_ENOMEM, "out of memory");
+    if (strlen(s->externals) >= sizeof ((mib_results *)0)->external_commands)
+        return mib_fail(err, MIB_EINVAL, "the external commands are longer than %zu characters "
+                        "in all", sizeof ((mib_results *)0)->external_commands - 1);
+    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    s->mem_limit = opt->mem_limit > 0 ? opt->mem_limit : 0.5 * phys / opt->threads;
+    snprintf(s->out, sizeof s->out, "%s", opt->output);
+    snprintf(s->journal_path, sizeof s->journal_path, "%s.journal", opt->output);
+    snprintf(s->lock_path, sizeof s->lock_path, "%s.lock", opt->output);
+    time_t t = time(NULL);
+    struct tm tm;
+    strftime(s->start_time, sizeof s->start_time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    return MIB_OK;
+}
+
+/* Refuse a directory as OUT before anything is written, take the lock,
+ * and refuse an existing OUT (or journal) unless resuming or forced;
+ * *exists says whether there was one. */
+static int claim_output(sweep *s, int *exists, mib_err *err)
+{
+    struct stat sb;
+    int st;
+    if (stat(s->out, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return mib_fail(err, MIB_EIO, "'%s' is not a regular file (a directory?); name a file "
+                        "such as OUT.h5", s->out);
+    if ((st = take_lock(s, err)))
+        return st;
+    *exists = access(s->out, F_OK) == 0 || access(s->journal_path, F_OK) == 0;
+    if (*exists && !s->opt->resume && !s->opt->force)
+        return mib_fail(err, MIB_EEXIST, "'%s' already exists (or its journal does)", s->out);
+    return MIB_OK;
+}
+
+/* Load what a previous run finished (when resuming one), then write the
+ * fresh journal and HDF5 file the sweep appends to. */
+static int restart_output(sweep *s, int exists, mib_run_report *rep, mib_err *err)
+{
     mib_trial_row *order = NULL;
     mib_curve_row *curves = NULL;
     size_t ncurves = 0;
-    int st;
-    rep = rep ? rep : &local;
-    memset(rep, 0, sizeof *rep);
-    s.t0 = now(CLOCK_MONOTONIC);
-    if (opt->threads < 1)
-        return mib_fail(err, MIB_EINVAL, "threads must be >= 1, got %d", opt->threads);
-    if ((st = mib_study_check(study, err)) || (st = alloc_gens(study, &s.gens, err)) ||
-        (st = build_cells(study, s.gens, &s.cells, &s.cell_gen, &s.cell_est, &s.ncells, err)))
-        goto done;
-    double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    s.mem_limit = opt->mem_limit > 0 ? opt->mem_limit : 0.5 * phys / opt->threads;
-    snprintf(s.out, sizeof s.out, "%s", opt->output);
-    snprintf(s.journal_path, sizeof s.journal_path, "%s.journal", opt->output);
-    snprintf(s.lock_path, sizeof s.lock_path, "%s.lock", opt->output);
-    time_t t = time(NULL);
-    struct tm tm;
-    strftime(s.start_time, sizeof s.start_time, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-    struct stat sb;
-    if (stat(s.out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        st = mib_fail(err, MIB_EIO, "'%s' is not a regular file (a directory?); name a file "
-                      "such as OUT.h5", s.out);
-        goto done;
-    }
-    if ((st = take_lock(&s, err)))
-        goto done;
+    int st = MIB_OK;
+    if (exists && s->opt->resume)
+        st = load_previous(s, rep, &order, &curves, &ncurves, err);
+    if (!st && !s->trials) /* a fresh run */
+        st = alloc_slots(s, s->study->replicates, err);
+    if (!st)
+        st = write_fresh(s, order, curves, ncurves, err);
+    free(order);
+    free(curves);
+    return st;
+}
 
-    int exists = access(s.out, F_OK) == 0 || access(s.journal_path, F_OK) == 0;
-    if (exists && !opt->resume && !opt->force) {
-        st = mib_fail(err, MIB_EEXIST, "'%s' already exists (or its journal does)", s.out);
-        goto done;
-    }
-    if (exists && opt->resume) {
-        if ((st = load_previous(&s, rep, &order, &curves, &ncurves, err)))
-            goto done;
-    }
-    if (!s.trials && (st = alloc_slots(&s, study->replicates, err))) /* a fresh run */
-        goto done;
-    if ((st = write_fresh(&s, order, curves, ncurves, err)) || (st = plan(&s, err)))
-        goto done;
-    rep->cells = s.ncells;
-    rep->trials = s.ncells * (size_t)study->replicates;
-    rep->kept = s.kept;
-    for (size_t i = 0; i < s.ncells * (size_t)s.slots; i++)
-        rep->failed += s.have[i] && s.trials[i].status != MIB_OK;
+/* The report before the sweep: the study's size and what was kept. */
+static void report_kept(const sweep *s, mib_run_report *rep)
+{
+    rep->cells = s->ncells;
+    rep->trials = s->ncells * (size_t)s->study->replicates;
+    rep->kept = s->kept;
+    for (size_t i = 0; i < s->ncells * (size_t)s->slots; i++)
+        rep->failed += s->have[i] && s->trials[i].status != MIB_OK;
+}
 
-    sweep_trials(&s);
-
-    rep->ran = s.done;
-    rep->failed += s.failed;
-    if (s.status) {
-        st = s.status;
-        *err = s.err;
-        goto done;
+/* The outcome of the sweep: the first recording failure, MIB_EINTR when a
+ * stop request left trials unrun, else MIB_OK. */
+static int sweep_status(const sweep *s, mib_run_report *rep, mib_err *err)
+{
+    rep->ran = s->done;
+    rep->failed += s->failed;
+    if (s->status) {
+        *err = s->err;
+        return s->status;
     }
-    st = s.done < s.ntasks ? mib_fail(err, MIB_EINTR, "interrupted after %zu of %zu trials; "
-                                      "finished trials are kept", s.done, s.ntasks)
-                           : MIB_OK;
-done:
+    if (s->done < s->ntasks)
+        return mib_fail(err, MIB_EINTR, "interrupted after %zu of %zu trials; finished trials are kept",
+                        s->done, s->ntasks);
+    return MIB_OK;
+}
+
+/* Close the HDF5 file and the journal whatever st is, and return st. A
+ * close failure replaces only MIB_OK or MIB_EINTR: a possibly damaged file
+ * matters more than a stop, but an earlier failure is the first cause.
+ * The journal is deleted only after a complete run (--resume needs it
+ * otherwise), and the lock is released last. */
+static int close_output(sweep *s, int st, mib_err *err)
+{
     mib_err cerr = {""};
-    int cst = mib_store_close(s.store, &cerr);
-    if (mib_journal_close(s.journal, cst ? NULL : &cerr) && !cst)
+    int cst = mib_store_close(s->store, &cerr);
+    if (mib_journal_close(s->journal, cst ? NULL : &cerr) && !cst)
         cst = MIB_EIO;
     if (cst && (st == MIB_OK || st == MIB_EINTR)) {
         st = cst;
         *err = cerr;
     }
     if (st == MIB_OK) { /* complete: the journal has served its purpose */
-        unlink(s.journal_path);
-        sync_dir(s.out);
+        unlink(s->journal_path);
+        sync_dir(s->out);
     }
-    release_lock(&s);
+    release_lock(s);
+    return st;
+}
+
+static void sweep_free(sweep *s)
+{
+    free(s->tasks);
+    free(s->trials);
+    free(s->have);
+    free(s->cells);
+    free(s->cell_gen);
+    free(s->cell_est);
+    free(s->externals);
+    free_gens(s->gens, s->study->ngens);
+}
+
+int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
+            mib_err *err)
+{
+    sweep s = {.study = study, .opt = opt, .lock_fd = -1};
+    mib_run_report local;
+    int exists = 0, st;
+    rep = rep ? rep : &local;
+    memset(rep, 0, sizeof *rep);
+    s.t0 = now(CLOCK_MONOTONIC);
+    if (opt->threads < 1)
+        return mib_fail(err, MIB_EINVAL, "threads must be >= 1, got %d", opt->threads);
+    if (!(st = setup(&s, err)) && !(st = claim_output(&s, &exists, err)) &&
+        !(st = restart_output(&s, exists, rep, err)) && !(st = plan(&s, err))) {
+        report_kept(&s, rep);
+        sweep_trials(&s);
+        st = sweep_status(&s, rep, err);
+    }
+    st = close_output(&s, st, err);
     rep->seconds = now(CLOCK_MONOTONIC) - s.t0;
-    free(order);
-    free(curves);
-    free(s.tasks);
-    free(s.trials);
-    free(s.have);
-    free(s.cells);
-    free(s.cell_gen);
-    free(s.cell_est);
-    free_gens(s.gens, study->ngens);
+    sweep_free(&s);
     return st;
 }

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/mibench.h"
-#include "mibench/results.h"
-#include "mibench/study.h"
+#include "bench/external/external.h"
 
 #define MAX_SIZE 1000000000.0 /* largest n a study may ask for */
 
@@ -21,6 +20,7 @@ void mib_study_init(mib_study *s)
 {
     memset(s, 0, sizeof *s);
     snprintf(s->name, sizeof s->name, "study");
+    snprintf(s->tmp_dir, sizeof s->tmp_dir, "/tmp");
     s->seed = 1;
     s->replicates = 10;
 }
@@ -34,7 +34,52 @@ void mib_study_free(mib_study *s)
     free(s->ests);
     free(s->limits);
     free(s->text);
+    mib_registry_free(s->estimators);
+    for (size_t i = 0; i < s->nexternals; i++)
+        mib_external_free(s->externals[i]);
+    free(s->externals);
     mib_study_init(s);
+}
+
+/* The study's own estimator registry, made on first use from the
+ * built-in one. */
+static int own_estimators(mib_study *s, mib_err *err)
+{
+    return s->estimators ? MIB_OK
+                         : mib_registry_create(MIB_REGISTRY_ESTIMATOR, "estimator",
+                                               &mib_estimator_registry, &s->estimators, err);
+}
+
+int mib_study_add_external(mib_study *s, const char *name, const char *command, mib_err *err)
+{
+    mib_external *e = NULL;
+    mib_external **grown = realloc(s->externals, (s->nexternals + 1) * sizeof *grown);
+    int st = grown ? MIB_OK : mib_fail(err, MIB_ENOMEM, "out of memory declaring '%s'", name);
+    if (grown)
+        s->externals = grown;
+    if (st || (st = own_estimators(s, err)) ||
+        (st = mib_external_create(name, command, s->tmp_dir, &e, err)) ||
+        (st = mib_registry_add(s->estimators, &mib_external_type(e)->info, err))) {
+        mib_external_free(e);
+        return st;
+    }
+    s->externals[s->nexternals++] = e;
+    return MIB_OK;
+}
+
+char *mib_study_externals_text(const mib_study *s)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < s->nexternals; i++)
+        len += strlen(mib_external_type(s->externals[i])->info.name) +
+               strlen(mib_external_command(s->externals[i])) + 4;
+    char *text = malloc(len), *p = text;
+    for (size_t i = 0; text && i < s->nexternals; i++)
+        p += sprintf(p, "%s = %s\n", mib_external_type(s->externals[i])->info.name,
+                     mib_external_command(s->externals[i]));
+    if (text)
+        *p = '\0';
+    return text;
 }
 
 /* Append the expanded specs to *list, dropping ones already there. */
@@ -81,7 +126,8 @@ int mib_study_add_estimator(mib_study *s, const char *spec, mib_err *err)
 {
     mib_spec *specs = NULL;
     size_t n = 0;
-    int st = mib_estimator_spec_expand(spec, &specs, &n, err);
+    const mib_registry *reg = s->estimators ? s->estimators : &mib_estimator_registry;
+    int st = mib_registry_expand(reg, spec, &specs, &n, err);
     if (!st)
         st = add_specs(&s->ests, &s->nests, specs, n, "estimator", err);
     free(specs);
@@ -138,7 +184,7 @@ done:
 int mib_study_add_limit(mib_study *s, const char *estimator, const char *max_n, mib_err *err)
 {
     size_t n = 0;
-    if (!mib_estimator_find(estimator))
+    if (!mib_registry_find(s->estimators ? s->estimators : &mib_estimator_registry, estimator))
         return mib_fail(err, MIB_ESPEC, "limit for unknown estimator '%s'", estimator);
     if (strlen(estimator) >= sizeof s->limits[0].estimator)
         return mib_fail(err, MIB_ESPEC, "estimator name '%s' is too long", estimator);
@@ -177,6 +223,7 @@ int mib_study_skips(const mib_study *s, const mib_spec *e, size_t n)
 
 typedef struct parse_ctx {
     mib_study *study;
+    int declarations;  /* 1: this pass reads only [external]; 0: all the rest */
     const char *pos;   /* next unread character of the text */
     int line;          /* number of the line last handed to inih */
     int err_line;      /* line of the first handler error, 0 if none */
@@ -249,8 +296,12 @@ static int handler(void *user, const char *section, const char *name, const char
 {
     parse_ctx *c = user;
     mib_err e = {""};
-    int st;
-    if (strcmp(section, "study") == 0)
+    int st = MIB_OK;
+    if ((strcmp(section, "external") == 0) != c->declarations)
+        ; /* the other pass reads it */
+    else if (c->declarations)
+        st = mib_study_add_external(c->study, name, value, &e);
+    else if (strcmp(section, "study") == 0)
         st = study_key(c->study, name, value, &e);
     else if (strcmp(section, "generators") == 0)
         st = strcmp(name, "gen") == 0
@@ -268,7 +319,7 @@ static int handler(void *user, const char *section, const char *name, const char
         st = mib_fail(&e, MIB_ESPEC, "'%s' comes before any [section]", name);
     else
         st = mib_fail(&e, MIB_ESPEC, "unknown section [%s]; known: study, generators, "
-                      "estimators, limits", section);
+                      "estimators, limits, external", section);
     if (st && !c->err_line) { /* keep the first error only */
         c->err_line = c->line;
         c->status = st;
@@ -277,17 +328,32 @@ static int handler(void *user, const char *section, const char *name, const char
     return st == MIB_OK;
 }
 
+/* One pass of libinih over the whole text. Syntax errors are left to the
+ * second pass, which reads every line too and reports them in order with
+ * the other errors. */
+static void parse_pass(parse_ctx *c, const char *text)
+{
+    c->pos = text;
+    c->line = 0;
+    int line = ini_parse_stream(read_line, c, handler, c);
+    if (c->declarations && c->err_line != line)
+        return;
+    if (line > 0 && c->err_line != line) { /* a syntax error came first */
+        c->err_line = line;
+        c->status = mib_fail(&c->err, MIB_ESPEC, "expected 'key = value' or '[section]'");
+    } else if (line < 0 && !c->status) {
+        c->status = mib_fail(&c->err, MIB_ENOMEM, "out of memory reading the study");
+    }
+}
+
 int mib_study_parse(const char *text, const char *origin, mib_study *s, mib_err *err)
 {
-    parse_ctx c = {.study = s, .pos = text, .status = MIB_OK};
+    parse_ctx c = {.study = s, .declarations = 1, .status = MIB_OK};
     char where[300] = "";
-    mib_study_init(s);
-    int line = ini_parse_stream(read_line, &c, handler, &c);
-    if (line > 0 && c.err_line != line) { /* a syntax error came first */
-        c.err_line = line;
-        c.status = mib_fail(&c.err, MIB_ESPEC, "expected 'key = value' or '[section]'");
-    } else if (line < 0 && !c.status) {
-        c.status = mib_fail(&c.err, MIB_ENOMEM, "out of memory reading the study");
+    parse_pass(&c, text); /* declarations first: est = lines may name them */
+    if (!c.status) {
+        c.declarations = 0;
+        parse_pass(&c, text);
     }
     if (origin)
         snprintf(where, sizeof where, "%s:", origin);
@@ -314,10 +380,11 @@ int mib_study_load(const char *path, mib_study *s, mib_err *err)
     int st = MIB_OK;
     char *text = NULL;
     long len;
-    mib_study_init(s);
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return mib_fail(err, MIB_EIO, "cannot open study file '%s': %s", path, strerror(errno));
+    if (!f) {
+        st = mib_fail(err, MIB_EIO, "cannot open study file '%s': %s", path, strerror(errno));
+        goto done;
+    }
     if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
         len > (1L << 24)) {
         st = mib_fail(err, MIB_EIO, "cannot read study file '%s' (not a regular file under "
@@ -341,6 +408,9 @@ int mib_study_load(const char *path, mib_study *s, mib_err *err)
     st = mib_study_parse(text, path, s, err);
 done:
     free(text);
-    fclose(f);
+    if (f)
+        fclose(f);
+    if (st)
+        mib_study_free(s);
     return st;
 }

@@ -1,7 +1,9 @@
-/* store_data.c - plain data files in HDF5: /x and /y matrices of doubles.
+/* data.c - plain data files: /x and /y matrices of doubles in HDF5, and
+ * CSV with a header (17 significant digits, so values read back exactly).
  * Cost: O(n (dx + dy)) I/O. HDF5's automatic error printing is switched off
  * per call; every failure becomes one mib_err line. */
 #include <hdf5.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "bench/store/store.h"
 
@@ -31,6 +33,30 @@ int mib_store_write_xy(const char *path, size_t n, size_t dx, const double *x, s
     int bad = write_matrix(file, "x", n, dx, x) || write_matrix(file, "y", n, dy, y);
     if (H5Fclose(file) < 0 || bad)
         return mib_fail(err, MIB_EIO, "cannot write datasets to '%s'", path);
+    return MIB_OK;
+}
+
+int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, size_t dy,
+                        const double *y, const char *xname, const char *yname, mib_err *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return mib_fail(err, MIB_EIO, "cannot write '%s'", path);
+    for (size_t j = 0; j < dx; j++)
+        fprintf(f, "%s%s%zu", j ? "," : "", xname, j);
+    for (size_t j = 0; j < dy; j++)
+        fprintf(f, ",%s%zu", yname, j);
+    fputc('\n', f);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < dx; j++)
+            fprintf(f, "%s%.17g", j ? "," : "", x[i * dx + j]);
+        for (size_t j = 0; j < dy; j++)
+            fprintf(f, ",%.17g", y[i * dy + j]);
+        fputc('\n', f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return mib_fail(err, MIB_EIO, "error writing '%s'", path);
     return MIB_OK;
 }
 

@@ -206,6 +206,7 @@ static int put_attrs(hid_t file, const mib_store_meta *m)
            put_string_attr(file, "command_line", m->command_line) ||
            put_string_attr(file, "study_name", m->study_name) ||
            put_string_attr(file, "study_text", m->study_text) ||
+           put_string_attr(file, "external_commands", m->external_commands) ||
            put_number_attr(file, "master_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
                            &m->master_seed) ||
            put_string_attr(file, "start_time", m->start_time) ||
@@ -383,6 +384,9 @@ int mib_results_read(const char *path, mib_results *out, mib_err *err)
         st = read_table(file, path, &tables[i], &p[i], &n[i], err);
     if (!st) {
         get_string_attr(file, "study_name", out->study_name, sizeof out->study_name);
+        out->has_external_commands = H5Aexists(file, "external_commands") > 0;
+        get_string_attr(file, "external_commands", out->external_commands,
+                        sizeof out->external_commands);
         if (H5Aexists(file, "master_seed") > 0) {
             hid_t a = H5Aopen(file, "master_seed", H5P_DEFAULT);
             if (a < 0 || H5Aread(a, H5T_NATIVE_UINT64, &out->master_seed) < 0)

@@ -1,7 +1,8 @@
 /* store.h - everything that touches HDF5 (only bench/store/ includes hdf5.h).
  *
- * Data files: datasets /x (n x dx) and /y (n x dy) of doubles, as written
- * by `mibench sample` and read by `mibench estimate`.
+ * Data files: datasets /x (n x dx) and /y (n x dy) of doubles, or CSV, as
+ * written by `mibench sample` and for external estimators, and read by
+ * `mibench estimate`.
  */
 #ifndef MIB_STORE_H
 #define MIB_STORE_H
@@ -14,6 +15,12 @@
 /* Write x (n*dx) and y (n*dy) to a new HDF5 file at path (truncating). */
 int mib_store_write_xy(const char *path, size_t n, size_t dx, const double *x,
                        size_t dy, const double *y, mib_err *err);
+
+/* Write x and y as CSV to path (truncating): a header of xname0..,
+ * yname0.. ("x"/"y" for mibench sample, "X"/"Y" for bmi's protocol), then
+ * one row per sample, 17 significant digits. */
+int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, size_t dy,
+                        const double *y, const char *xname, const char *yname, mib_err *err);
 
 /* Read a 1-D or 2-D double dataset `name` from path: *out is malloc'd,
  * rows x cols (cols = 1 for 1-D). */
@@ -34,6 +41,7 @@ typedef struct mib_store mib_store;
  * are added by the store). NULL strings are stored as "". */
 typedef struct mib_store_meta {
     const char *command_line, *study_name, *study_text, *start_time, *host;
+    const char *external_commands; /* "NAME = COMMAND" lines, or NULL */
     uint64_t master_seed;
     int32_t threads;
 } mib_store_meta;

@@ -4,6 +4,7 @@
 #ifndef MIBENCH_H
 #define MIBENCH_H
 #include "mibench/version.h"
+#include "mibench/abi.h"
 #include "mibench/status.h"
 #include "mibench/param.h"
 #include "mibench/registry.h"

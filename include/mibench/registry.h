@@ -30,7 +30,25 @@ typedef struct mib_registry {
     const char *what;                  /* "generator", "estimator": for messages */
     const mib_type_info *const *types; /* NULL-terminated; each is the info
                                           member of a type of that kind */
+    size_t capacity;                   /* 0: a fixed list; else slots of a
+                                          registry from mib_registry_create */
 } mib_registry;
+
+/* A registry of the same kind as base holding base's types and then room
+ * for more (mib_registry_add): how external estimators and plugins join
+ * the built-in ones. base may be NULL (empty). Free with
+ * mib_registry_free. MIB_ENOMEM or MIB_OK. */
+MIB_API int mib_registry_create(int kind, const char *what, const mib_registry *base,
+                                mib_registry **out, mib_err *err);
+
+/* Append a type to a registry made by mib_registry_create (never to a
+ * built-in one). The type must outlive the registry. MIB_ESPEC when the
+ * name is already taken (or empty), MIB_ENOMEM. */
+MIB_API int mib_registry_add(mib_registry *r, const mib_type_info *info, mib_err *err);
+
+/* Free a registry made by mib_registry_create (not its types); accepts
+ * NULL. */
+MIB_API void mib_registry_free(mib_registry *r);
 
 /* Number of types in r. */
 MIB_API size_t mib_registry_count(const mib_registry *r);

@@ -7,6 +7,7 @@
  *   /summary  one row per cell, same order as /cells: mib_summary_row
  *   /curves   training-curve points of neural estimators: mib_curve_row
  *   root attributes: mibench_version, git_commit, command_line, study_name,
+ *     external_commands,
  *     study_text, master_seed, start_time, host, threads.
  * Field names below are the on-disk field names (the DESIGN.md contract).
  */
@@ -80,6 +81,10 @@ typedef struct mib_results {
     mib_curve_row *curves;     size_t ncurves;
     char study_name[64];       /* root attribute study_name ("" if none) */
     uint64_t master_seed;      /* root attribute master_seed (0 if none) */
+    char external_commands[4096]; /* root attribute external_commands: the
+                                     "NAME = COMMAND" lines of the study's
+                                     external estimators ("" if none) */
+    int has_external_commands; /* 0: a file without that attribute */
 } mib_results;
 
 /* Read every dataset of a results file. MIB_EIO when it cannot be opened,

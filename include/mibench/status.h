@@ -36,6 +36,8 @@ enum mib_status {
     MIB_ELOCKED,      /* output is locked by another writer */
     MIB_EEXIST,       /* output exists and would be overwritten */
     MIB_EUNSUPPORTED, /* valid request this build or estimator cannot do */
+    MIB_EEXTERNAL,    /* an external estimator failed: exit status, signal, no number */
+    MIB_ETIMEOUT,     /* an external estimator ran out of time and was killed */
     MIB_NSTATUS
 };
 

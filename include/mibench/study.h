@@ -6,6 +6,7 @@
  *     [generators]   gen = SPEC      (one per line, '|' alternatives expand)
  *     [estimators]   est = SPEC
  *     [limits]       ESTIMATOR_NAME = MAX_N   (skip that estimator above MAX_N)
+ *     [external]     NAME = COMMAND  (an external estimator, usable in est =)
  * Specs are expanded and canonicalised as they are read, so a bad spec is
  * reported with its line number. The same study can be built from the
  * command line with the mib_study_add_* functions.
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mibench/param.h"
+#include "mibench/registry.h"
 #include "mibench/export.h"
 #include "mibench/status.h"
 
@@ -39,21 +41,40 @@ typedef struct mib_study {
     mib_spec *ests;         size_t nests;
     mib_study_limit *limits; size_t nlimits;
     char *text;             /* the study file's text, or NULL */
+    /* Estimators the study declared itself ([external], --external): they
+     * join the built-ins in its own registry, which its specs come from. */
+    struct mib_external **externals; size_t nexternals;
+    mib_registry *estimators; /* NULL: the built-in registry */
+    char tmp_dir[256];      /* external estimators' sample files; "/tmp" unless set */
 } mib_study;
 
 /* Empty study with the defaults above. */
 MIB_API void mib_study_init(mib_study *s);
 
+/* Declare an external estimator NAME = COMMAND (README, "External
+ * estimators"); NAME is then usable in estimator specs of this study.
+ * Declare before adding estimators that use it. MIB_ESPEC for a bad or
+ * taken name or a command that does not split into words. */
+MIB_API int mib_study_add_external(mib_study *s, const char *name, const char *command,
+                                   mib_err *err);
+
+/* "NAME = COMMAND" lines of the declared externals, in order (malloc'd;
+ * "" when there are none), as the results file stores them. */
+MIB_API char *mib_study_externals_text(const mib_study *s);
+
 /* Release what a study holds; accepts NULL; leaves an initialised study. */
 MIB_API void mib_study_free(mib_study *s);
 
-/* Read a study file into s (initialised first). Errors are one line,
- * "PATH:LINE: what is wrong": MIB_EIO when unreadable, MIB_ESPEC for bad
+/* Read a study file into s, which must be initialised (mib_study_init)
+ * and may already hold declarations such as externals from the command
+ * line; an [external] section is read before the rest, wherever it
+ * stands. Errors are one line, "PATH:LINE: what is wrong": MIB_EIO when unreadable, MIB_ESPEC for bad
  * syntax, keys, values or specs, MIB_EINVAL when something required (a
  * generator, an estimator, n) is missing. */
 MIB_API int mib_study_load(const char *path, mib_study *s, mib_err *err);
 
-/* The same from text; origin names it in messages (NULL: no prefix). */
+/* The same from text; origin names it in messages (NULL: no prefix). On
+ * failure the study is freed (left initialised). */
 MIB_API int mib_study_parse(const char *text, const char *origin, mib_study *s,
                     mib_err *err);
 

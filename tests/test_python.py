@@ -1,0 +1,471 @@
+"""test_python.py - the Python module (python/mibench) against the CLI.
+
+Every number the module gives is compared with what `mibench` prints for the
+same request, to the last digit (17 significant digits) or bit for bit:
+truths, samples (written with `mibench sample --seed`), estimates (`mibench
+estimate --json`), sweeps (`mibench run`, results read back with
+mibench.load), and the registries (`mibench list`). Bad input must raise
+mibench.Error with the library's message; a library whose struct layout
+differs from the module's mirror must be refused.
+
+Environment (set by tests/meson.build): MIBENCH (the CLI), MIBENCH_LIBRARY
+(the shared library), PYTHONPATH (the build tree's copy of the package).
+Prints one line per check; exits 1 on any failure, 77 (skip) without NumPy.
+"""
+
+import ctypes
+import doctest
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+try:
+    import numpy as np
+except ImportError:
+    print("skip: NumPy is not installed for %s" % sys.executable)
+    sys.exit(77)
+
+import mibench
+from mibench import _lib
+
+CLI = os.environ["MIBENCH"]
+TMP = tempfile.mkdtemp(prefix="mib_py_")
+FAILS = []
+CHECKS = [0]
+
+
+def check(what, ok, detail=""):
+    CHECKS[0] += 1
+    if ok:
+        print("ok: %s" % what)
+    else:
+        FAILS.append(what)
+        print("FAIL: %s%s" % (what, ": " + detail if detail else ""))
+
+
+def cli(*args, ok=True):
+    p = subprocess.run([CLI] + [str(a) for a in args], capture_output=True, text=True)
+    if ok and p.returncode != 0:
+        raise RuntimeError("mibench %s exited %d: %s" % (" ".join(map(str, args)),
+                                                         p.returncode, p.stderr.strip()))
+    return p
+
+
+def g17(v):
+    return "%.17g" % v
+
+
+def raises(fn, *args, **kw):
+    """The mibench.Error fn raises, or None."""
+    try:
+        fn(*args, **kw)
+    except mibench.Error as e:
+        return e
+    except Exception as e:   # any other exception is a failure of the check
+        return e
+    return None
+
+
+def expect_error(what, fn, args, status_name, needle, kw=None):
+    e = raises(fn, *args, **(kw or {}))
+    good = isinstance(e, mibench.Error) and e.status_name == status_name and needle in str(e)
+    check("%s raises mibench.Error (%s): %s" % (what, status_name, e), good,
+          "got %r" % (e,))
+    return e
+
+
+def read_csv(path):
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    xs = [i for i, h in enumerate(header) if h.startswith("x")]
+    ys = [i for i, h in enumerate(header) if h.startswith("y")]
+    return data[:, xs], data[:, ys]
+
+
+def env_without(*names):
+    env = dict(os.environ)
+    for n in names:
+        env.pop(n, None)
+    return env
+
+
+def test_loading():
+    lib = os.environ["MIBENCH_LIBRARY"]
+    check("the module loaded $MIBENCH_LIBRARY (%s)" % lib, mibench.library == lib)
+    check("mibench.__version__ is the library's (%s)" % mibench.__version__,
+          cli("--version").stdout.split()[1] == mibench.__version__)
+    # The build tree's copy finds the build tree's library by itself (_paths.py).
+    p = subprocess.run([sys.executable, "-c", "import mibench; print(mibench.library)"],
+                       capture_output=True, text=True, env=env_without("MIBENCH_LIBRARY"))
+    found = p.stdout.strip()
+    check("without MIBENCH_LIBRARY the build-tree package finds %s" % found,
+          p.returncode == 0 and os.path.realpath(found) == os.path.realpath(lib), p.stderr)
+    # A missing library and a library that is not libmibench are refused clearly.
+    for target, needle in (("/nonexistent/libmibench.so.0", "cannot load libmibench"),
+                           (find_libm(), "has no symbol mib_")):
+        if not target:
+            continue
+        p = subprocess.run([sys.executable, "-c",
+                            "import mibench\n"],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, MIBENCH_LIBRARY=target))
+        last = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+        check("MIBENCH_LIBRARY=%s refused: %s" % (target, last),
+              p.returncode != 0 and last.startswith("mibench.LoadError") and needle in last,
+              p.stderr[-400:])
+    # A mirror that differs from the library's layout is refused at load.
+
+    class mib_result(ctypes.Structure):   # flags widened to 64 bits
+        _fields_ = [("mi", ctypes.c_double), ("flags", ctypes.c_uint64),
+                    ("steps", ctypes.c_long)]
+
+    class mib_err(ctypes.Structure):      # a field the library does not have
+        _fields_ = [("msg", ctypes.c_char * 320), ("code", ctypes.c_int)]
+
+    class mib_trial_row(ctypes.Structure):   # an array element that lost its tail
+        _array_ = True
+        _fields_ = _lib.mib_trial_row._fields_[:-1]
+
+    for cls, needle in ((mib_result, "mib_result.flags is at offset 8, size 4 in the library "
+                                     "but 8, 8 in the module"),
+                        (mib_err, "mib_err.code is unknown to the library"),
+                        (mib_trial_row, "sizeof(mib_trial_row) is")):
+        e = raises(_lib.check_layouts, mibench._LIB, [cls], "libmibench")
+        check("a wrong mirror of %s is refused: %s" % (cls.__name__, e),
+              isinstance(e, mibench.Error) and isinstance(e, ImportError) and needle in str(e))
+    e = raises(_lib.check_layouts, mibench._LIB, _lib.STRUCTS, "libmibench")
+    check("every mirrored struct matches the library (%d structs)" % len(_lib.STRUCTS),
+          e is None, str(e))
+
+
+def test_truth():
+    v = mibench.truth("gaussian:rho=0.75")
+    check("truth(gaussian:rho=0.75) = %.6f = 0.41334 (bmi) to 1e-5" % v,
+          abs(v - 0.41334) < 1e-5)
+    for spec in ["gaussian:rho=0.75", "gaussian:dim=20,mi=2", "student", "student:nu=3,dim=2",
+                 "uniform-noise:eps=0.3", "uniform-noise:eps=2", "square:sigma=0.5",
+                 "square:dist=uniform,sigma=0.1", "bsc:eps=0.2", "ksc:symbols=5",
+                 "gaussian:rho=0.5,transform=cubic"]:
+        mine, theirs = g17(mibench.truth(spec)), cli("truth", spec).stdout.strip()
+        check("truth(%s) = %s = mibench truth" % (spec, mine), mine == theirs, theirs)
+
+
+def test_sample():
+    cases = [("gaussian:rho=0.75", 500, 12345), ("gaussian:dim=3,rho=0.3,transform=cubic", 300, 0),
+             ("student:nu=2,dim=2", 200, 7), ("bsc:eps=0.1", 400, 99),
+             ("square:sigma=0.2", 250, 2**64 - 1), ("uniform-noise", 100, 1)]
+    for spec, n, seed in cases:
+        path = os.path.join(TMP, "s.csv")
+        cli("sample", spec, "-n", n, "--seed", seed, "-o", path)
+        cx, cy = read_csv(path)
+        x, y = mibench.sample(spec, n, seed=seed)
+        same = x.shape == cx.shape and y.shape == cy.shape and \
+            x.tobytes() == np.ascontiguousarray(cx).tobytes() and \
+            y.tobytes() == np.ascontiguousarray(cy).tobytes()
+        check("sample(%s, %d, seed=%d) = mibench sample, bit for bit (x %s, y %s)" %
+              (spec, n, seed, x.shape, y.shape), same)
+    path = os.path.join(TMP, "s0.csv")
+    cli("sample", "gaussian", "-n", 50, "-o", path)
+    cx, _ = read_csv(path)
+    check("sample's default seed is the CLI's (0)",
+          mibench.sample("gaussian", 50)[0].tobytes() == np.ascontiguousarray(cx).tobytes())
+    a, b = mibench.sample("gaussian", 50, seed=1)[0], mibench.sample("gaussian", 50, seed=2)[0]
+    check("different seeds give different samples", not np.array_equal(a, b))
+
+
+def cli_estimate(spec, path):
+    p = cli("estimate", spec, path, "--json")
+    return json.loads(p.stdout, parse_float=str)
+
+
+def test_estimate():
+    gpath = os.path.join(TMP, "g.csv")
+    cli("sample", "gaussian:dim=2,rho=0.6", "-n", 800, "--seed", 5, "-o", gpath)
+    x, y = mibench.sample("gaussian:dim=2,rho=0.6", 800, seed=5)
+    bpath = os.path.join(TMP, "b.csv")
+    cli("sample", "ksc:symbols=3,eps=0.2", "-n", 600, "--seed", 8, "-o", bpath)
+    bx, by = mibench.sample("ksc:symbols=3,eps=0.2", 600, seed=8)
+    cases = [("ksg1", gpath, x, y), ("gaussian", gpath, x, y), ("ksg1:k=5", gpath, x, y),
+             ("ksg2:k=1", gpath, x, y), ("copula", gpath, x, y),
+             ("histogram:bins=fd,binning=quantile", gpath, x, y), ("kde", gpath, x, y),
+             ("ksg1:jitter=0,standardize=0", gpath, x, y),
+             ("plugin:correction=mm", bpath, bx, by)]
+    for spec, path, xs, ys in cases:
+        j = cli_estimate(spec, path)
+        d = mibench.estimate(xs, ys, spec, details=True)
+        check("estimate(%s) = %s = mibench estimate --json" % (spec, g17(d["mi"])),
+              g17(d["mi"]) == j["estimate"], j["estimate"])
+        check("estimate(%s) details: spec %s, flags %s, n/dx/dy as the CLI" %
+              (spec, d["spec"], d["flags"]),
+              d["spec"] == j["estimator"] and d["flags"] == j["flags"] and
+              (d["n"], d["dx"], d["dy"]) == (j["n"], j["dx"], j["dy"]) and d["seconds"] > 0,
+              "%r vs %r" % (d, j))
+    v = mibench.estimate(x, y, "ksg1")
+    check("estimate() defaults to ksg1 and returns a float",
+          isinstance(v, float) and v == mibench.estimate(x, y))
+    x1, y1 = mibench.sample("gaussian:rho=0.6", 300, seed=3)
+    check("1-D arrays are one column each",
+          mibench.estimate(x1[:, 0], y1[:, 0]) == mibench.estimate(x1, y1))
+    check("lists, Fortran-ordered and strided arrays give the same bits",
+          mibench.estimate(x1[:, 0].tolist(), list(y1[:, 0])) == mibench.estimate(x1, y1) and
+          mibench.estimate(np.asfortranarray(x), y) == mibench.estimate(x, y) and
+          mibench.estimate(np.repeat(x, 2, axis=0)[::2], y) == mibench.estimate(x, y))
+    check("float32 and integer input are converted to float64",
+          mibench.estimate(bx.astype(np.int32), by.astype(np.float32), "plugin") ==
+          mibench.estimate(bx, by, "plugin"))
+    check("threads=1 and threads=2 give the same bits (ksg1)",
+          mibench.estimate(x, y, threads=1) == mibench.estimate(x, y, threads=2))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        t = np.repeat(np.arange(50.0), 2)
+        d = mibench.estimate(t, t[::-1].copy(), "ksg1:jitter=0", details=True)
+    check("duplicate points without jitter warn (RuntimeWarning) and flag 'ties'",
+          "ties" in d["flags"] and any(issubclass(i.category, RuntimeWarning) for i in w))
+
+
+def test_errors():
+    x, y = mibench.sample("gaussian", 100, seed=1)
+    bad = x.copy()
+    bad[17, 0] = np.nan
+    expect_error("NaN in x", mibench.estimate, (bad, y), "bad-data",
+                 "non-finite value (nan) at row 17, x0")
+    expect_error("inf in y", mibench.estimate, (x, np.where(y > 1, np.inf, y)), "bad-data",
+                 "inf")
+    expect_error("a ragged list", mibench.estimate, ([[1.0, 2.0], [3.0]], [1.0, 2.0]),
+                 "invalid", "x must be a 1-D or 2-D array")
+    expect_error("strings", mibench.estimate, (["a", "b", "c"], [1, 2, 3]), "invalid", "x must be")
+    expect_error("a 3-D array", mibench.estimate, (np.zeros((4, 2, 2)), np.zeros(4)), "invalid",
+                 "shape (4, 2, 2)")
+    expect_error("mismatched lengths", mibench.estimate, (x, y[:-1]), "invalid",
+                 "x has 100 rows but y has 99")
+    expect_error("a constant column", mibench.estimate, (np.ones(100), y), "bad-data",
+                 "constant")
+    expect_error("non-integer data for plugin", mibench.estimate, (x, y, "plugin"), "bad-data",
+                 "integer")
+    for spec, args, status in (("nope", (x, y), "bad-spec"),
+                               ("ksg1:k=0", (x, y), "bad-spec"),
+                               ("ksg1:k=3", (x[:3], y[:3]), "too-small")):
+        e = raises(mibench.estimate, *args, spec)
+        path = os.path.join(TMP, "e.csv")
+        np.savetxt(path, np.hstack([args[0], args[1]]), delimiter=",", fmt="%.17g")
+        p = cli("estimate", spec, path, ok=False)
+        want = p.stderr.strip().replace("mibench estimate: ", "", 1)
+        check("estimate(spec=%r) raises mibench.Error (%s) with the CLI's message: %s" %
+              (spec, status, e), isinstance(e, mibench.Error) and e.status_name == status and
+              str(e) == want and e.status is not None, "CLI said %r" % want)
+    expect_error("n <= k", mibench.estimate, (x[:5], y[:5], "ksg1:k=5"), "too-small",
+                 "KSG needs n > k")
+    expect_error("a spec that is not a string", mibench.estimate, (x, y, 3), "invalid",
+                 "spec must be a string")
+    expect_error("threads=0", mibench.estimate, (x, y), "invalid", "threads", {"threads": 0})
+    expect_error("an unknown generator", mibench.truth, ("gaussien",), "bad-spec",
+                 "gaussien")
+    expect_error("a generator parameter out of range", mibench.truth, ("gaussian:rho=1",),
+                 "bad-spec", "rho")
+    expect_error("an estimator spec given as a generator", mibench.sample, ("ksg1", 10),
+                 "bad-spec", "ksg1")
+    expect_error("n=0 samples", mibench.sample, ("gaussian", 0), "invalid",
+                 "n must be an integer >= 1, got 0")
+    expect_error("a negative seed", mibench.sample, ("gaussian", 10), "invalid", "seed",
+                 {"seed": -1})
+    expect_error("loading a missing file", mibench.load, (os.path.join(TMP, "none.h5"),),
+                 "io", "none.h5")
+    junk = os.path.join(TMP, "junk.h5")
+    with open(junk, "w") as f:
+        f.write("not hdf5\n")
+    e = raises(mibench.load, junk)
+    check("loading a file that is not a results file raises mibench.Error: %s" % e,
+          isinstance(e, mibench.Error) and e.status_name in ("io", "bad-format"))
+
+
+def summary_matches(r):
+    """Each summary row's count and mean from its trials, summed in replicate order."""
+    for s in r["summary"]:
+        t = r["trials"][(r["trials"]["cell"] == s["cell"]) & (r["trials"]["status"] == 0)]
+        t = t[np.argsort(t["replicate"], kind="stable")]
+        total = 0.0
+        for v in t["estimate"]:
+            total += float(v)
+        if s["count"] != len(t) or s["mean"] != total / len(t) or \
+                s["bias"] != s["mean"] - s["true_mi"]:
+            return False
+    return True
+
+
+def test_run_and_load():
+    study = {"name": "pytiny", "seed": 3, "replicates": 3, "n": [200, 300],
+             "generators": ["gaussian:rho=0.5"], "estimators": ["ksg1", "gaussian"]}
+    out = os.path.join(TMP, "py.h5")
+    rep = mibench.run(study, out, threads=2)
+    check("run(dict) reports 4 cells, 12 trials, 12 ran, 0 failed: %s" % rep,
+          (rep["cells"], rep["trials"], rep["ran"], rep["failed"]) == (4, 12, 12, 0))
+    r = mibench.load(out)
+    check("load: 4 cells, 12 trials, 4 summary rows, no curves",
+          (len(r["cells"]), len(r["trials"]), len(r["summary"]), len(r["curves"])) ==
+          (4, 12, 4, 0))
+    check("load: strings are decoded str (%r, %r)" % (r["trials"]["generator"][0],
+                                                     r["trials"]["status_name"][0]),
+          r["trials"].dtype["generator"].kind == "U" and
+          r["trials"]["generator"][0] == "gaussian:dim=1,rho=0.5,transform=none" and
+          set(r["trials"]["status_name"]) == {"ok"} and
+          set(r["summary"]["estimator"]) == {"ksg1:k=3,standardize=1,jitter=1e-10", "gaussian"})
+    check("load: attrs study_name and master_seed", r["attrs"] == {"study_name": "pytiny",
+                                                                   "master_seed": 3})
+    check("load: each summary mean = the mean of its trials' estimates (replicate order)",
+          summary_matches(r))
+    # The same study through the CLI, one thread: the same estimates, bit for bit.
+    ini = os.path.join(TMP, "tiny.ini")
+    with open(ini, "w") as f:
+        f.write("[study]\nname = pytiny\nseed = 3\nreplicates = 3\nn = 200, 300\n"
+                "[generators]\ngen = gaussian:rho=0.5\n[estimators]\nest = ksg1\n"
+                "est = gaussian\n")
+    cout = os.path.join(TMP, "cli.h5")
+    cli("run", ini, "-o", cout, "--threads", 1, "--quiet")
+    c = mibench.load(cout)
+
+    def keyed(rr):
+        return {(int(t["cell"]), int(t["replicate"])): (t["seed"], g17(t["estimate"]))
+                for t in rr["trials"]}
+    check("run(dict, threads=2) = mibench run STUDY --threads 1, every trial bit for bit",
+          keyed(r) == keyed(c) and len(keyed(c)) == 12)
+    check("load of a CLI results file: summary = mean of trials", summary_matches(c))
+    e = raises(mibench.run, study, out)
+    check("run onto an existing file raises mibench.Error (exists): %s" % e,
+          isinstance(e, mibench.Error) and e.status_name == "exists" and "resume=True" in str(e))
+    rep = mibench.run(ini, out, resume=True)
+    check("run(path, resume=True) keeps all 12 trials and runs none: %s" % rep,
+          (rep["kept"], rep["ran"]) == (12, 0))
+    text = open(ini).read()
+    rep = mibench.run(text, out, force=True, threads=1)
+    check("run(text, force=True) reruns all 12 trials", rep["ran"] == 12 and
+          keyed(mibench.load(out)) == keyed(c))
+    expect_error("resume and force together", mibench.run, (study, out), "invalid",
+                 "contradict", {"resume": True, "force": True})
+    bad = dict(study, estimators=["ksg1", "ksg1:k=0"])
+    expect_error("a bad spec in a study dict", mibench.run, (bad, os.path.join(TMP, "b.h5")),
+                 "bad-spec", "study ['estimators'][1]: ")
+    expect_error("an unknown study dict key", mibench.run,
+                 (dict(study, gens=["x"]), os.path.join(TMP, "b.h5")), "invalid", "'gens'")
+    expect_error("a study dict without estimators", mibench.run,
+                 ({"n": [100], "generators": ["gaussian"]}, os.path.join(TMP, "b.h5")),
+                 "invalid", "no estimator")
+    expect_error("a missing study file", mibench.run, (os.path.join(TMP, "no.ini"),
+                                                       os.path.join(TMP, "b.h5")), "io", "no.ini")
+    check("failed runs wrote nothing", not os.path.exists(os.path.join(TMP, "b.h5")))
+
+
+INTERRUPTED = r"""
+import sys, time, mibench
+x, y = mibench.sample("gaussian:dim=2", 2000, seed=1)
+print("started", flush=True)
+t = time.time()
+try:
+    if sys.argv[1] == "estimate":
+        mibench.estimate(x, y, "infonce:steps=1000000,patience=1000000", threads=1)
+    else:
+        mibench.run({"n": [2000], "replicates": 4, "generators": ["gaussian"],
+                     "estimators": ["infonce:steps=1000000,patience=1000000"]}, sys.argv[2],
+                    threads=2)
+    print("not interrupted")
+except KeyboardInterrupt as e:
+    print("KeyboardInterrupt after %.1f s: %s" % (time.time() - t, e))
+"""
+
+
+def test_interrupt():
+    """Ctrl-C (SIGINT) during a training estimate and during a sweep: the
+    library's stop request ends them cleanly with KeyboardInterrupt."""
+    out = os.path.join(TMP, "int.h5")
+    for what in ("estimate", "run"):
+        p = subprocess.Popen([sys.executable, "-c", INTERRUPTED, what, out],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p.stdout.readline()
+        time.sleep(1.0)
+        p.send_signal(signal.SIGINT)
+        try:
+            stdout, stderr = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            stdout, stderr = p.communicate()
+        check("SIGINT during %s: %s" % (what, stdout.strip()),
+              p.returncode == 0 and stdout.startswith("KeyboardInterrupt after"),
+              stderr[-300:])
+    check("the interrupted run left a readable results file (no trial recorded)",
+          mibench.load(out)["trials"].size == 0)
+
+
+def listed(kind):
+    """{name: [param names]} in order, from `mibench list KIND`."""
+    out, cur = {}, None
+    for line in cli("list", kind).stdout.splitlines()[1:]:
+        if line.startswith("      "):
+            out[cur].append(line.split()[0])
+        elif line.startswith("  "):
+            cur = line.split()[0]
+            out[cur] = []
+    return out
+
+
+def test_registries():
+    for kind, fn in (("estimators", mibench.estimators), ("generators", mibench.generators)):
+        want, got = listed(kind), fn()
+        check("%s() lists every name `mibench list %s` prints, in order (%d)" %
+              (kind, kind, len(want)), list(got) == list(want), "%s vs %s" % (list(got),
+                                                                             list(want)))
+        check("%s(): every parameter table equals `mibench list`'s" % kind,
+              all([p["name"] for p in got[k]["params"]] == want[k] for k in want))
+    e, g = mibench.estimators(), mibench.generators()
+    k = e["ksg1"]["params"][0]
+    check("estimators(): ksg1's k is an int parameter, default 3: %s" % k,
+          (k["name"], k["kind"], k["default"]) == ("k", "int", "3") and k["min"] >= 1 and
+          "integer" in k["allowed"] and k["help"])
+    check("estimators(): plugin is discrete, ksg1 is not",
+          e["plugin"]["discrete"] and not e["ksg1"]["discrete"])
+    t = {p["name"]: p for p in g["gaussian"]["params"]}
+    check("generators(): gaussian's transform choices and rho/mi exclusion",
+          "cubic" in t["transform"]["choices"] and t["mi"]["default"] is None and
+          "rho" in (t["mi"]["excludes"] or "") + (t["rho"]["excludes"] or ""))
+    check("every summary is a non-empty str",
+          all(isinstance(v["summary"], str) and v["summary"] for v in list(e.values()) +
+              list(g.values())))
+
+
+def test_doctests():
+    res = doctest.testmod(mibench, extraglobs={"mibench": mibench, "np": np},
+                          optionflags=doctest.ELLIPSIS)
+    check("the docstring examples run (%d examples, %d failed)" % (res.attempted, res.failed),
+          res.failed == 0 and res.attempted >= 10)
+
+
+def find_libm():
+    for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib"):
+        p = os.path.join(d, "libm.so.6")
+        if os.path.exists(p):
+            return p
+    return None
+
+
+
+def main():
+    for t in (test_loading, test_truth, test_sample, test_estimate, test_errors,
+              test_run_and_load, test_interrupt, test_registries, test_doctests):
+        try:
+            t()
+        except Exception as e:   # a crash in one group fails it, the others still run
+            import traceback
+            traceback.print_exc()
+            check("%s ran to the end" % t.__name__, False, repr(e))
+    shutil.rmtree(TMP, ignore_errors=True)
+    print("%d of %d checks passed" % (CHECKS[0] - len(FAILS), CHECKS[0]))
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
