@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
+#include "core/typed_registry.h"
 
 /* Classical estimators, one file each. */
 extern const mib_estimator_type mib_estimator_plugin, mib_estimator_histogram,
@@ -35,37 +36,7 @@ static const mib_type_info *const types[] = {
     NULL,
 };
 
-const mib_registry mib_estimator_registry = {
-    .kind = MIB_REGISTRY_ESTIMATOR, .what = "estimator", .types = types};
-
-/* info is the first member of its mib_estimator_type: a registry of kind
- * MIB_REGISTRY_ESTIMATOR holds nothing else, so the cast is exact. */
-static const mib_estimator_type *type_of_info(const mib_type_info *info)
-{
-    return (const mib_estimator_type *)info;
-}
-
-const mib_estimator_type *mib_estimator_at(size_t i)
-{
-    return i < mib_registry_count(&mib_estimator_registry) ? type_of_info(types[i]) : NULL;
-}
-
-const mib_estimator_type *mib_estimator_find(const char *name)
-{
-    const mib_type_info *info = mib_registry_find(&mib_estimator_registry, name);
-    return info ? type_of_info(info) : NULL;
-}
-
-int mib_estimator_spec_expand(const char *text, mib_spec **out, size_t *count,
-                              mib_err *err)
-{
-    return mib_registry_expand(&mib_estimator_registry, text, out, count, err);
-}
-
-int mib_estimator_spec_parse(const char *text, mib_spec *out, mib_err *err)
-{
-    return mib_registry_parse(&mib_estimator_registry, text, out, err);
-}
+MIB_TYPED_REGISTRY(estimator, mib_estimator_type, MIB_REGISTRY_ESTIMATOR, types)
 
 const mib_estimator_type *mib_estimator_type_of(const mib_spec *spec, mib_err *err)
 {

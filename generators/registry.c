@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/generator.h"
+#include "core/typed_registry.h"
 
 extern const mib_generator_type mib_generator_gaussian, mib_generator_student,
     mib_generator_uniform_noise, mib_generator_square, mib_generator_bsc, mib_generator_ksc,
@@ -21,37 +22,7 @@ static const mib_type_info *const types[] = {
     NULL,
 };
 
-const mib_registry mib_generator_registry = {
-    .kind = MIB_REGISTRY_GENERATOR, .what = "generator", .types = types};
-
-/* info is the first member of its mib_generator_type: a registry of kind
- * MIB_REGISTRY_GENERATOR holds nothing else, so the cast is exact. */
-static const mib_generator_type *type_of_info(const mib_type_info *info)
-{
-    return (const mib_generator_type *)info;
-}
-
-const mib_generator_type *mib_generator_at(size_t i)
-{
-    return i < mib_registry_count(&mib_generator_registry) ? type_of_info(types[i]) : NULL;
-}
-
-const mib_generator_type *mib_generator_find(const char *name)
-{
-    const mib_type_info *info = mib_registry_find(&mib_generator_registry, name);
-    return info ? type_of_info(info) : NULL;
-}
-
-int mib_generator_spec_expand(const char *text, mib_spec **out, size_t *count,
-                              mib_err *err)
-{
-    return mib_registry_expand(&mib_generator_registry, text, out, count, err);
-}
-
-int mib_generator_spec_parse(const char *text, mib_spec *out, mib_err *err)
-{
-    return mib_registry_parse(&mib_generator_registry, text, out, err);
-}
+MIB_TYPED_REGISTRY(generator, mib_generator_type, MIB_REGISTRY_GENERATOR, types)
 
 int mib_generator_alloc(const mib_spec *spec, mib_generator **out, mib_err *err)
 {
