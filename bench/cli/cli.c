@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,12 @@ int cli_parse_u64(const char *s, unsigned long long *out)
 
 int cli_parse_size(const char *s, size_t min, size_t max, size_t *out)
 {
-    unsigned long long v;
-    if (cli_parse_u64(s, &v) || v < min || v > max)
+    /* the syntax of a study file's n = line: 10000, 1e4 and 1.5e3 alike */
+    char *end;
+    errno = 0;
+    double v = s && *s && !isspace((unsigned char)*s) ? strtod(s, &end) : NAN;
+    if (isnan(v) || end == s || *end != '\0' || errno || v != floor(v) || v < (double)min ||
+        v > (double)max || v > 9007199254740992.0)
         return -1;
     *out = (size_t)v;
     return 0;

@@ -41,7 +41,8 @@ int cli_status_exit(int status);
 /* Print a number in nats (or bits) with 17 significant digits. */
 void cli_print_number(FILE *f, double v);
 
-/* Parse an unsigned decimal count in [min, max]; 0 on success. */
+/* Parse a count in [min, max] written as an integer or in exponent form
+ * (1e4), as study files write n; 0 on success. */
 int cli_parse_size(const char *s, size_t min, size_t max, size_t *out);
 
 /* Parse a seed (any 64-bit unsigned, decimal or 0x hex); 0 on success. */

@@ -17,7 +17,8 @@ static const char usage_text[] =
     "than max(X, Z * sqrt(se_base^2 + se_current^2)) nats (Z = 4, X = 0 by default), when\n"
     "its failure count grew, or, with --time-factor F, when its median time grew by more\n"
     "than the factor F (>= 1). Cells in one file only are listed, and fail the check only\n"
-    "with --strict. Exit status: 0 no regression, 1 regression, 2 usage or file error.\n";
+    "with --strict; two files with no cell in common fail the check.\n"
+    "Exit status: 0 no regression, 1 regression (or no cell in common), 2 usage or file error.\n";
 
 /* Strict non-negative real; 0 on success. */
 static int parse_real(const char *s, double *out)
@@ -149,6 +150,13 @@ int cmd_check(int argc, char **argv)
     }
     if ((st = mib_check_compare(&base, &cur, &opt, &rep, &err))) {
         rc = cli_fail(CLI_EXIT_USAGE, "check", "%s", err.msg);
+        goto done;
+    }
+    if (rep.nrows == rep.nmissing + rep.nnew) {
+        /* nothing to compare: CI pointed at the wrong baseline must not pass */
+        rc = cli_fail(CLI_EXIT_FAIL, "check", "no cell in common: %zu cells only in %s, %zu only "
+                      "in %s; is it the right baseline?", rep.nmissing, files[0], rep.nnew,
+                      files[1]);
         goto done;
     }
     if (print_table(&rep, stdout)) {

@@ -4,6 +4,7 @@
  * (/x, /y). Same spec and seed, same bytes. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "bench/cli/cli.h"
 #include "bench/store/store.h"
 
@@ -64,8 +65,8 @@ int cmd_sample(int argc, char **argv)
     if (!text || !n || !out)
         return cli_fail(CLI_EXIT_USAGE, "sample", "need GEN_SPEC, -n N and -o FILE (see --help)");
     const char *ext = extension(out);
-    int h5 = strcmp(ext, "h5") == 0 || strcmp(ext, "hdf5") == 0;
-    if (!h5 && strcmp(ext, "csv") != 0)
+    int h5 = strcasecmp(ext, "h5") == 0 || strcasecmp(ext, "hdf5") == 0;
+    if (!h5 && strcasecmp(ext, "csv") != 0)
         return cli_fail(CLI_EXIT_USAGE, "sample", "output '%s' must end in .csv or .h5", out);
 
     mib_err err = {""};
