@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config git libgsl-dev libhdf5-dev hdf5-tools
-libopenblas-dev libcriterion-dev libinih-dev libjansson-dev gnuplot-nox python3 python3-numpy"
+libopenblas-dev libcriterion-dev libinih-dev libjansson-dev zlib1g-dev gnuplot-nox python3
+python3-numpy"
 
 missing=()
 for p in $PACKAGES; do

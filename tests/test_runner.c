@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "mibench/mibench.h"
 #include "bench/harness/summary.h"
 
@@ -460,6 +461,72 @@ Test(runner, damaged_file_is_rebuilt_from_the_journal)
     read_ok(ref, &a);
     read_ok(out, &b);
     assert_same_trials(&a, &b, 3);
+    mib_results_free(&a);
+    mib_results_free(&b);
+    mib_study_free(&s);
+}
+
+/* Change one digit of the first trial's estimate in the journal; with
+ * forge, give the line a matching CRC-32 too (as a buggy writer would). */
+static void edit_journal(const char *path, int forge)
+{
+    FILE *f = fopen(path, "r+");
+    cr_assert_not_null(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    char *line = strstr(text, "\ntrial\t") + 1, *field = line;
+    for (int k = 0; k < 4; k++) /* trial CELL REPLICATE SEED -> ESTIMATE */
+        field = strchr(field, '\t') + 1;
+    char *digit = strpbrk(field + 3, "0123456789");
+    *digit = *digit == '9' ? '8' : (char)(*digit + 1);
+    if (forge) {
+        *strchr(line, '\n') = '\0'; /* for strrchr; put back below */
+        size_t body = (size_t)(strrchr(line, '\t') - line);
+        line[strlen(line)] = '\n';
+        char crc[9];
+        snprintf(crc, sizeof crc, "%08lx", crc32(0L, (const Bytef *)line, (uInt)body));
+        memcpy(line + body + 1, crc, 8);
+    }
+    rewind(f);
+    cr_assert_eq(fwrite(text, 1, n, f), n);
+    fclose(f);
+}
+
+/* A journal line that was edited fails its checksum: it is skipped and
+ * counted, and the intact HDF5 row is what the resumed file keeps. One
+ * that agrees with its checksum but not with the HDF5 row is a conflict:
+ * resume refuses to choose. */
+Test(runner, journal_records_are_checked_never_silently_applied)
+{
+    mib_study s;
+    mib_err err = {""};
+    mib_run_report rep;
+    mib_results a, b;
+    char ref[160], journal[200];
+    volatile sig_atomic_t stop = 0;
+    snprintf(ref, sizeof ref, "%s/ref.h5", dir);
+    snprintf(journal, sizeof journal, "%s.journal", out);
+    toy_study(&s);
+    cr_assert_eq(run(&s, ref, 1, 0, 0, NULL, NULL, NULL, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(run(&s, out, 1, 0, 0, &stop, stop_after_5, &rep, &err), MIB_EINTR);
+    edit_journal(journal, 0);
+    cr_assert_eq(run(&s, out, 2, 1, 0, NULL, NULL, &rep, &err), MIB_OK, "%s", err.msg);
+    cr_expect_eq(rep.journal_damaged, 1);
+    cr_expect_eq(rep.kept, 5); /* the edited trial came from the HDF5 file */
+    read_ok(ref, &a);
+    read_ok(out, &b);
+    assert_same_trials(&a, &b, 3);
+    mib_results_free(&b);
+
+    stop = 0;
+    cr_assert_eq(run(&s, out, 1, 0, 1, &stop, stop_after_5, &rep, &err), MIB_EINTR);
+    edit_journal(journal, 1);
+    cr_assert_eq(run(&s, out, 2, 1, 0, NULL, NULL, &rep, &err), MIB_EFORMAT);
+    cr_expect(strstr(err.msg, "disagree on cell"), "%s", err.msg);
+    /* refusing changed nothing: the file still reads and holds 5 trials */
+    read_ok(out, &b);
+    cr_expect_eq(b.ntrials, 5);
     mib_results_free(&a);
     mib_results_free(&b);
     mib_study_free(&s);

@@ -1,9 +1,10 @@
 /* journal.c - the append-only journal of a sweep (format in journal.h).
  * Each record is built in memory and written with one write() then
  * fsync(), so a kill leaves at most one torn line at the end, which the
- * reader drops. Numbers are printed with 17 significant digits, which
- * reads back to the same double. Cost: O(record) per append, O(file) per
- * load. */
+ * reader drops. Every line ends with the CRC-32 (zlib) of the rest of it,
+ * so a damaged or edited line is recognised and skipped, never applied.
+ * Numbers are printed with 17 significant digits, which read back to the
+ * same double. Cost: O(record) per append, O(file) per load. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "bench/harness/journal.h"
 
-#define MAGIC "mibench-journal 1"
-#define MAX_FIELDS 10
+#define MAGIC "mibench-journal 2"     /* lines carry a CRC-32 */
+#define MAGIC_V1 "mibench-journal 1"  /* no checksums (mibench 0.1.0) */
+#define MAX_FIELDS 11
 
 struct mib_journal {
     int fd;
@@ -26,14 +29,13 @@ struct mib_journal {
 };
 
 /* printf into the record buffer, growing it. */
-static int put(mib_journal *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int put(mib_journal *j, const char *fmt, ...)
+static int vput(mib_journal *j, const char *fmt, va_list ap)
 {
     for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(j->buf + j->len, j->cap - j->len, fmt, ap);
-        va_end(ap);
+        va_list copy;
+        va_copy(copy, ap);
+        int k = vsnprintf(j->buf + j->len, j->cap - j->len, fmt, copy);
+        va_end(copy);
         if (k < 0)
             return -1;
         if ((size_t)k < j->cap - j->len) {
@@ -47,6 +49,32 @@ static int put(mib_journal *j, const char *fmt, ...)
         j->buf = grown;
         j->cap = cap;
     }
+}
+
+static int put(mib_journal *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int put(mib_journal *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int bad = vput(j, fmt, ap);
+    va_end(ap);
+    return bad;
+}
+
+/* One line into the record buffer: the printf text, a tab, the CRC-32 of
+ * that text as 8 hex digits, a newline. */
+static int put_line(mib_journal *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int put_line(mib_journal *j, const char *fmt, ...)
+{
+    size_t start = j->len;
+    va_list ap;
+    va_start(ap, fmt);
+    int bad = vput(j, fmt, ap);
+    va_end(ap);
+    if (bad)
+        return -1;
+    unsigned long crc = crc32(0L, (const Bytef *)j->buf + start, (uInt)(j->len - start));
+    return put(j, "\t%08lx\n", crc);
 }
 
 /* Write the record buffer in one go; fsync when durable. */
@@ -88,9 +116,9 @@ int mib_journal_create(const char *path, uint64_t seed, const char *start_time,
         st = mib_fail(err, MIB_EIO, "cannot create journal '%s': %s", path, strerror(errno));
         goto fail;
     }
-    int bad = put(j, "%s\t%" PRIu64 "\t%zu\t%s\n", MAGIC, seed, ncells, start_time);
+    int bad = put_line(j, "%s\t%" PRIu64 "\t%zu\t%s", MAGIC, seed, ncells, start_time);
     for (size_t i = 0; i < ncells && !bad; i++)
-        bad = put(j, "cell\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%.17g\t%s\t%s\n",
+        bad = put_line(j, "cell\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%.17g\t%s\t%s",
                   cells[i].cell, cells[i].n, cells[i].batch_size, cells[i].true_mi,
                   cells[i].generator, cells[i].estimator);
     if (bad) {
@@ -116,11 +144,11 @@ int mib_journal_append(mib_journal *j, const mib_trial_row *t, const mib_curve_r
             *p = ' ';
     int bad = 0;
     for (size_t i = 0; i < ncurves && !bad; i++)
-        bad = put(j, "curve\t%" PRId64 "\t%" PRId32 "\t%" PRId64 "\t%.17g\t%.17g\n",
+        bad = put_line(j, "curve\t%" PRId64 "\t%" PRId32 "\t%" PRId64 "\t%.17g\t%.17g",
                   curves[i].cell, curves[i].replicate, curves[i].step, curves[i].estimate,
                   curves[i].true_mi);
-    bad = bad || put(j, "trial\t%" PRId64 "\t%" PRId32 "\t%" PRIu64 "\t%.17g\t%.17g\t%.17g\t%"
-                     PRId32 "\t%s\n", t->cell, t->replicate, t->seed, t->estimate, t->seconds,
+    bad = bad || put_line(j, "trial\t%" PRId64 "\t%" PRId32 "\t%" PRIu64 "\t%.17g\t%.17g\t%.17g\t%"
+                          PRId32 "\t%s", t->cell, t->replicate, t->seed, t->estimate, t->seconds,
                      t->cpu_seconds, t->status, msg);
     if (bad) {
         j->len = 0;
@@ -142,6 +170,22 @@ int mib_journal_close(mib_journal *j, mib_err *err)
 }
 
 /* ---- reading ---- */
+
+/* With checksums (v2): check and cut the CRC-32 field off a line (no
+ * newline), in place. 0 when it matches, -1 when the line is damaged. */
+static int verify(char *line, int checked)
+{
+    if (!checked)
+        return 0;
+    char *tab = strrchr(line, '\t'), *end;
+    if (!tab || strlen(tab + 1) != 8)
+        return -1;
+    unsigned long want = strtoul(tab + 1, &end, 16);
+    if (*end != '\0' || crc32(0L, (const Bytef *)line, (uInt)(tab - line)) != want)
+        return -1;
+    *tab = '\0';
+    return 0;
+}
 
 /* Split a line (no newline) at tabs, in place; returns the field count or
  * -1 when there are more than MAX_FIELDS. */
@@ -286,76 +330,86 @@ static int slurp(const char *path, char **out, size_t *len, mib_err *err)
     return MIB_OK;
 }
 
-int mib_journal_load(const char *path, mib_results *out, char *start_time, size_t start_len,
-                     int *complete, mib_err *err)
+/* The header line and the cell table into out; 0, or -1 when malformed. */
+static int read_header(char **pos, mib_results *out, char *start_time, size_t start_len,
+                       int *checked)
 {
-    char *text = NULL, *f[MAX_FIELDS];
-    size_t len = 0, tcap = 0, ccap = 0, pending = 0; /* curve lines awaiting their trial */
-    memset(out, 0, sizeof *out);
-    *complete = 1;
-    int st = slurp(path, &text, &len, err);
-    if (st)
-        return st;
-    char *line = text, *nl = strchr(line, '\n');
+    char *f[MAX_FIELDS] = {NULL}, *line = *pos, *nl = strchr(line, '\n');
     uint64_t ncells = 0;
     if (!nl)
-        goto bad_header;
+        return -1;
     *nl = '\0';
-    int nf = split(line, f);
-    if (nf != 4 || strcmp(f[0], MAGIC) || u64(f[1], &out->master_seed) || u64(f[2], &ncells) ||
-        ncells == 0 || ncells > (1u << 24))
-        goto bad_header;
+    *checked = strncmp(line, MAGIC_V1 "\t", strlen(MAGIC_V1) + 1) != 0;
+    int nf = verify(line, *checked) ? -1 : split(line, f);
+    if (nf != 4 || strcmp(f[0], *checked ? MAGIC : MAGIC_V1) || u64(f[1], &out->master_seed) ||
+        u64(f[2], &ncells) || ncells == 0 || ncells > (1u << 24) ||
+        !(out->cells = calloc(ncells, sizeof *out->cells)))
+        return -1;
     snprintf(start_time, start_len, "%s", f[3]);
-    if (!(out->cells = calloc(ncells, sizeof *out->cells))) {
-        st = mib_fail(err, MIB_ENOMEM, "out of memory reading journal '%s'", path);
-        goto done;
-    }
     out->ncells = ncells;
     for (size_t i = 0; i < ncells; i++) {
         line = nl + 1;
         if (!(nl = strchr(line, '\n')))
-            goto bad_header;
+            return -1;
         *nl = '\0';
-        if (cell_line(f, split(line, f), out, i))
-            goto bad_header;
+        if (verify(line, *checked) || cell_line(f, split(line, f), out, i))
+            return -1;
     }
-    for (line = nl + 1; *line; line = nl + 1) {
+    *pos = nl + 1;
+    return 0;
+}
+
+int mib_journal_load(const char *path, mib_results *out, char *start_time, size_t start_len,
+                     int *complete, size_t *damaged, mib_err *err)
+{
+    char *text = NULL, *f[MAX_FIELDS] = {NULL};
+    size_t len = 0, tcap = 0, ccap = 0, pending = 0; /* curve lines awaiting their trial */
+    int checked = 1;
+    memset(out, 0, sizeof *out);
+    *complete = 1;
+    *damaged = 0;
+    int st = slurp(path, &text, &len, err);
+    if (st)
+        return st;
+    char *line = text, *nl;
+    if (read_header(&line, out, start_time, start_len, &checked)) {
+        st = mib_fail(err, MIB_EFORMAT, "'%s' is not a mibench journal (bad header or cell "
+                      "table)", path);
+        goto done;
+    }
+    for (; *line; line = nl + 1) {
         if (!(nl = strchr(line, '\n'))) {
             *complete = 0; /* torn last write */
             break;
         }
         *nl = '\0';
-        nf = split(line, f);
+        int nf = verify(line, checked) ? -1 : split(line, f), bad = 1;
         if (nf > 0 && strcmp(f[0], "curve") == 0) {
             mib_curve_row *c = grow((void **)&out->curves, &out->ncurves, &ccap, sizeof *c);
             if (!c)
                 goto nomem;
-            if (curve_line(f, nf, out, c)) {
+            if ((bad = curve_line(f, nf, out, c)) != 0)
                 out->ncurves--;
-                *complete = 0;
-                break;
-            }
-            pending++;
+            else
+                pending++;
         } else if (nf > 0 && strcmp(f[0], "trial") == 0) {
             mib_trial_row *t = grow((void **)&out->trials, &out->ntrials, &tcap, sizeof *t);
             if (!t)
                 goto nomem;
-            if (trial_line(f, nf, out, t)) {
+            if ((bad = trial_line(f, nf, out, t)) != 0)
                 out->ntrials--;
-                *complete = 0;
-                break;
-            }
-            pending = 0;
-        } else {
+            else
+                pending = 0;
+        }
+        /* a damaged line is skipped, never applied; with checksums the lines
+         * after it are still good, without them nothing after it is trusted */
+        *damaged += bad != 0;
+        if (bad && !checked) {
             *complete = 0;
             break;
         }
     }
-    out->ncurves -= pending; /* curves of a trial that was never recorded */
-    goto done;
-bad_header:
-    st = mib_fail(err, MIB_EFORMAT, "'%s' is not a mibench journal (bad header or cell table)",
-                  path);
+    out->ncurves -= pending; /* curves of the last trial, which was never recorded */
     goto done;
 nomem:
     st = mib_fail(err, MIB_ENOMEM, "out of memory reading journal '%s'", path);

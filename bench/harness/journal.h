@@ -3,13 +3,17 @@
  * HDF5 file is damaged. Each finished trial is one write() of its curve
  * lines and then its trial line, followed by fsync, before the trial goes
  * into the HDF5 file; so the journal always holds every trial the HDF5 file
- * holds. Lines (tab-separated, numbers as %.17g, "nan" for NaN):
- *     mibench-journal 1  SEED  NCELLS  START_TIME
+ * holds. Lines (tab-separated, numbers as %.17g, "nan" for NaN), each
+ * ending with a CRC-32 of the line before it, as 8 hex digits:
+ *     mibench-journal 2  SEED  NCELLS  START_TIME
  *     cell   I  N  BATCH  TRUE_MI  GENERATOR  ESTIMATOR
  *     curve  CELL  REPLICATE  STEP  ESTIMATE  TRUE_MI
  *     trial  CELL  REPLICATE  SEED  ESTIMATE  SECONDS  CPU_SECONDS  STATUS  MESSAGE
- * A reader stops at the first incomplete or malformed line (a torn last
- * write) and drops curve lines not followed by their trial line.
+ * A reader drops a torn last line, and skips (and counts) any line whose
+ * checksum or fields are wrong; curve lines whose trial line is missing
+ * are left for the caller to drop (it keeps curves of trials it keeps).
+ * Journals of version 1 (no checksums) are read up to their first bad
+ * line.
  */
 #ifndef MIB_JOURNAL_H
 #define MIB_JOURNAL_H
@@ -41,8 +45,10 @@ int mib_journal_close(mib_journal *j, mib_err *err);
 /* Read a journal into out (cells, trials, curves, master_seed; trial rows
  * completed from their cell lines) and its start time into start_time.
  * MIB_EIO when unreadable, MIB_EFORMAT when the header or cell table is
- * malformed. A torn tail is not an error: *complete is set to 0. */
+ * malformed. A torn tail is not an error: *complete is set to 0. Lines
+ * that fail their checksum or do not parse are skipped and counted in
+ * *damaged. */
 int mib_journal_load(const char *path, mib_results *out, char *start_time,
-                     size_t start_len, int *complete, mib_err *err);
+                     size_t start_len, int *complete, size_t *damaged, mib_err *err);
 
 #endif

@@ -293,6 +293,22 @@ static int curve_order(const void *a, const void *b)
 /* Load the previous run (journal first, then the HDF5 file for anything
  * the journal lacks) into the slots; *order receives the kept trials in
  * finishing order and *curves their curve points sorted by trial. */
+/* A trial both the journal (a) and the HDF5 file (b) hold must be the
+ * same there: a record that disagrees is a conflict to report, never one
+ * to settle silently. */
+static int agree(const mib_trial_row *a, const mib_trial_row *b, const char *apath,
+                 const char *bpath, mib_err *err)
+{
+    int same = a->seed == b->seed && a->status == b->status &&
+               (a->estimate == b->estimate || (isnan(a->estimate) && isnan(b->estimate)));
+    return same ? MIB_OK
+                : mib_fail(err, MIB_EFORMAT, "cannot resume: '%s' and '%s' disagree on cell %lld "
+                           "replicate %d (estimate %.17g, status %d there; %.17g, status %d "
+                           "here); remove the one you do not trust, or start afresh with "
+                           "--force", apath, bpath, (long long)a->cell, a->replicate,
+                           a->estimate, a->status, b->estimate, b->status);
+}
+
 static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
                          mib_curve_row **curves, size_t *ncurves, mib_err *err)
 {
@@ -305,7 +321,7 @@ static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
     *ncurves = 0;
     if (access(s->journal_path, F_OK) == 0)
         ok[0] = mib_journal_load(s->journal_path, &src[0], start, sizeof start, &complete,
-                                 &e[0]) == MIB_OK;
+                                 &rep->journal_damaged, &e[0]) == MIB_OK;
     if (access(s->out, F_OK) == 0)
         ok[1] = mib_results_read(s->out, &src[1], &e[1]) == MIB_OK;
     if (!ok[0] && !ok[1]) {
@@ -340,7 +356,11 @@ static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
         for (size_t i = 0; ok[k] && i < src[k].ntrials; i++) {
             const mib_trial_row *t = &src[k].trials[i];
             size_t slot = (size_t)t->cell * (size_t)s->slots + (size_t)t->replicate;
-            if (!valid_trial(s, t) || s->have[slot])
+            if (!valid_trial(s, t))
+                continue;
+            if (s->have[slot] && (st = agree(&s->trials[slot], t, s->journal_path, s->out, err)))
+                goto done;
+            if (s->have[slot])
                 continue;
             s->have[slot] = (unsigned char)(k + 1);
             s->trials[slot] = *t;

@@ -60,6 +60,9 @@ typedef struct mib_run_report {
     size_t ran;                /* trials run and recorded now */
     size_t failed;             /* of all recorded trials, those that failed */
     int rebuilt;               /* 1: OUT.h5 was damaged and rebuilt from its journal */
+    size_t journal_damaged;    /* journal lines skipped on resume: checksum or
+                                  fields wrong (their trials run again unless
+                                  OUT.h5 holds them) */
     double seconds;            /* wall time of the sweep */
 } mib_run_report;
 
