@@ -144,4 +144,11 @@ expect_fail 1 "need at least 2 samples, got 1" -- estimate copula "$TMP/one_row.
 printf 'a,b\n1,2\n2,4\n3,6\n4,8\n5,10\n' >"$TMP/line.csv"
 expect_fail 1 "singular" -- estimate gaussian "$TMP/line.csv"
 
+# Memory follows the rows read: 3 rows x 1e6 columns (6 MB) is read in
+# well under 1.5 GB of address space (it once reserved 1024 rows: 8 GB).
+{ seq -s, 0 999999; seq -s, 1 2 1999999; seq -s, 9 3 3000006; } >"$TMP/wide.csv"
+CHECKS=$((CHECKS + 1))
+if (ulimit -v 1500000; "$MIBENCH" estimate gaussian "$TMP/wide.csv" --x 0 --y 1) >"$TMP/out" 2>"$TMP/err"
+then pass "3 x 1e6 CSV under ulimit -v 1.5 GB: $(cat "$TMP/out")"
+else fail "3 x 1e6 CSV under ulimit -v 1.5 GB: $(cat "$TMP/err")"; fi
 finish

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bench/cli/csv.h"
@@ -145,13 +146,18 @@ static int read_header(reader *r, char *line, size_t ncell)
     return MIB_OK;
 }
 
-/* Room for one more row: capacity doubles, from 1024 rows. */
+/* Room for one more row: capacity doubles, from about 512 KB of values
+ * (at least one row), so memory follows the rows actually read however
+ * wide they are. */
 static int grow_rows(reader *r)
 {
     mib_csv *out = r->out;
     if (out->rows < r->cap_rows)
         return MIB_OK;
-    r->cap_rows = r->cap_rows ? 2 * r->cap_rows : 1024;
+    size_t first = out->cols < 65536 ? 65536 / out->cols : 1;
+    r->cap_rows = r->cap_rows ? 2 * r->cap_rows : first;
+    if (r->cap_rows > SIZE_MAX / sizeof(double) / out->cols)
+        return no_memory(r);
     double *nv = realloc(out->v, r->cap_rows * out->cols * sizeof *nv);
     size_t *nl = nv ? realloc(out->line, r->cap_rows * sizeof *nl) : NULL;
     /* keep whichever grew, so that mib_csv_free frees it */
