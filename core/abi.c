@@ -77,6 +77,7 @@ static const layout layouts[] = {
     FIELD(mib_results, trials), FIELD(mib_results, ntrials), FIELD(mib_results, summary),
     FIELD(mib_results, nsummary), FIELD(mib_results, curves), FIELD(mib_results, ncurves),
     FIELD(mib_results, study_name), FIELD(mib_results, master_seed),
+    FIELD(mib_results, external_commands), FIELD(mib_results, has_external_commands),
     TYPE(mib_study_limit), FIELD(mib_study_limit, estimator), FIELD(mib_study_limit, max_n),
     TYPE(mib_study), FIELD(mib_study, name), FIELD(mib_study, seed),
     FIELD(mib_study, replicates), FIELD(mib_study, n), FIELD(mib_study, nn),
@@ -95,6 +96,7 @@ static const layout layouts[] = {
     TYPE(mib_run_report), FIELD(mib_run_report, cells), FIELD(mib_run_report, trials),
     FIELD(mib_run_report, kept), FIELD(mib_run_report, ran), FIELD(mib_run_report, failed),
     FIELD(mib_run_report, rebuilt), FIELD(mib_run_report, seconds),
+    FIELD(mib_run_report, journal_damaged),
 };
 
 #define CONST(C) {#C, (long long)(C)}

@@ -9,6 +9,17 @@
 #include <string.h>
 #include "mibench/registry.h"
 
+int mib_registry_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (size_t i = 0; i < n; i++) /* ASCII, whatever the locale */
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+              (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '-' ||
+              name[i] == '.'))
+            return 0;
+    return n > 0 && n < 64;
+}
+
 int mib_registry_create(int kind, const char *what, const mib_registry *base,
                         mib_registry **out, mib_err *err)
 {

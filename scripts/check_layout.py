@@ -6,6 +6,7 @@ folder may include only the folders its arrows allow (README, "Layout"):
     bench/cli -> bench/plot, bench/check -> bench/harness -> bench/external -> bench/store
     bench/harness -> generators, estimators -> core; everything -> mibench/
 
+Example plugins (examples/) are built against the public headers alone.
 Also: only bench/store includes HDF5, only bench/harness reads INI files, and
 the library's folders never print, exit, abort or read the environment.
 Usage: check_layout.py SOURCE_ROOT STAMP; writes STAMP when all is well,
@@ -30,6 +31,8 @@ ARROWS = {
     # benchmark programs time internals and set up OpenBLAS as programs do
     "bench/perf": ["core/", "estimators/", "generators/", "bench/cli/blas_kernels.h",
                    "bench/harness/"],
+    # plugins users copy: the public headers, nothing of the library's insides
+    "examples": [],
 }
 # system headers only some folders may include
 SYSTEM = {
@@ -94,7 +97,7 @@ def check_file(root, rel, problems):
 def main():
     root, stamp = sys.argv[1], sys.argv[2]
     problems = []
-    for top in ["include", "core", "generators", "estimators", "bench"]:
+    for top in ["include", "core", "generators", "estimators", "bench", "examples"]:
         for dirpath, _, names in os.walk(os.path.join(root, top)):
             for n in sorted(names):
                 if n.endswith((".c", ".h")):

@@ -1,5 +1,6 @@
 /* cmd_estimate.c - `mibench estimate EST_SPEC FILE [--x COLS] [--y COLS]
- * [--json] [--bits] [--threads T]`: one estimate on the user's data, from a
+ * [--json] [--bits] [--threads T] [--plugin PATH.so]`: one estimate on the
+ * user's data (with the built-in estimators and those of loaded plugins), from a
  * CSV file (csv.c) or an HDF5 file (/x and /y, or the datasets --x/--y
  * name). Columns are zero-based indices or header names; a two-column file
  * is x = 0, y = 1; a header with x.../y... names gives those groups. Prints the
@@ -27,7 +28,7 @@ typedef struct columns {
 static int help(void)
 {
     printf("usage: mibench estimate EST_SPEC FILE [--x COLS] [--y COLS] [--json] [--bits]\n"
-           "                        [--threads T] [--quiet]\n"
+           "                        [--threads T] [--quiet] [--plugin PATH.so]...\n"
            "       mibench estimate EST_SPEC FILE DIMX DIMY   (bmi's external-estimator call)\n"
            "Estimates the MI between the x and the y columns of FILE.\n"
            "  FILE        CSV (optional header; C-locale numbers) or HDF5 (datasets /x, /y)\n"
@@ -41,6 +42,8 @@ static int help(void)
            "  --bits      report bits instead of nats\n"
            "  --threads   threads for the estimator (default: all cores)\n"
            "  --quiet     no warnings on stderr (bmi reads both streams as one)\n"
+           "  --plugin    load a C plugin's estimators, usable in EST_SPEC; repeat for\n"
+           "              more (README: C plugins)\n"
            "Estimators and their parameters: mibench list estimators\n");
     return CLI_EXIT_OK;
 }
@@ -52,6 +55,7 @@ typedef struct estimate_args {
     char xbuf[8192], ybuf[8192];       /* --x/--y made from DIMX, DIMY */
     int json, bits, quiet;
     size_t threads;
+    mib_study plugins; /* the --plugin types' registries, nothing else */
 } estimate_args;
 
 static int set_threads(void *ctx, const char *v)
@@ -63,6 +67,14 @@ static int set_threads(void *ctx, const char *v)
     return CLI_EXIT_OK;
 }
 
+static int add_plugin(void *ctx, const char *path)
+{
+    estimate_args *a = ctx;
+    mib_err err = {""};
+    int st = mib_study_add_plugin(&a->plugins, path, &err);
+    return st ? cli_fail(cli_status_exit(st), "estimate", "%s", err.msg) : CLI_EXIT_OK;
+}
+
 /* No help texts: help() shows FILE and --x/--y on shared rows, a layout
  * that is not one row per option, so its text stays whole there. */
 static const cli_option options[] = {
@@ -72,6 +84,7 @@ static const cli_option options[] = {
     {.name = "--json", .offset = offsetof(estimate_args, json)},
     {.name = "--bits", .offset = offsetof(estimate_args, bits)},
     {.name = "--quiet", .offset = offsetof(estimate_args, quiet)},
+    {.name = "--plugin", .arg = "PATH.so", .parse = add_plugin},
     {0},
 };
 
@@ -437,34 +450,46 @@ static int estimate_and_print(const estimate_args *a, const mib_spec *spec, cons
     return CLI_EXIT_OK;
 }
 
-int cmd_estimate(int argc, char **argv)
+/* The estimate the parsed arguments ask for; returns the exit code. */
+static int estimate_file(estimate_args *a)
 {
-    estimate_args a = {.threads = (size_t)omp_get_max_threads()};
-    int rc = cli_parse(&parser, argc, argv, &a);
-    if (rc != CLI_CONTINUE)
-        return rc;
-    if (!a.text || !a.path)
+    int rc;
+    if (!a->text || !a->path)
         return cli_fail(CLI_EXIT_USAGE, "estimate", "need EST_SPEC and FILE, e.g. 'mibench "
                         "estimate ksg1:k=3 data.csv' (see --help)");
-    if (a.dims[0] && (rc = dims_to_columns(&a)) != CLI_CONTINUE)
+    if (a->dims[0] && (rc = dims_to_columns(a)) != CLI_CONTINUE)
         return rc;
     mib_err err = {""};
     mib_spec spec;
-    if (mib_estimator_spec_parse(a.text, &spec, &err))
+    const mib_registry *reg = a->plugins.estimators ? a->plugins.estimators
+                                                    : &mib_estimator_registry;
+    if (mib_registry_parse(reg, a->text, &spec, &err))
         return cli_fail(CLI_EXIT_USAGE, "estimate", "%s", err.msg);
     const mib_estimator_type *type = mib_estimator_type_of(&spec, NULL);
     loaded l = {0};
-    int st = mib_store_is_hdf5(a.path) ? read_hdf5(a.path, a.xs, a.ys, &l.x, &l.y, &l.data, &err)
-                                       : load_csv(&a, type, &l, &err);
-    if (!st && a.dims[0] && mib_store_is_hdf5(a.path) &&
-        (l.data.dx != (size_t)atoi(a.dims[0]) || l.data.dy != (size_t)atoi(a.dims[1])))
+    int st = mib_store_is_hdf5(a->path)
+                 ? read_hdf5(a->path, a->xs, a->ys, &l.x, &l.y, &l.data, &err)
+                 : load_csv(a, type, &l, &err);
+    if (!st && a->dims[0] && mib_store_is_hdf5(a->path) &&
+        (l.data.dx != (size_t)atoi(a->dims[0]) || l.data.dy != (size_t)atoi(a->dims[1])))
         st = mib_fail(&err, MIB_EINVAL, "'%s' has dx=%zu, dy=%zu but DIMX DIMY say %s %s",
-                      a.path, l.data.dx, l.data.dy, a.dims[0], a.dims[1]);
+                      a->path, l.data.dx, l.data.dy, a->dims[0], a->dims[1]);
     /* Columns that do not fit the file (MIB_EINVAL) are a usage error; an
      * unreadable file or bad data is a failure. */
     rc = st ? cli_fail(st == MIB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL, "estimate", "%s",
                        err.msg)
-            : estimate_and_print(&a, &spec, &l, &err);
+            : estimate_and_print(a, &spec, &l, &err);
     loaded_free(&l);
+    return rc;
+}
+
+int cmd_estimate(int argc, char **argv)
+{
+    estimate_args a = {.threads = (size_t)omp_get_max_threads()};
+    mib_study_init(&a.plugins);
+    int rc = cli_parse(&parser, argc, argv, &a);
+    if (rc == CLI_CONTINUE)
+        rc = estimate_file(&a);
+    mib_study_free(&a.plugins); /* after the estimate: the types live in the plugins */
     return rc;
 }

@@ -1,7 +1,8 @@
-/* cmd_list.c - `mibench list [estimators|generators] [--external NAME=CMD]`:
- * every registry entry with its summary and parameter table (default, what
- * is allowed, help), printed from the same tables the parser validates
- * against; declared external estimators are listed with the built-ins. */
+/* cmd_list.c - `mibench list [estimators|generators] [--external NAME=CMD]
+ * [--plugin PATH.so]`: every registry entry with its summary and parameter
+ * table (default, what is allowed, help), printed from the same tables the
+ * parser validates against; declared external estimators and the types of
+ * loaded plugins are listed with the built-ins, after them. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static void print_registry(const char *title, const mib_registry *r)
 
 typedef struct list_args {
     const char *what;
-    mib_study study; /* holds the --external declarations */
+    mib_study study; /* holds the --external and --plugin declarations */
 } list_args;
 
 static int add_external(void *ctx, const char *decl)
@@ -45,15 +46,27 @@ static int add_external(void *ctx, const char *decl)
               : CLI_EXIT_OK;
 }
 
+static int add_plugin(void *ctx, const char *path)
+{
+    list_args *a = ctx;
+    mib_err err = {""};
+    int st = mib_study_add_plugin(&a->study, path, &err);
+    return st ? cli_fail(cli_status_exit(st), "list", "%s", err.msg) : CLI_EXIT_OK;
+}
+
 static const cli_option options[] = {
     {.name = "--external", .arg = "NAME=CMD", .parse = add_external,
      .help = "list an external estimator NAME run as CMD with the others"},
+    {.name = "--plugin", .arg = "PATH.so", .parse = add_plugin,
+     .help = "load a C plugin and list its estimators and generators with\n"
+             "the others; repeat for more (README: C plugins)"},
     {0},
 };
 
 static int help(void)
 {
     printf("usage: mibench list [estimators|generators] [--external NAME=CMD]...\n"
+           "                    [--plugin PATH.so]...\n"
            "Lists each estimator and generator, its summary and its parameters\n"
            "(default, allowed values, meaning). Specs are NAME:key=value,...\n");
     cli_print_options(stdout, options, 16);
@@ -82,7 +95,8 @@ int cmd_list(int argc, char **argv)
     if (rc == CLI_CONTINUE) {
         rc = CLI_EXIT_OK;
         if (!a.what || strcmp(a.what, "generators") == 0)
-            print_registry("generators", &mib_generator_registry);
+            print_registry("generators", a.study.generators ? a.study.generators
+                                                            : &mib_generator_registry);
         if (!a.what || strcmp(a.what, "estimators") == 0)
             print_registry("estimators", a.study.estimators ? a.study.estimators
                                                             : &mib_estimator_registry);

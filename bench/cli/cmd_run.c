@@ -1,7 +1,7 @@
 /* cmd_run.c - `mibench run`: a study (from a study file or from --gen/--est/
- * --n flags, plus --external declarations) swept into a results file by
- * the harness (bench/harness/run.c), with a
- * progress line on a terminal, SIGINT/SIGTERM turned into a clean stop
+ * --n flags, plus --external and --plugin declarations) swept into a
+ * results file by the harness (bench/harness/run.c), with a progress line
+ * on a terminal, SIGINT/SIGTERM turned into a clean stop
  * (exit 130/143) and the runner's statuses turned into one-line errors.
  * Exit: 0 every trial recorded (failed trials are data: counted on
  * stderr), 1 failure, 2 usage, 130/143 interrupted. */
@@ -94,8 +94,9 @@ static int append(char **text, size_t *len, const char *a, const char *b)
 /* Everything the command line sets; the option table points into it. */
 typedef struct run_args {
     const char *file, *out, *name, *sizes;
-    const char **gens, **ests, **externals; /* argc slots each: room for every argument */
-    int ngens, nests, nexternals;
+    /* argc slots each: room for every argument */
+    const char **gens, **ests, **externals, **plugins;
+    int ngens, nests, nexternals, nplugins;
     unsigned long long seed;
     size_t seeds;
     int seed_given, seeds_given;
@@ -123,6 +124,13 @@ static int add_external(void *ctx, const char *decl)
     if (!strchr(decl, '=') || decl[0] == '=')
         return cli_fail(CLI_EXIT_USAGE, "run", "--external needs NAME=COMMAND, got '%s'", decl);
     a->externals[a->nexternals++] = decl;
+    return CLI_EXIT_OK;
+}
+
+static int add_plugin(void *ctx, const char *path)
+{
+    run_args *a = ctx;
+    a->plugins[a->nplugins++] = path;
     return CLI_EXIT_OK;
 }
 
@@ -188,6 +196,10 @@ static const cli_option options[] = {
              "--est and est = lines, with protocol=bmi|worker, format=csv|h5\n"
              "and timeout=SECONDS; repeat for more (README: External\n"
              "estimators)"},
+    {.name = "--plugin", .arg = "PATH.so", .parse = add_plugin,
+     .help = "load a C plugin: its estimators and generators are then\n"
+             "usable in --est/--gen and in est =/gen = lines like built-in\n"
+             "ones; repeat for more (README: C plugins)"},
     {.name = "--resume", .offset = offsetof(run_args, opt.resume),
      .help = "continue OUT.h5: keep its finished trials, run only the\n"
              "missing ones (the study must be the same: same cells, seed;\n"
@@ -285,6 +297,10 @@ static int flags_study(const run_args *a, mib_study *s, mib_err *err)
         bad |= append(&text, &len, "[external]\n", decl) || (text[--len] = '\0');
     bad |= !decl;
     free(decl);
+    if (a->nplugins)
+        bad |= append(&text, &len, "[plugins]", "");
+    for (int i = 0; i < a->nplugins; i++)
+        bad |= append(&text, &len, "plugin = ", a->plugins[i]);
     s->text = text;
     return bad ? mib_fail(err, MIB_ENOMEM, "out of memory") : MIB_OK;
 }
@@ -367,13 +383,18 @@ static int report(const run_args *a, int st, const mib_run_report *rep, const mi
     return rc;
 }
 
-/* The --external declarations, before the study's estimators refer to
- * them; sample files for them go to $TMPDIR (or /tmp). */
+/* The --plugin and --external declarations, before the study's specs
+ * refer to them; sample files for externals go to $TMPDIR (or /tmp). */
 static int declare_externals(const run_args *a, mib_study *s, mib_err *err)
 {
     const char *tmp = getenv("TMPDIR");
     if (tmp && *tmp)
         snprintf(s->tmp_dir, sizeof s->tmp_dir, "%s", tmp);
+    for (int i = 0; i < a->nplugins; i++) {
+        int st = mib_study_add_plugin(s, a->plugins[i], err);
+        if (st)
+            return st;
+    }
     for (int i = 0; i < a->nexternals; i++) {
         char name[64];
         const char *eq = strchr(a->externals[i], '=');
@@ -414,13 +435,15 @@ int cmd_run(int argc, char **argv)
     a.gens = calloc((size_t)argc, sizeof *a.gens);
     a.ests = calloc((size_t)argc, sizeof *a.ests);
     a.externals = calloc((size_t)argc, sizeof *a.externals);
+    a.plugins = calloc((size_t)argc, sizeof *a.plugins);
     int rc;
-    if (!a.gens || !a.ests || !a.externals)
+    if (!a.gens || !a.ests || !a.externals || !a.plugins)
         rc = cli_fail(CLI_EXIT_FAIL, "run", "out of memory");
     else if ((rc = parse_args(&a, argc, argv)) == CLI_CONTINUE)
         rc = run_study(&a);
     free(a.gens);
     free(a.ests);
     free(a.externals);
+    free(a.plugins);
     return rc;
 }

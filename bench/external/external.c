@@ -569,19 +569,6 @@ static int estimate(const mib_data *d, const mib_spec *spec, const mib_workspace
     return st;
 }
 
-static int valid_name(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n >= 64)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!(name[i] == '_' || name[i] == '-' || name[i] == '.' ||
-              (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
-              (name[i] >= '0' && name[i] <= '9')))
-            return 0;
-    return 1;
-}
-
 int mib_external_create(const char *name, const char *command, const char *tmp_dir,
                         mib_external **out, mib_err *err)
 {
@@ -590,7 +577,7 @@ int mib_external_create(const char *name, const char *command, const char *tmp_d
     if (!out || !name || !command)
         return mib_fail(err, MIB_EINVAL, "mib_external_create: NULL argument");
     *out = NULL;
-    if (!valid_name(name))
+    if (!mib_registry_name_ok(name))
         return mib_fail(err, MIB_ESPEC, "external estimator name '%s' is not allowed; allowed: "
                         "1 to 63 letters, digits, '_', '-', '.'", name);
     if (!(e = calloc(1, sizeof *e)) || !(e->command = strdup(command)) ||

@@ -3,7 +3,9 @@
  * libinih reports only the first bad line's number, so the text is fed to
  * it line by line through a reader that counts lines: every message then
  * names the line it is about. Specs are expanded ('|' alternatives) and
- * canonicalised on reading; a spec given twice is kept once.
+ * canonicalised on reading; a spec given twice is kept once. Declarations
+ * ([external], [plugins]) are read in a first pass, so that specs may
+ * name what they declare wherever the sections stand.
  * Cost: O(text length + expanded specs * their parameter count). */
 #include <errno.h>
 #include <ini.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include "mibench/mibench.h"
 #include "bench/external/external.h"
+#include "bench/external/plugin.h"
 
 #define MAX_SIZE 1000000000.0 /* largest n a study may ask for */
 
@@ -35,9 +38,13 @@ void mib_study_free(mib_study *s)
     free(s->limits);
     free(s->text);
     mib_registry_free(s->estimators);
+    mib_registry_free(s->generators);
     for (size_t i = 0; i < s->nexternals; i++)
         mib_external_free(s->externals[i]);
     free(s->externals);
+    for (size_t i = 0; i < s->nplugins; i++) /* last: the registries pointed into them */
+        mib_plugin_close(s->plugins[i]);
+    free(s->plugins);
     mib_study_init(s);
 }
 
@@ -48,6 +55,14 @@ static int own_estimators(mib_study *s, mib_err *err)
     return s->estimators ? MIB_OK
                          : mib_registry_create(MIB_REGISTRY_ESTIMATOR, "estimator",
                                                &mib_estimator_registry, &s->estimators, err);
+}
+
+/* The study's own generator registry, the same way. */
+static int own_generators(mib_study *s, mib_err *err)
+{
+    return s->generators ? MIB_OK
+                         : mib_registry_create(MIB_REGISTRY_GENERATOR, "generator",
+                                               &mib_generator_registry, &s->generators, err);
 }
 
 int mib_study_add_external(mib_study *s, const char *name, const char *command, mib_err *err)
@@ -65,6 +80,56 @@ int mib_study_add_external(mib_study *s, const char *name, const char *command, 
     }
     s->externals[s->nexternals++] = e;
     return MIB_OK;
+}
+
+/* MIB_ESPEC when a type of the plugin has a name r already holds. */
+static int names_free(const mib_plugin *p, int kind, const mib_registry *r, mib_err *err)
+{
+    for (size_t i = 0; i < mib_plugin_count(p, kind); i++) {
+        const char *name = mib_plugin_info(p, kind, i)->name;
+        if (mib_registry_find(r, name))
+            return mib_fail(err, MIB_ESPEC, "plugin '%s': %s name '%s' is already taken",
+                            mib_plugin_path(p), r->what, name);
+    }
+    return MIB_OK;
+}
+
+static int add_types(const mib_plugin *p, int kind, mib_registry *r, mib_err *err)
+{
+    int st = MIB_OK;
+    for (size_t i = 0; i < mib_plugin_count(p, kind) && !st; i++)
+        st = mib_registry_add(r, mib_plugin_info(p, kind, i), err);
+    return st;
+}
+
+int mib_study_add_plugin(mib_study *s, const char *path, mib_err *err)
+{
+    mib_plugin *p = NULL;
+    if (!s || !path)
+        return mib_fail(err, MIB_EINVAL, "mib_study_add_plugin: NULL argument");
+    mib_plugin **grown = realloc(s->plugins, (s->nplugins + 1) * sizeof *grown);
+    int st = grown ? MIB_OK : mib_fail(err, MIB_ENOMEM, "out of memory loading '%s'", path);
+    if (grown)
+        s->plugins = grown;
+    if (st || (st = mib_plugin_open(path, &p, err)))
+        return st;
+    int loaded = 0;
+    for (size_t i = 0; i < s->nplugins; i++)
+        loaded |= mib_plugin_same(s->plugins[i], p);
+    /* every name is checked before any is added, so a refused plugin adds
+     * nothing and can be closed */
+    if (loaded || (st = own_estimators(s, err)) || (st = own_generators(s, err)) ||
+        (st = names_free(p, MIB_REGISTRY_ESTIMATOR, s->estimators, err)) ||
+        (st = names_free(p, MIB_REGISTRY_GENERATOR, s->generators, err))) {
+        mib_plugin_close(p); /* refused, or that object is loaded already */
+        return st;
+    }
+    /* the registries may point into it from here on: it is closed with
+     * the study, even if adding runs out of memory half-way */
+    s->plugins[s->nplugins++] = p;
+    if (!(st = add_types(p, MIB_REGISTRY_ESTIMATOR, s->estimators, err)))
+        st = add_types(p, MIB_REGISTRY_GENERATOR, s->generators, err);
+    return st;
 }
 
 char *mib_study_externals_text(const mib_study *s)
@@ -109,7 +174,8 @@ int mib_study_add_generator(mib_study *s, const char *spec, mib_err *err)
 {
     mib_spec *specs = NULL;
     size_t n = 0;
-    int st = mib_generator_spec_expand(spec, &specs, &n, err);
+    const mib_registry *reg = s->generators ? s->generators : &mib_generator_registry;
+    int st = mib_registry_expand(reg, spec, &specs, &n, err);
     /* build each one now, so cross-parameter errors get this line's number */
     for (size_t i = 0; i < n && !st; i++) {
         mib_generator *g = NULL;
@@ -223,7 +289,7 @@ int mib_study_skips(const mib_study *s, const mib_spec *e, size_t n)
 
 typedef struct parse_ctx {
     mib_study *study;
-    int declarations;  /* 1: this pass reads only [external]; 0: all the rest */
+    int declarations;  /* 1: this pass reads only [external] and [plugins]; 0: the rest */
     const char *pos;   /* next unread character of the text */
     int line;          /* number of the line last handed to inih */
     int err_line;      /* line of the first handler error, 0 if none */
@@ -292,13 +358,25 @@ static int study_key(mib_study *s, const char *name, const char *value, mib_err 
                     "replicates, n", name);
 }
 
+/* A [plugins] line: plugin = PATH.so. */
+static int plugin_key(mib_study *s, const char *name, const char *value, mib_err *err)
+{
+    return strcmp(name, "plugin") == 0
+               ? mib_study_add_plugin(s, value, err)
+               : mib_fail(err, MIB_ESPEC, "unknown key '%s' in [plugins]; write plugin = "
+                          "PATH.so", name);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *c = user;
     mib_err e = {""};
     int st = MIB_OK;
-    if ((strcmp(section, "external") == 0) != c->declarations)
+    int plugins = strcmp(section, "plugins") == 0;
+    if ((plugins || strcmp(section, "external") == 0) != c->declarations)
         ; /* the other pass reads it */
+    else if (plugins)
+        st = plugin_key(c->study, name, value, &e);
     else if (c->declarations)
         st = mib_study_add_external(c->study, name, value, &e);
     else if (strcmp(section, "study") == 0)
@@ -319,7 +397,7 @@ static int handler(void *user, const char *section, const char *name, const char
         st = mib_fail(&e, MIB_ESPEC, "'%s' comes before any [section]", name);
     else
         st = mib_fail(&e, MIB_ESPEC, "unknown section [%s]; known: study, generators, "
-                      "estimators, limits, external", section);
+                      "estimators, limits, external, plugins", section);
     if (st && !c->err_line) { /* keep the first error only */
         c->err_line = c->line;
         c->status = st;

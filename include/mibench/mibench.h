@@ -1,6 +1,7 @@
 /* mibench.h - the whole public API of libmibench: status codes, parameter
  * tables and spec strings, registries, RNG streams, generators,
- * estimators, and the harness (studies, runs, results files). */
+ * estimators, the harness (studies, runs, results files), and the
+ * contract of C plugins. */
 #ifndef MIBENCH_H
 #define MIBENCH_H
 #include "mibench/version.h"
@@ -14,4 +15,5 @@
 #include "mibench/results.h"
 #include "mibench/study.h"
 #include "mibench/run.h"
+#include "mibench/plugin.h"
 #endif

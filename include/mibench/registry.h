@@ -50,6 +50,10 @@ MIB_API int mib_registry_add(mib_registry *r, const mib_type_info *info, mib_err
  * NULL. */
 MIB_API void mib_registry_free(mib_registry *r);
 
+/* 1 when name can name a type in spec strings: 1 to 63 letters, digits,
+ * '_', '-' or '.'; 0 otherwise (also for NULL). */
+MIB_API int mib_registry_name_ok(const char *name);
+
 /* Number of types in r. */
 MIB_API size_t mib_registry_count(const mib_registry *r);
 

@@ -60,10 +60,10 @@ typedef struct mib_run_report {
     size_t ran;                /* trials run and recorded now */
     size_t failed;             /* of all recorded trials, those that failed */
     int rebuilt;               /* 1: OUT.h5 was damaged and rebuilt from its journal */
+    double seconds;            /* wall time of the sweep */
     size_t journal_damaged;    /* journal lines skipped on resume: checksum or
                                   fields wrong (their trials run again unless
                                   OUT.h5 holds them) */
-    double seconds;            /* wall time of the sweep */
 } mib_run_report;
 
 MIB_API void mib_run_options_init(mib_run_options *o);

@@ -7,6 +7,8 @@
  *     [estimators]   est = SPEC
  *     [limits]       ESTIMATOR_NAME = MAX_N   (skip that estimator above MAX_N)
  *     [external]     NAME = COMMAND  (an external estimator, usable in est =)
+ *     [plugins]      plugin = PATH.so (a C plugin's estimators and generators,
+ *                                      usable in est = and gen =)
  * Specs are expanded and canonicalised as they are read, so a bad spec is
  * reported with its line number. The same study can be built from the
  * command line with the mib_study_add_* functions.
@@ -46,6 +48,11 @@ typedef struct mib_study {
     struct mib_external **externals; size_t nexternals;
     mib_registry *estimators; /* NULL: the built-in registry */
     char tmp_dir[256];      /* external estimators' sample files; "/tmp" unless set */
+    /* C plugins the study loaded ([plugins], --plugin): their estimators
+     * join `estimators`, their generators `generators`; each stays loaded
+     * until mib_study_free, which frees the registries first. */
+    struct mib_plugin **plugins; size_t nplugins;
+    mib_registry *generators; /* NULL: the built-in registry */
 } mib_study;
 
 /* Empty study with the defaults above. */
@@ -58,6 +65,17 @@ MIB_API void mib_study_init(mib_study *s);
 MIB_API int mib_study_add_external(mib_study *s, const char *name, const char *command,
                                    mib_err *err);
 
+/* Load the C plugin at path (mibench/plugin.h; a path without '/' is in
+ * the current directory): its estimator types join this study's estimator
+ * registry and its generator types its generator registry, so specs of
+ * this study may name them. Declare before adding specs that use them.
+ * Loading the same file twice is a no-op. A refused plugin adds nothing:
+ * MIB_EIO (cannot open it), MIB_EFORMAT (dlopen refuses it: dlerror's
+ * text; a symbol of the contract missing; a malformed type),
+ * MIB_EUNSUPPORTED (built for another MIB_ABI_VERSION; both are named),
+ * MIB_ESPEC (a type name a built-in or an earlier plugin has). */
+MIB_API int mib_study_add_plugin(mib_study *s, const char *path, mib_err *err);
+
 /* "NAME = COMMAND" lines of the declared externals, in order (malloc'd;
  * "" when there are none), as the results file stores them. */
 MIB_API char *mib_study_externals_text(const mib_study *s);
@@ -66,11 +84,13 @@ MIB_API char *mib_study_externals_text(const mib_study *s);
 MIB_API void mib_study_free(mib_study *s);
 
 /* Read a study file into s, which must be initialised (mib_study_init)
- * and may already hold declarations such as externals from the command
- * line; an [external] section is read before the rest, wherever it
- * stands. Errors are one line, "PATH:LINE: what is wrong": MIB_EIO when unreadable, MIB_ESPEC for bad
- * syntax, keys, values or specs, MIB_EINVAL when something required (a
- * generator, an estimator, n) is missing. */
+ * and may already hold declarations such as externals and plugins from
+ * the command line; [external] and [plugins] sections are read before
+ * the rest, wherever they stand. Errors are one line, "PATH:LINE: what is
+ * wrong": MIB_EIO when unreadable, MIB_ESPEC for bad syntax, keys, values
+ * or specs, MIB_EINVAL when something required (a generator, an
+ * estimator, n) is missing; a plugin that cannot be loaded gives the
+ * status of mib_study_add_plugin. */
 MIB_API int mib_study_load(const char *path, mib_study *s, mib_err *err);
 
 /* The same from text; origin names it in messages (NULL: no prefix). On
@@ -78,7 +98,9 @@ MIB_API int mib_study_load(const char *path, mib_study *s, mib_err *err);
 MIB_API int mib_study_parse(const char *text, const char *origin, mib_study *s,
                     mib_err *err);
 
-/* Building blocks shared by the file reader and the command line. */
+/* Building blocks shared by the file reader and the command line. Specs
+ * are parsed against the study's registries (the built-in ones until an
+ * external or a plugin is declared). */
 MIB_API int mib_study_add_generator(mib_study *s, const char *spec, mib_err *err);
 MIB_API int mib_study_add_estimator(mib_study *s, const char *spec, mib_err *err);
 /* "100, 1000, 1e4": integers >= 2 separated by commas or blanks; appended,

@@ -600,7 +600,7 @@ def run(study, out, threads=None, resume=False, force=False):
     Returns
     -------
     dict
-        ``{"output", "cells", "trials", "kept", "ran", "failed", "rebuilt",
+        ``{"output", "cells", "trials", "kept", "ran", "failed", "rebuilt", "journal_damaged",
         "seconds"}``: the run's report (trials kept from the file on resume,
         trials run now, failed trials among all recorded ones, whether a
         damaged file was rebuilt from its journal, wall time).
@@ -653,7 +653,8 @@ def run(study, out, threads=None, resume=False, force=False):
         raise e
     return {"output": os.fsdecode(out_path), "cells": rep.cells, "trials": rep.trials,
             "kept": rep.kept, "ran": rep.ran, "failed": rep.failed,
-            "rebuilt": bool(rep.rebuilt), "seconds": rep.seconds}
+            "rebuilt": bool(rep.rebuilt), "seconds": rep.seconds,
+            "journal_damaged": rep.journal_damaged}
 
 
 def _rows(ptr, count, cls):
@@ -702,7 +703,8 @@ def load(path):
         ``"cells"``, ``"trials"``, ``"summary"``, ``"curves"``: NumPy
         structured arrays with the files' field names (README, "The results
         file"), strings decoded to ``str``; ``"attrs"``: ``{"study_name",
-        "master_seed"}``.
+        "master_seed", "external_commands"}`` (the ``NAME = COMMAND`` lines of
+        the study's external estimators).
 
     Raises
     ------
@@ -734,6 +736,8 @@ def load(path):
                 "summary": _rows(res.summary, res.nsummary, _lib.mib_summary_row),
                 "curves": _rows(res.curves, res.ncurves, _lib.mib_curve_row),
                 "attrs": {"study_name": res.study_name.decode("utf-8", "replace"),
-                          "master_seed": int(res.master_seed)}}
+                          "master_seed": int(res.master_seed),
+                          "external_commands":
+                              res.external_commands.decode("utf-8", "replace")}}
     finally:
         _LIB.mib_results_free(byref(res))

@@ -172,7 +172,8 @@ class mib_results(Structure):
                 ("trials", POINTER(mib_trial_row)), ("ntrials", c_size_t),
                 ("summary", POINTER(mib_summary_row)), ("nsummary", c_size_t),
                 ("curves", POINTER(mib_curve_row)), ("ncurves", c_size_t),
-                ("study_name", c_char * 64), ("master_seed", c_uint64)]
+                ("study_name", c_char * 64), ("master_seed", c_uint64),
+                ("external_commands", c_char * 4096), ("has_external_commands", c_int)]
 
 
 class mib_study_limit(Structure):
@@ -198,7 +199,7 @@ class mib_run_options(Structure):
 class mib_run_report(Structure):
     _fields_ = [("cells", c_size_t), ("trials", c_size_t), ("kept", c_size_t),
                 ("ran", c_size_t), ("failed", c_size_t), ("rebuilt", c_int),
-                ("seconds", c_double)]
+                ("seconds", c_double), ("journal_damaged", c_size_t)]
 
 
 STRUCTS = [mib_err, mib_param_spec, mib_type_info, mib_value, mib_spec, mib_data,
