@@ -1,7 +1,9 @@
 /* kdtree.c - static KD-tree for max-norm k-nearest-neighbour search and
  * range counting (Friedman, Bentley, Finkel 1977), for the KSG estimators.
  * Build: exact median split on the widest axis (quickselect moving whole
- * rows), a bounding box per node: O(n d log n) time, O(n d) memory.
+ * rows), a bounding box per node: O(n d log n) time, O(n d) memory; large
+ * subtrees are OpenMP tasks, numbered as a sequential build would number
+ * them, so the tree is the same for any thread count.
  * Queries run in groups of one leaf's points (kdtree.h): k-NN starts from
  * the group's own leaf and climbs, searching each sibling subtree nearer
  * child first, skipping a node when its box cannot hold a better point for
@@ -101,8 +103,28 @@ static void select_rows(mib_kdtree *t, size_t lo, size_t hi, size_t m, size_t j)
             swap_rows(t, k - 1, k);
 }
 
+/* Nodes / leaves of the subtree over s points (the split is by size alone:
+ * s / 2 to the left), so a subtree's slots are known before it is built. */
+static size_t nodes_of(size_t s, size_t leaf_size)
+{
+    return s <= leaf_size ? 1 : 1 + nodes_of(s / 2, leaf_size) + nodes_of(s - s / 2, leaf_size);
+}
+
+static size_t leaves_of(size_t s, size_t leaf_size)
+{
+    return s <= leaf_size ? 1 : leaves_of(s / 2, leaf_size) + leaves_of(s - s / 2, leaf_size);
+}
+
+/* Subtrees above this many points are built as OpenMP tasks. */
+#define TASK_POINTS 32768
+
+/* Node `node` over positions [lo, hi): its children go to next and next + 1,
+ * the left subtree's descendants from next + 2 on and the right's after
+ * them; its leaves take block numbers from leaf on. This is the numbering a
+ * sequential depth-first build gives, so the tree is the same for any
+ * thread count. */
 static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t parent,
-                       size_t leaf_size)
+                       size_t leaf_size, size_t next, size_t leaf)
 {
     const size_t d = t->d;
     double *blo = t->box + 2 * d * node, *bhi = blo + d;
@@ -124,8 +146,8 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
     *nd = (mib_kdnode){.lo = (uint32_t)lo, .hi = (uint32_t)hi, .left = 0,
                        .parent = (uint32_t)parent, .minrow = (uint32_t)minrow};
     if (hi - lo <= leaf_size) {
-        nd->block = (uint32_t)t->nleaves;
-        t->leaves[t->nleaves++] = (uint32_t)node;
+        nd->block = (uint32_t)leaf;
+        t->leaves[leaf] = (uint32_t)node;
         return;
     }
     size_t axis = 0;
@@ -138,13 +160,13 @@ static void build_node(mib_kdtree *t, size_t node, size_t lo, size_t hi, size_t 
     size_t m = lo + (hi - lo) / 2;
     if (spread > 0) /* identical points: any split is as good, skip the work */
         select_rows(t, lo, hi, m, axis);
-    size_t left = t->nnodes;
-    t->nnodes += 2;
-    nd->left = (uint32_t)left;
-    build_node(t, left, lo, m, node, leaf_size);
-    build_node(t, left + 1, m, hi, node, leaf_size);
+    nd->left = (uint32_t)next;
+    size_t left_below = nodes_of(m - lo, leaf_size) - 1;
+#pragma omp task if (m - lo > TASK_POINTS)
+    build_node(t, next, lo, m, node, leaf_size, next + 2, leaf);
+    build_node(t, next + 1, m, hi, node, leaf_size, next + 2 + left_below,
+               leaf + leaves_of(m - lo, leaf_size));
 }
-
 
 /* The float copies hold x * scale, scale a power of two (so the product
  * is exact) that brings the largest magnitude M into [1, 2): no float
@@ -168,7 +190,7 @@ static void float_scale(mib_kdtree *t, const double *a, size_t count, double sca
 static inline float to_float(const mib_kdtree *t, double v) { return (float)(v * t->scale); }
 
 int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size, double scale,
-                     mib_kdtree **out, mib_err *err)
+                     int threads, mib_kdtree **out, mib_err *err)
 {
     assert(n >= 1 && d >= 1 && leaf_size >= 2 && leaf_size <= MIB_KDTREE_LEAF_CAP);
     *out = NULL;
@@ -193,9 +215,12 @@ int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size, doub
     for (size_t i = 0; i < n; i++)
         t->perm[i] = i;
     float_scale(t, a, n * d, scale);
-    t->nnodes = 1;
-    build_node(t, 0, 0, n, 0, leaf_size);
+    t->nnodes = nodes_of(n, leaf_size);
+    t->nleaves = leaves_of(n, leaf_size);
     assert(t->nnodes <= maxnodes);
+#pragma omp parallel num_threads(threads) if (threads > 1 && n > TASK_POINTS)
+#pragma omp single
+    build_node(t, 0, 0, n, 0, leaf_size, 1, 0);
     for (size_t i = 0; i < t->nnodes * 2 * d; i++)
         t->fbox[i] = to_float(t, t->box[i]);
     /* leaf blocks: d columns of G float slots each, padded with +inf */

@@ -52,13 +52,14 @@ typedef struct mib_kdtree {
                           delta for any two points of the tree */
 } mib_kdtree;
 
-/* Build over the row-major n x d block a (not kept). Leaves hold at most
+/* Build over the row-major n x d block a (not kept), with up to `threads`
+ * OpenMP threads (the same tree for any count). Leaves hold at most
  * leaf_size points, 2 <= leaf_size <= MIB_KDTREE_LEAF_CAP. scale 0 picks
  * the float scale from the data; a tree that will answer queries taken
  * from another tree's blocks must be given that tree's scale. MIB_ENOMEM,
  * or MIB_ERESOURCE for n >= 2^32, with a message in err. O(n d log n). */
 int mib_kdtree_build(const double *a, size_t n, size_t d, size_t leaf_size, double scale,
-                     mib_kdtree **out, mib_err *err);
+                     int threads, mib_kdtree **out, mib_err *err);
 
 /* Frees the tree; NULL is ignored. */
 void mib_kdtree_free(mib_kdtree *t);

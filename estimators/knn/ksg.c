@@ -5,12 +5,14 @@
  *   KSG-2: psi(k) - 1/k + psi(N) - <psi(nx) + psi(ny)>, nx = #{j != i :
  *          ||x_j - x_i|| <= eps_x,i}, eps_x,i the x-extent of the k neighbours.
  * Joint k-NN on a max-norm KD-tree (kdtree.c), a leaf's points at a time;
- * marginal counts on a KD-tree, or for a 1-D marginal a sorted array
- * searched outward from the point's own rank: O(N log N) time for spread
- * data, O(N (dx + dy)) memory, never N x N. OpenMP over joint leaves; each
- * point's counts land in its own slot and the psi terms are summed from a
- * histogram of the counts, so the result is the same bits for any thread
- * count or row order. Nats. Ties: see README, "KSG conventions" (never psi(0)). */
+ * marginal counts on a KD-tree, or for a 1-D marginal a sorted array swept
+ * in rank order after the joint pass, each rank's window edges found from
+ * its neighbour's (O(1) amortised, sequential memory): O(N log N) time for
+ * spread data, O(N (dx + dy)) memory, never N x N. OpenMP over joint leaves,
+ * rank chunks and the marginals' builds; each count lands in its own slot
+ * and the psi terms are summed from a histogram of the counts, so the result
+ * is the same bits for any thread count or row order. Nats. Ties: see
+ * README, "KSG conventions" (never psi(0)). */
 #include <assert.h>
 #include <math.h>
 #include <omp.h>
@@ -40,13 +42,15 @@ static const mib_param_spec ksg_params[] = {
 };
 
 /* Counting structure for one marginal: a KD-tree, or for d == 1 the
- * values in ascending order and each point's position among them (points
- * numbered in joint-tree order, so the main loop reads ranks in order). */
+ * values in ascending order, each point's position among them (points
+ * numbered in joint-tree order, so the main loop reads ranks in order) and
+ * each rank's radius, filled by the joint pass and swept afterwards. */
 typedef struct marginal {
     size_t n, d;
     mib_kdtree *tree;
     double *sorted;
     uint32_t *rank;
+    double *rad; /* d == 1: the radius of the point at each rank */
 } marginal;
 
 static void marginal_free(marginal *m)
@@ -54,13 +58,14 @@ static void marginal_free(marginal *m)
     mib_kdtree_free(m->tree);
     free(m->sorted);
     free(m->rank);
+    free(m->rad);
 }
 
 /* Columns [off, off + d) of the joint tree's points (in its order; a tree
  * over them shares the joint tree's float scale, so that the joint leaf
  * blocks can serve as its queries). */
 static int marginal_build(marginal *m, const mib_kdtree *joint, size_t off, size_t d,
-                          mib_err *err)
+                          int threads, mib_err *err)
 {
     int st = MIB_OK;
     const size_t n = joint->n, dz = joint->d;
@@ -77,13 +82,14 @@ static int marginal_build(marginal *m, const mib_kdtree *joint, size_t off, size
     for (size_t i = 0; i < n; i++)
         memcpy(a + i * d, z + i * dz + off, d * sizeof *a);
     if (d > 1) {
-        st = mib_kdtree_build(a, n, d, LEAF_SIZE, joint->scale, &m->tree, err);
+        st = mib_kdtree_build(a, n, d, LEAF_SIZE, joint->scale, threads, &m->tree, err);
         goto done;
     }
     order = malloc(n * sizeof *order);
     m->sorted = malloc(n * sizeof *m->sorted);
     m->rank = malloc(n * sizeof *m->rank);
-    if (!order || !m->sorted || !m->rank) {
+    m->rad = malloc(n * sizeof *m->rad);
+    if (!order || !m->sorted || !m->rank || !m->rad) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory sorting %zu values", n);
         goto done;
     }
@@ -105,64 +111,118 @@ static inline int within(double q, double v, double r, int strict)
     return strict ? e < r : e <= r;
 }
 
-/* First position in [base, base + len) where within() holds, given that it
- * holds at base + len - 1 and is monotone (false ... false true ... true);
- * with flip, the first where it fails, given that it fails at the end (or
- * the end is the array's end, which is never read). Branch-free halving. */
-static inline size_t first_change(const double *s, size_t base, size_t len, double q, double r,
-                                  int strict, int flip)
+/* Last i in [p, n) with within(s[p], s[i], r), searching outward from
+ * the guess g in [p, n) (exponential, then halving); within(s[p], s[p]) must
+ * hold. The test is monotone in i (as in sorted_count), so this is the
+ * exact brute-force boundary wherever the search starts. */
+static inline size_t right_edge(const double *s, size_t n, size_t p, size_t g, double r,
+                                int strict)
 {
-    while (len > 1) {
-        size_t half = len / 2;
-        base = (within(q, s[base + half - 1], r, strict) != flip) ? base : base + half;
-        len -= half;
+    const double q = s[p];
+    size_t lo, hi, step = 1; /* s[lo] in, s[hi] out (or hi == n) */
+    if (within(q, s[g], r, strict)) {
+        lo = g;
+        while (lo + step < n && within(q, s[lo + step], r, strict)) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step < n ? lo + step : n;
+    } else {
+        hi = g;
+        while (step < hi - p && !within(q, s[hi - step], r, strict)) {
+            hi -= step;
+            step *= 2;
+        }
+        lo = step < hi - p ? hi - step : p;
     }
-    return base;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (within(q, s[mid], r, strict))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
-/* Points of a sorted array within r of s[p] (p itself included), found by
- * galloping outward from p, then halving. |s[p] - s[i]| is monotone in i
- * on each side of p (rounding is monotone), so the test is exactly the
- * brute-force one. O(log count). */
-static inline __attribute__((always_inline)) size_t
-sorted_count(const double *s, size_t n, size_t p, double r, int strict)
+/* First i in [0, p] with within(s[p], s[i], r), from the guess g in [0, p];
+ * mirror of right_edge. */
+static inline size_t left_edge(const double *s, size_t p, size_t g, double r, int strict)
 {
-    double q = s[p];
-    if (!within(q, q, r, strict))
-        return 0;
-    size_t good = p, step = 1; /* right side: s[good] is in */
-    while (good + step < n && within(q, s[good + step], r, strict)) {
-        good += step;
-        step *= 2;
+    const double q = s[p];
+    size_t lo, hi, step = 1; /* s[lo] out (or lo == SIZE_MAX: before 0), s[hi] in */
+    if (within(q, s[g], r, strict)) {
+        hi = g;
+        while (step <= hi && within(q, s[hi - step], r, strict)) {
+            hi -= step;
+            step *= 2;
+        }
+        lo = step <= hi ? hi - step : SIZE_MAX;
+    } else {
+        lo = g;
+        while (lo + step < p && !within(q, s[lo + step], r, strict)) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step < p ? lo + step : p;
     }
-    size_t bad = good + step < n ? good + step : n; /* s[bad] is out, or bad == n */
-    size_t right = first_change(s, good + 1, bad - good, q, r, strict, 1) - 1;
-    good = p; /* left side, mirrored */
-    step = 1;
-    while (step <= good && within(q, s[good - step], r, strict)) {
-        good -= step;
-        step *= 2;
+    while (hi - lo > 1) { /* lo may be SIZE_MAX: the unsigned wrap is exact */
+        size_t mid = lo + (hi - lo) / 2;
+        if (within(q, s[mid], r, strict))
+            hi = mid;
+        else
+            lo = mid;
     }
-    size_t lo = step <= good ? good - step + 1 : 0; /* s[lo - 1] is out, or lo == 0 */
-    size_t left = first_change(s, lo, good - lo + 1, q, r, strict, 0);
-    return right - left + 1;
+    return hi;
+}
+
+/* The counts of the 1-D marginal for ranks [p0, p1) in rank order, each
+ * search starting from the previous rank's edges (neighbouring ranks have
+ * nearby edges: O(1) amortised, sequential memory). count[p - p0] = points
+ * within rad[p] of sorted[p], itself included when 0 passes the test. */
+static inline __attribute__((always_inline)) void
+sweep_impl(const marginal *mg, size_t p0, size_t p1, int strict, uint32_t *count)
+{
+    const double *s = mg->sorted;
+    size_t L = p0, R = p0;
+    for (size_t p = p0; p < p1; p++) {
+        const double r = mg->rad[p];
+        if (!within(s[p], s[p], r, strict)) {
+            count[p - p0] = 0;
+            continue;
+        }
+        R = right_edge(s, mg->n, p, R > p ? R : p, r, strict);
+        L = left_edge(s, p, L < p ? L : p, r, strict);
+        count[p - p0] = (uint32_t)(R - L + 1);
+    }
+}
+
+static void marginal_sweep(const marginal *mg, size_t p0, size_t p1, int strict,
+                           uint32_t *count)
+{
+    if (strict)
+        sweep_impl(mg, p0, p1, 1, count);
+    else
+        sweep_impl(mg, p0, p1, 0, count);
 }
 
 /* For the m points of a joint leaf starting at position lo, whose marginal
  * coordinates are the float columns qf (MIB_KDTREE_LEAF_CAP apart) and the
- * double rows qd (qstride apart): count[a] = points of the marginal within
- * r[a] of point lo + a, itself included when 0 passes the test. */
-static void marginal_count(const marginal *mg, size_t lo, size_t m, const float *qf,
-                           const double *qd, size_t qstride, const double *r, int strict,
-                           size_t *count)
+ * double rows qd (qstride apart): with a tree, count[a] = points of the
+ * marginal within r[a] of point lo + a, itself included when 0 passes the
+ * test; a 1-D marginal only files the radii by rank for marginal_sweep
+ * (returns 0 then). */
+static int marginal_count(const marginal *mg, size_t lo, size_t m, const float *qf,
+                          const double *qd, size_t qstride, const double *r, int strict,
+                          size_t *count)
 {
     if (mg->tree) {
         mib_kdtree_count_group(mg->tree, qf, qd, qstride, m, r, strict, count);
-        return;
+        return 1;
     }
     for (size_t a = 0; a < m; a++)
-        count[a] = strict ? sorted_count(mg->sorted, mg->n, mg->rank[lo + a], r[a], 1)
-                          : sorted_count(mg->sorted, mg->n, mg->rank[lo + a], r[a], 0);
+        mg->rad[mg->rank[lo + a]] = r[a];
+    return 0;
 }
 
 static double psi_count(size_t v)
@@ -253,18 +313,31 @@ static void ksg_free(ksg *g)
  * its points, and the count buffers. On failure, what was built is g's,
  * for ksg_free. */
 static int ksg_build(ksg *g, const mib_data *data, int standardize, double jitter,
-                     mib_err *err)
+                     int threads, mib_err *err)
 {
     double *z;
     int st = joint_block(data, standardize, jitter, &z, err);
     if (!st)
-        st = mib_kdtree_build(z, g->n, g->dx + g->dy, LEAF_SIZE, 0, &g->joint, err);
+        st = mib_kdtree_build(z, g->n, g->dx + g->dy, LEAF_SIZE, 0, threads, &g->joint, err);
     free(z); /* the tree holds its own copy, in tree order */
     if (st)
         return st;
-    if ((st = marginal_build(&g->mx, g->joint, 0, g->dx, err)) ||
-        (st = marginal_build(&g->my, g->joint, g->dx, g->dy, err)))
-        return st;
+    /* the two marginals side by side (each with half the threads); each
+     * fails into its own err copy, the first failure is reported */
+    mib_err ex = {""}, ey = {""};
+    int sx = MIB_OK, sy = MIB_OK, half = threads > 1 ? (threads + 1) / 2 : 1;
+#pragma omp parallel sections num_threads(2) if (threads > 1)
+    {
+#pragma omp section
+        sx = marginal_build(&g->mx, g->joint, 0, g->dx, half, &ex);
+#pragma omp section
+        sy = marginal_build(&g->my, g->joint, g->dx, g->dy, half, &ey);
+    }
+    if (sx || sy) {
+        if (err)
+            *err = sx ? ex : ey;
+        return sx ? sx : sy;
+    }
     g->cnt = malloc(2 * g->n * sizeof *g->cnt);
     g->hist = calloc(g->n, sizeof *g->hist);
     if (!g->cnt || !g->hist)
@@ -320,15 +393,38 @@ static unsigned count_leaf(const ksg *g, size_t li, size_t *tpos, size_t *trow, 
     size_t nx[G], ny[G];
     mib_kdtree_knn_group(joint, leaf, g->k, tpos, trow, tdist);
     unsigned ties = leaf_radii(g, lo, m, tpos, tdist, rx, ry);
-    marginal_count(&g->mx, lo, m, q, qd, dz, rx, g->variant == 1, nx);
-    marginal_count(&g->my, lo, m, q + dx * G, qd + dx, dz, ry, g->variant == 1, ny);
+    int tx = marginal_count(&g->mx, lo, m, q, qd, dz, rx, g->variant == 1, nx);
+    int ty = marginal_count(&g->my, lo, m, q + dx * G, qd + dx, dz, ry, g->variant == 1, ny);
     for (size_t a = 0; a < m; a++) {
         /* remove the point itself, counted when |0| passes the test */
         size_t self = g->variant == 2 || rx[a] > 0;
-        g->cnt[2 * (lo + a)] = (uint32_t)(nx[a] - self);
-        g->cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self);
+        if (tx)
+            g->cnt[2 * (lo + a)] = (uint32_t)(nx[a] - self);
+        if (ty)
+            g->cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self);
     }
     return ties;
+}
+
+/* A 1-D marginal's counts, swept in rank order after the joint pass; they
+ * go to cnt[2 p + which] by rank p, not by point: the sum only reads the
+ * histogram of all counts, and every slot of that parity is filled once. */
+static void sweep_marginal(const ksg *g, const marginal *mg, size_t which, int threads)
+{
+    enum { CHUNK = 4096 };
+    const size_t n = g->n, nchunks = (n + CHUNK - 1) / CHUNK;
+    const int strict = g->variant == 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) if (threads > 1)
+    for (size_t c = 0; c < nchunks; c++) {
+        uint32_t cnt[CHUNK];
+        size_t p0 = c * CHUNK, p1 = p0 + CHUNK < n ? p0 + CHUNK : n;
+        marginal_sweep(mg, p0, p1, strict, cnt);
+        for (size_t p = p0; p < p1; p++) {
+            /* KSG-1 counts itself only when its radius is > 0 (strict test) */
+            uint32_t self = g->variant == 2 || mg->rad[p] > 0;
+            g->cnt[2 * p + which] = cnt[p - p0] - self;
+        }
+    }
 }
 
 /* Every point's marginal counts, the joint leaves shared among threads;
@@ -354,6 +450,10 @@ static int count_all(const ksg *g, int threads, unsigned *ties, mib_err *err)
     }
     if (failed)
         return mib_fail(err, MIB_ENOMEM, "out of memory for KSG's neighbour lists (k=%zu)", k);
+    if (!g->mx.tree)
+        sweep_marginal(g, &g->mx, 0, threads);
+    if (!g->my.tree)
+        sweep_marginal(g, &g->my, 1, threads);
     *ties = t;
     return MIB_OK;
 }
@@ -380,6 +480,7 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
              .k = (size_t)mib_spec_num(spec, P_K), .variant = variant};
     const int standardize = (int)mib_spec_num(spec, P_STANDARDIZE);
     const double jitter = mib_spec_num(spec, P_JITTER);
+    const int threads = ws->threads > 0 ? ws->threads : 1;
     unsigned ties = 0;
     int st;
 
@@ -389,8 +490,8 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
     if (g.n >= UINT32_MAX)
         return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", g.n);
     if ((st = mib_columns_check_constant(data, err)) ||
-        (st = ksg_build(&g, data, standardize, jitter, err)) ||
-        (st = count_all(&g, ws->threads > 0 ? ws->threads : 1, &ties, err)))
+        (st = ksg_build(&g, data, standardize, jitter, threads, err)) ||
+        (st = count_all(&g, threads, &ties, err)))
         goto done;
     res->mi = ksg_sum(&g);
     res->flags |= (jitter > 0 ? MIB_RES_JITTER : 0) | (ties ? MIB_RES_TIES : 0);
@@ -427,8 +528,8 @@ static double ksg_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
 {
     double dn = (double)n, dz = (double)(dx + dy);
     double k = mib_spec_num(spec, P_K);
-    double mx = dx > 1 ? tree_bytes(dn, (double)dx) : dn * 44;
-    double my = dy > 1 ? tree_bytes(dn, (double)dy) : dn * 44;
+    double mx = dx > 1 ? tree_bytes(dn, (double)dx) : dn * 52;
+    double my = dy > 1 ? tree_bytes(dn, (double)dy) : dn * 52;
     return dn * dz * 8 + tree_bytes(dn, dz) + mx + my + dn * 16 +
            MIB_KDTREE_LEAF_CAP * k * 24;
 }

@@ -9,6 +9,9 @@
  *   (MIB_CONCAT_STORE_BYTES), else recomputed blockwise in backward (one more
  *   forward: 4/3 of the flops). About 6 B^2 hidden^2 (layers - 1) flops a step.
  * bilinear: T = X W Y' + c; cost 2 B dx dy + 2 B^2 dy.
+ * Threads (cfg.threads >= 2): the separable towers g and h run side by
+ * side, each on its own scratch; nothing is summed across threads, so the
+ * result is the same bits for any thread count.
  */
 #include <assert.h>
 #include <math.h>
@@ -24,6 +27,7 @@ struct mib_critic {
     mib_params prm;
     float *buf;      /* every buffer below points into this block */
     float *scratch;  /* backward ping-pong: 2 x (B or cap) x widest layer */
+    float *scratch2; /* separable: the same for tower h (the towers may run at once) */
     /* separable */
     mib_mlp g, h;
     float *gact[MIB_MLP_MAX_LAYERS], *hact[MIB_MLP_MAX_LAYERS];
@@ -76,8 +80,8 @@ static void sizes(const mib_critic_cfg *cfg, size_t *nparam, size_t *nbuf)
         *nparam = mib_mlp_count(L + 1, dims);
         tower_dims(cfg, cfg->dy, E, dims);
         *nparam += mib_mlp_count(L + 1, dims);
-        /* both towers' activations, 2 embedding gradients, ping-pong */
-        *nbuf = 2 * (L * B * H + B * E) + 2 * B * E + 2 * B * w;
+        /* both towers' activations, 2 embedding gradients, a ping-pong each */
+        *nbuf = 2 * (L * B * H + B * E) + 2 * B * E + 4 * B * w;
         break;
     case MIB_CRITIC_CONCAT: {
         size_t cap = concat_cap(cfg);
@@ -175,6 +179,7 @@ mib_critic *mib_critic_alloc(const mib_critic_cfg *cfg, gsl_rng *r)
         c->dge = take(&s, B * E);
         c->dhe = take(&s, B * E);
         c->scratch = take(&s, 2 * B * (H > E ? H : E));
+        c->scratch2 = take(&s, 2 * B * (H > E ? H : E));
         break;
     case MIB_CRITIC_CONCAT:
         c->cap = concat_cap(cfg);
@@ -209,8 +214,13 @@ static void separable_scores(mib_critic *c, size_t B, const float *x, const floa
 {
     size_t L = c->cfg.layers;
     int E = (int)c->cfg.embed, b = (int)B;
-    mib_mlp_forward(&c->g, B, x, c->gact);
-    mib_mlp_forward(&c->h, B, y, c->hact);
+#pragma omp parallel sections num_threads(2) if (c->cfg.threads > 1)
+    {
+#pragma omp section
+        mib_mlp_forward(&c->g, B, x, c->gact);
+#pragma omp section
+        mib_mlp_forward(&c->h, B, y, c->hact);
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, b, E, 1.0f, c->gact[L], E,
                 c->hact[L], E, 0.0f, T, b);
 }
@@ -220,13 +230,22 @@ static void separable_backward(mib_critic *c, size_t B, const float *x, const fl
 {
     size_t L = c->cfg.layers;
     int E = (int)c->cfg.embed, b = (int)B;
-    /* T = G H': dG = dT H, dH = dT' G */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, E, b, 1.0f, dT, b, c->hact[L],
-                E, 0.0f, c->dge, E);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, b, E, b, 1.0f, dT, b, c->gact[L], E,
-                0.0f, c->dhe, E);
-    mib_mlp_backward(&c->g, B, x, c->gact, c->dge, c->scratch, NULL);
-    mib_mlp_backward(&c->h, B, y, c->hact, c->dhe, c->scratch, NULL);
+    /* T = G H': dG = dT H, dH = dT' G; then each tower on its own */
+#pragma omp parallel sections num_threads(2) if (c->cfg.threads > 1)
+    {
+#pragma omp section
+        {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, b, E, b, 1.0f, dT, b,
+                        c->hact[L], E, 0.0f, c->dge, E);
+            mib_mlp_backward(&c->g, B, x, c->gact, c->dge, c->scratch, NULL);
+        }
+#pragma omp section
+        {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, b, E, b, 1.0f, dT, b,
+                        c->gact[L], E, 0.0f, c->dhe, E);
+            mib_mlp_backward(&c->h, B, y, c->hact, c->dhe, c->scratch2, NULL);
+        }
+    }
 }
 
 /* x rows per block: as many as fit in cap pairs, at least one. */

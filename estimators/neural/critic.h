@@ -34,6 +34,8 @@ typedef struct mib_critic_cfg {
     int store;            /* 1 keep every pair activation for backward, -1 never
                              (recompute blockwise), 0 automatic: keep them when
                              they fit in MIB_CONCAT_STORE_BYTES */
+    int threads;          /* OpenMP threads scores()/backward() may use (0, 1: one);
+                             the results are the same bits for any count */
 } mib_critic_cfg;
 
 #define MIB_CONCAT_STORE_BYTES (160.0 * 1024 * 1024)

@@ -3,13 +3,25 @@
  * twice that backward (weights and input gradients); the bias, ReLU and mask
  * loops are O(r out). Conventions in mlp.h: row-major activations, W is
  * in x out, gradients are added (callers zero them once per step).
- * Adam follows PyTorch: bias-corrected moments, eps added after the sqrt.
+ * Adam follows PyTorch: bias-corrected moments, eps added after the sqrt;
+ * one fused pass reads g, m, v, p once and clears g for the next step
+ * (5 n floats moved, 10 n flops). The elementwise loops are cloned for
+ * AVX-512 / AVX2 (run-time dispatch) and the library is built with
+ * -fno-math-errno so sqrtf is one instruction: the same operations in the
+ * same order as scalar code (ISO C mode: no FMA contraction), so the same
+ * bits on every CPU.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
 #include "estimators/neural/mlp.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MIB_VECTOR_CLONES
+#endif
 
 size_t mib_dense_count(size_t in, size_t out) { return in * out + out; }
 
@@ -69,6 +81,7 @@ size_t mib_mlp_max_width(const mib_mlp *m)
     return w;
 }
 
+MIB_VECTOR_CLONES
 void mib_dense_forward(const mib_dense *d, size_t rows, const float *in, float *out,
                        int use_relu)
 {
@@ -94,6 +107,7 @@ void mib_mlp_forward(const mib_mlp *m, size_t rows, const float *in, float *cons
                           l + 1 < m->nlayers);
 }
 
+MIB_VECTOR_CLONES
 void mib_mlp_backward(const mib_mlp *m, size_t rows, const float *in,
                       float *const *act, const float *dout, float *scratch,
                       float *din)
@@ -151,18 +165,36 @@ void mib_adam_free(mib_adam *a)
     a->m = a->v = NULL;
 }
 
+/* Adam on parameters [lo, hi): elementwise, so any split gives the same bits. */
+MIB_VECTOR_CLONES
+static void adam_range(float *restrict p, float *restrict m, float *restrict v,
+                       float *restrict g, size_t lo, size_t hi, const float *k)
+{
+    const float b1 = k[0], b2 = k[1], a1 = k[2], a2 = k[3], step = k[4], rc2 = k[5], eps = k[6];
+    for (size_t i = lo; i < hi; i++) {
+        float gi = g[i], mi = b1 * m[i] + a1 * gi, vi = b2 * v[i] + a2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= step * mi / (sqrtf(vi) * rc2 + eps);
+        g[i] = 0.0f; /* the next backward pass adds into zeros */
+    }
+}
+
 void mib_adam_step(mib_adam *a, mib_params *prm)
 {
     a->t++;
     float b1 = (float)a->beta1, b2 = (float)a->beta2;
     /* Fold both bias corrections into the step size and eps (exact algebra). */
     double c1 = 1.0 - pow(a->beta1, (double)a->t), c2 = 1.0 - pow(a->beta2, (double)a->t);
-    float step = (float)(a->lr / c1), rc2 = (float)(1.0 / sqrt(c2)), eps = (float)a->eps;
-    float *restrict p = prm->p, *restrict m = a->m, *restrict v = a->v;
-    const float *restrict g = prm->g;
-    for (size_t i = 0; i < a->n; i++) {
-        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
-        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
-        p[i] -= step * m[i] / (sqrtf(v[i]) * rc2 + eps);
+    const float k[7] = {b1, b2, 1.0f - b1, 1.0f - b2, (float)(a->lr / c1),
+                        (float)(1.0 / sqrt(c2)), (float)a->eps};
+    const int nt = a->threads > 1 && a->n >= 65536 ? a->threads : 1;
+    /* chunks of whole 64-byte lines, one per thread */
+    const size_t chunk = ((a->n + (size_t)nt - 1) / (size_t)nt + 15) & ~(size_t)15;
+#pragma omp parallel for num_threads(nt) schedule(static, 1) if (nt > 1)
+    for (int c = 0; c < nt; c++) {
+        size_t lo = (size_t)c * chunk, hi = lo + chunk < a->n ? lo + chunk : a->n;
+        if (lo < hi)
+            adam_range(prm->p, a->m, a->v, prm->g, lo, hi, k);
     }
 }

@@ -78,13 +78,15 @@ typedef struct mib_adam {
     long t;      /* steps taken */
     float *m, *v; /* moments, one per parameter */
     size_t n;
+    int threads;  /* OpenMP threads for the update (0, 1: one); same bits for any */
 } mib_adam;
 
 /* Moments for n parameters, zeroed; beta1 0.9, beta2 0.999, eps 1e-8.
  * Returns non-zero when out of memory. */
 int mib_adam_init(mib_adam *a, size_t n, double lr);
 void mib_adam_free(mib_adam *a);
-/* One step: p -= lr * mhat / (sqrt(vhat) + eps) using the gradients g. */
+/* One step: p -= lr * mhat / (sqrt(vhat) + eps) using the gradients g,
+ * which it then sets to zero (ready for the next backward pass). */
 void mib_adam_step(mib_adam *a, mib_params *prm);
 
 #endif

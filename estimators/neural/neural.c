@@ -9,6 +9,9 @@
  * fresh batch from ws->sampler every step, each step's read-out sent to
  * ws->curve, the estimate read on n fresh rows drawn at the last step's law.
  * Cost: steps x (critic step, critic.c) + the held-out passes.
+ * Threads: ws->threads go to the critic (separable: the two towers side by
+ * side) and to Adam's update; nothing is summed across threads, so the
+ * estimate is the same bits for any count.
  */
 #include <assert.h>
 #include <math.h>
@@ -353,7 +356,7 @@ static int train_step(trial *t, size_t step, double *value, mib_err *err)
                         "%s training diverged at step %zu (a score is not finite or "
                         "beyond 2^20, or a gradient overflows); try a smaller lr",
                         t->name, step);
-    memset(prm->g, 0, prm->n * sizeof(float));
+    /* the gradients are zero here: calloc'ed, then cleared by each Adam step */
     mib_critic_backward(t->critic, t->B, t->xb, t->yb, t->dT);
     mib_adam_step(&t->adam, prm);
     return MIB_OK;
@@ -401,6 +404,7 @@ static int trial_config(trial *t, const mib_data *data, const mib_spec *spec,
         return mib_fail(err, MIB_EINVAL, "%s: given a sampler but online=0", name);
     read_spec(t, spec, online ? smp->dx : data->dx, online ? smp->dy : data->dy);
     t->ws = ws;
+    t->ccfg.threads = ws->threads; /* same bits for any count (critic.h) */
     if (online && data->n < 2)
         return mib_fail(err, MIB_ESMALL, "%s: online mode reads its estimate on n fresh rows; "
                         "need n >= 2, got %zu", name, data->n);
@@ -443,6 +447,7 @@ static int trial_alloc(trial *t, double lr, mib_err *err)
         (t->online ? !t->xd || !t->yd : !t->best) || mib_adam_init(&t->adam, np, lr))
         return mib_fail(err, MIB_ENOMEM, "%s: out of memory for the critic and its buffers",
                         t->name);
+    t->adam.threads = t->ws->threads;
     return MIB_OK;
 }
 
