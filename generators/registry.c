@@ -8,7 +8,7 @@
 
 extern const mib_generator_type mib_generator_gaussian, mib_generator_student,
     mib_generator_uniform_noise, mib_generator_square, mib_generator_bsc, mib_generator_ksc,
-    mib_generator_staircase;
+    mib_generator_staircase, mib_generator_multinormal, mib_generator_multistudent;
 
 /* One line per generator family. */
 static const mib_type_info *const types[] = {
@@ -19,6 +19,8 @@ static const mib_type_info *const types[] = {
     &mib_generator_bsc.info,
     &mib_generator_ksc.info,
     &mib_generator_staircase.info,
+    &mib_generator_multinormal.info,
+    &mib_generator_multistudent.info,
     NULL,
 };
 

@@ -7,12 +7,15 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_psi.h>
 #include "mibench/mibench.h"
+#include "generators/bmi_transform.h"
 #include "generators/square.h"
 #include "generators/transform.h"
 
@@ -29,6 +32,16 @@ TestSuite(generators, .init = gsl_quiet);
 struct mc_case {
     char spec[96];
 };
+
+/* Rows per case: MC_N, except the maps inverted or applied by a root search
+ * per value (bmi's wiggly and bimodal), which use fewer (the SE grows to
+ * match; the catalogue and marginal tests below check them again). */
+static size_t mc_rows(const char *spec)
+{
+    if (strstr(spec, "transform=bimodal"))
+        return 20000;
+    return strstr(spec, "multi") && strstr(spec, "transform=wiggly") ? 40000 : MC_N;
+}
 
 /* Several settings per generator; every registered type must appear. */
 static struct mc_case mc_cases[] = {
@@ -81,6 +94,34 @@ static struct mc_case mc_cases[] = {
     {"staircase:dim=3,levels=2,from=0.5,by=1"},
     {"staircase:dim=2,levels=1,from=1,transform=cubic"},
     {"staircase:dim=4,levels=3,from=3,by=-1,transform=spiral"},
+    {"uniform-noise:halfwidth=0.1"},  /* bmi's U(-e, e) convention */
+    {"uniform-noise:halfwidth=0.75"},
+    {"multinormal"},
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75"},
+    {"multinormal:dim_x=2,dim_y=5,off_diag=-0.1"},
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse"},
+    {"multinormal:dim_x=4,dim_y=6,structure=sparse,n_interacting=3,strength=1"},
+    {"multinormal:dim_x=2,dim_y=3,structure=identity"},
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=cdf"},
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=cdf"},
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=halfcube"},
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=wiggly"},
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=spiral"},
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse,transform=spiral"},
+    {"multinormal:dim_x=5,dim_y=5,structure=sparse,transform=cdf-spiral"},
+    {"multinormal:dim_x=2,dim_y=3,transform=spiral,speed=2"},
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=bimodal"},
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=swissroll"},
+    {"multinormal:dim_x=2,dim_y=2,off_diag=0.3,transform=asinh"},
+    {"multistudent"},
+    {"multistudent:dim_x=2,dim_y=5,nu=3"},
+    {"multistudent:dim_x=2,dim_y=2,nu=1,transform=asinh"},
+    {"multistudent:dim_x=5,dim_y=5,nu=2,transform=asinh"},
+    {"multistudent:dim_x=2,dim_y=3,nu=2,structure=dense"},
+    {"multistudent:dim_x=3,dim_y=4,nu=5,structure=sparse,transform=spiral"},
+    {"multistudent:dim_x=2,dim_y=2,nu=3,transform=wiggly"},
+    {"multistudent:dim_x=3,dim_y=3,nu=2,transform=halfcube"},
+    {"multistudent:dim_x=1,dim_y=3,nu=0.5"},
 };
 
 /* Draw n rows of spec (seeded from its text); *g, *x, *y are the caller's. */
@@ -124,11 +165,12 @@ ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .tim
     mib_generator *g;
     double *x, *y, truth;
     mib_err err = {""};
-    draw(c->spec, mib_rng_seed_string(c->spec), MC_N, &g, &x, &y);
+    size_t n = mc_rows(c->spec);
+    draw(c->spec, mib_rng_seed_string(c->spec), n, &g, &x, &y);
     cr_assert_eq(mib_generator_truth(g, &truth, &err), MIB_OK, "%s: %s", c->spec, err.msg);
     /* Welford's running mean and variance of the pointwise MI. */
     double mean = 0, m2 = 0;
-    for (size_t i = 0; i < MC_N; i++) {
+    for (size_t i = 0; i < n; i++) {
         double p;
         cr_assert_eq(mib_generator_pmi(g, x + i * g->dx, y + i * g->dy, &p), MIB_OK,
                      "%s: pmi failed at row %zu", c->spec, i);
@@ -137,7 +179,7 @@ ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .tim
         mean += delta / (double)(i + 1);
         m2 += delta * (p - mean);
     }
-    double se = sqrt(m2 / (MC_N - 1) / MC_N);
+    double se = sqrt(m2 / (double)(n - 1) / (double)n);
     cr_log_info("%-44s truth %.6f  MC %.6f  SE %.6f", c->spec, truth, mean, se);
     cr_expect_leq(fabs(mean - truth), 4 * se + 1e-12 * (1 + fabs(truth)),
                   "%s: truth %.8g but Monte-Carlo mean %.8g (SE %.3g)", c->spec, truth, mean, se);
@@ -492,5 +534,453 @@ Test(generators, student_truth_matches_high_precision_reference)
         double got = truth_of(cases[i].spec);
         cr_expect(fabs(got - cases[i].want) <= 1e-9 * cases[i].want, "%s: %.17g, reference %.17g",
                   cases[i].spec, got, cases[i].want);
+    }
+}
+
+/* ---- bmi's catalogue (Czyz et al. 2023): multinormal, multistudent, the
+ * bmi maps and uniform-noise's halfwidth ------------------------------------ */
+
+/* ln det of the k x k equicorrelation matrix (1 - c) I + c 11'. */
+static double ln_det_equi(double k, double c)
+{
+    return (k - 1) * log1p(-c) + log1p((k - 1) * c);
+}
+
+/* Dense S: I = 1/2 [ln det(dx) + ln det(dy) - ln det(dx + dy)] in closed form. */
+static double dense_mi(double dx, double dy, double c)
+{
+    return 0.5 * (ln_det_equi(dx, c) + ln_det_equi(dy, c) - ln_det_equi(dx + dy, c));
+}
+
+/* Sparse S: n independent pairs of correlation r = s^2 / (1 + s^2). */
+static double sparse_mi(double n, double s)
+{
+    double r = s * s / (1 + s * s);
+    return -0.5 * n * log1p(-r * r);
+}
+
+/* Entropy of the standard k-dimensional t (dispersion I), the second route to
+ * the t truth: I = h(X) + h(Y) - h(X, Y) plus the Gaussian term. */
+static double t_entropy(double k, double nu)
+{
+    double a = nu / 2, b = (nu + k) / 2;
+    return -lgamma(b) + lgamma(a) + k / 2 * log(nu * M_PI) +
+           b * (gsl_sf_psi(b) - gsl_sf_psi(a));
+}
+
+static double t_identity_mi(double dx, double dy, double nu)
+{
+    return t_entropy(dx, nu) + t_entropy(dy, nu) - t_entropy(dx + dy, nu);
+}
+
+/* Closed forms (written out here, independent of the Cholesky route) and
+ * 50-digit mpmath values (mpmath.det of the matrices, and for t the entropy
+ * route h(X) + h(Y) - h(X,Y) with loggamma/digamma). */
+Test(generators, multivariate_truths_closed_forms)
+{
+    static const struct {
+        const char *spec;
+        double want;
+    } mp[] = {
+        {"multinormal:dim_x=50,dim_y=50", 1.6242653743036960462},
+        {"multinormal:dim_x=25,dim_y=25", 1.2921837216593191596},
+        {"multinormal:dim_x=2,dim_y=5", 0.40546510810816438198},
+        {"multinormal:dim_x=3,dim_y=2,off_diag=-0.2", 0.34657359027997265471},
+        {"multinormal:dim_x=4,dim_y=6,structure=sparse,n_interacting=3,strength=1",
+         0.43152310867767139116},
+        {"multinormal:dim_x=25,dim_y=25,structure=sparse", 1.0216512475319813664},
+        {"multistudent:dim_x=2,dim_y=5,nu=3", 0.17786822522516895136},
+        {"multistudent:dim_x=1,dim_y=3,nu=0.5", 0.68132937648748066564},
+        {"multistudent:dim_x=4,dim_y=1,nu=10", 0.014586076362109168003},
+        {"multistudent:dim_x=2,dim_y=3,nu=2,structure=dense", 0.58249201660735167206},
+        {"multistudent:dim_x=3,dim_y=4,nu=5,structure=sparse", 1.1281220508576204423},
+        {"multistudent:dim_x=5,dim_y=5,nu=3", 0.29854362265276118308},
+    };
+    for (size_t i = 0; i < sizeof mp / sizeof mp[0]; i++) {
+        double got = truth_of(mp[i].spec);
+        cr_expect(fabs(got - mp[i].want) <= 1e-12 * mp[i].want, "%s: %.17g, mpmath %.17g",
+                  mp[i].spec, got, mp[i].want);
+    }
+    const double dims[][2] = {{1, 1}, {2, 2}, {3, 3}, {2, 5}, {5, 5}, {7, 3}, {50, 50}};
+    const double cs[] = {0.5, 0.75, 0.1, -0.005}; /* PD needs c > -1/(dx + dy - 1) */
+    char spec[160];
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
+        for (size_t k = 0; k < sizeof cs / sizeof cs[0]; k++) {
+            snprintf(spec, sizeof spec, "multinormal:dim_x=%g,dim_y=%g,off_diag=%g", dims[i][0],
+                     dims[i][1], cs[k]);
+            double want = dense_mi(dims[i][0], dims[i][1], cs[k]);
+            cr_expect_float_eq(truth_of(spec), want, 1e-12 * want + 1e-15, "%s", spec);
+        }
+        for (double n = 0; n <= fmin(dims[i][0], dims[i][1]) && n <= 3; n++) {
+            snprintf(spec, sizeof spec,
+                     "multinormal:dim_x=%g,dim_y=%g,structure=sparse,n_interacting=%g,strength=0.7",
+                     dims[i][0], dims[i][1], n);
+            double want = sparse_mi(n, 0.7);
+            cr_expect_float_eq(truth_of(spec), want, 1e-12 * want + 1e-15, "%s", spec);
+        }
+        for (double nu = 0.5; nu <= 8; nu *= 2) {
+            snprintf(spec, sizeof spec, "multistudent:dim_x=%g,dim_y=%g,nu=%g", dims[i][0],
+                     dims[i][1], nu);
+            double want = t_identity_mi(dims[i][0], dims[i][1], nu);
+            cr_expect_float_eq(truth_of(spec), want, 1e-10 * want, "%s: %.17g vs entropies %.17g",
+                               spec, truth_of(spec), want);
+        }
+    }
+    cr_expect_eq(truth_of("multinormal:dim_x=4,dim_y=2,structure=identity"), 0);
+}
+
+/* Truths bmi states: binormal rho = 0.75 -> 0.41334 (every map of it keeps
+ * it), Student t 1 x 1, dof 1 -> 0.22417, its AdditiveUniformSampler formula
+ * eps - ln(2 eps) (eps <= 1/2) or 1/(4 eps), and the 2-pair value
+ * -ln(1 - 0.8^2) = -ln 0.36 at strength 2. */
+Test(generators, bmi_published_truths)
+{
+    const char *binormal[] = {
+        "multinormal:dim_x=1,dim_y=1,off_diag=0.75",
+        "multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=cdf",
+        "multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=wiggly",
+        "multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=halfcube",
+        "multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=bimodal",
+        "multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=swissroll",
+    };
+    for (size_t i = 0; i < sizeof binormal / sizeof binormal[0]; i++)
+        cr_expect_float_eq(truth_of(binormal[i]), 0.41333928659223396, 1e-15, "%s", binormal[i]);
+    cr_expect_float_eq(truth_of("multistudent"), 0.22417, 5e-6);
+    cr_expect_float_eq(truth_of("multistudent"), truth_of("student:dim=1,nu=1"), 1e-15);
+    cr_expect_float_eq(truth_of("multistudent:dim_x=3,dim_y=3,nu=2"),
+                       truth_of("student:dim=3,nu=2"), 1e-14);
+    cr_expect_float_eq(truth_of("multinormal:dim_x=5,dim_y=5,structure=sparse"), -log(0.36),
+                       1e-14);
+    const double eps[] = {0.1, 0.75, 0.5, 0.25, 3};
+    for (size_t i = 0; i < sizeof eps / sizeof eps[0]; i++) {
+        char spec[64];
+        snprintf(spec, sizeof spec, "uniform-noise:halfwidth=%g", eps[i]);
+        double want = eps[i] > 0.5 ? 0.25 / eps[i] : eps[i] - log(2 * eps[i]);
+        cr_expect_float_eq(truth_of(spec), want, 1e-15, "%s: %.17g, bmi %.17g", spec,
+                           truth_of(spec), want);
+    }
+    cr_expect_float_eq(truth_of("uniform-noise:halfwidth=0.1"), 1.7094379124341003, 1e-15);
+}
+
+/* uniform-noise keeps its canonical form (halfwidth is optional), refuses
+ * both conventions at once, and halfwidth samples Y - X in [-e, e]. */
+Test(generators, uniform_noise_bmi_convention)
+{
+    mib_spec spec;
+    mib_err err = {""};
+    char text[128];
+    cr_assert_eq(mib_generator_spec_parse("uniform-noise", &spec, &err), MIB_OK);
+    cr_assert_eq(mib_spec_format(&spec, text, sizeof text), MIB_OK);
+    cr_expect_str_eq(text, "uniform-noise:eps=0.5");
+    cr_assert_eq(mib_generator_spec_parse("uniform-noise:halfwidth=0.75", &spec, &err), MIB_OK);
+    cr_assert_eq(mib_spec_format(&spec, text, sizeof text), MIB_OK);
+    cr_expect_str_eq(text, "uniform-noise:halfwidth=0.75");
+    cr_expect_eq(mib_generator_spec_parse("uniform-noise:eps=1,halfwidth=0.5", &spec, &err),
+                 MIB_ESPEC);
+    mib_generator *g;
+    double *x, *y, lo = INFINITY, hi = -INFINITY;
+    draw("uniform-noise:halfwidth=0.25", 9, 20000, &g, &x, &y);
+    for (size_t i = 0; i < 20000; i++) {
+        lo = fmin(lo, y[i] - x[i]);
+        hi = fmax(hi, y[i] - x[i]);
+    }
+    cr_expect(lo >= -0.25 && lo < -0.249 && hi <= 0.25 && hi > 0.249, "noise in [%g, %g]", lo,
+              hi);
+    free(x);
+    free(y);
+    mib_generator_free(g);
+}
+
+/* Sample covariance of (X, Y) against S for a sparse and a dense (dx != dy)
+ * multinormal, every entry within 4 SE (Var of a product of unit normals
+ * with correlation c is 1 + c^2). */
+Test(generators, multinormal_covariance)
+{
+    const struct { const char *spec; size_t dx, dy; } cases[] = {
+        {"multinormal:dim_x=3,dim_y=4,structure=sparse", 3, 4},
+        {"multinormal:dim_x=2,dim_y=5,off_diag=0.3", 2, 5},
+    };
+    const size_t n = MC_N;
+    for (size_t c = 0; c < 2; c++) {
+        mib_generator *g;
+        double *x, *y;
+        draw(cases[c].spec, 21 + c, n, &g, &x, &y);
+        size_t dx = cases[c].dx, dy = cases[c].dy, d = dx + dy;
+        cr_assert_eq(g->dx, dx);
+        cr_assert_eq(g->dy, dy);
+        double cross[7][7] = {{0}};
+        for (size_t i = 0; i < n; i++) {
+            double z[7];
+            memcpy(z, x + i * dx, dx * sizeof *z);
+            memcpy(z + dx, y + i * dy, dy * sizeof *z);
+            for (size_t a = 0; a < d; a++)
+                for (size_t b = 0; b < d; b++)
+                    cross[a][b] += z[a] * z[b];
+        }
+        for (size_t a = 0; a < d; a++) {
+            for (size_t b = a; b < d; b++) {
+                double want = a == b ? 1 : 0;
+                if (c == 0 && a < 2 && b == a + dx)
+                    want = 0.8; /* strength 2: 4 / (1 + 4) */
+                if (c == 1 && a != b)
+                    want = 0.3;
+                double cov = cross[a][b] / n, se = sqrt((1 + want * want) / n);
+                cr_expect_leq(fabs(cov - want), 4 * se, "%s: cov[%zu][%zu] = %.5f, want %.2f",
+                              cases[c].spec, a, b, cov, want);
+            }
+        }
+        free(x);
+        free(y);
+        mib_generator_free(g);
+    }
+}
+
+/* Every bmi map: invert(apply(v)) == v on random vectors for X and Y; the
+ * elementwise maps strictly increase on a grid; the spiral keeps the norm and
+ * is exp(speed ||v||^2 A) (A[0][1] = -1, A[1][0] = 1 on X); the Swiss roll
+ * lands on the curve of radius t / 21 at angle t. */
+Test(generators, bmi_transforms_invert_and_are_injective)
+{
+    gsl_rng *r = mib_rng_alloc(12);
+    for (int t = 0; t < MIB_BMI_COUNT; t++) {
+        for (int side = MIB_BMI_X; side <= MIB_BMI_Y; side++) {
+            size_t d = t == MIB_BMI_SWISSROLL && side == MIB_BMI_X ? 1 : 4;
+            int cdf = t == MIB_BMI_CDF || t == MIB_BMI_CDF_SPIRAL || t == MIB_BMI_SWISSROLL;
+            double scale = cdf ? 1.5 : 2; /* Phi rounds to 1 at 8.3 */
+            for (int rep = 0; rep < 2000; rep++) {
+                double v[4], w[4], back[4], n0 = 0, n1 = 0, vmax = 0;
+                for (size_t j = 0; j < d; j++) {
+                    v[j] = w[j] = scale * gsl_ran_gaussian(r, 1.0);
+                    n0 += v[j] * v[j];
+                    vmax = fmax(vmax, fabs(v[j]));
+                }
+                /* cdf values near 1 keep only absolute precision ~1e-16, which
+                 * the normal quantile magnifies by 1/phi(v) (as tolerance()) */
+                double extra = cdf ? 1e-14 / gsl_ran_ugaussian_pdf(vmax) : 0;
+                cr_assert_eq(mib_bmi_tf_apply(t, side, 0.4, w, d), MIB_OK);
+                size_t dout = mib_bmi_tf_dim(t, side, d);
+                for (size_t j = 0; j < dout; j++)
+                    n1 += w[j] * w[j];
+                if (t == MIB_BMI_SPIRAL)
+                    cr_assert_float_eq(n1, n0, 1e-12 * n0, "spiral changed the norm");
+                if (t == MIB_BMI_SWISSROLL && side == MIB_BMI_X) {
+                    double tt = 21 * sqrt(n1), u = gsl_cdf_ugaussian_P(v[0]);
+                    cr_assert_float_eq(tt, 1.5 * M_PI * (1 + 2 * u), 1e-12 * tt);
+                    cr_assert_float_eq(w[0], tt * cos(tt) / 21, 1e-12);
+                }
+                cr_assert_eq(mib_bmi_tf_invert(t, side, 0.4, w, d, back), MIB_OK,
+                             "%s side %d: inverse refused", mib_bmi_tf_names[t], side);
+                for (size_t j = 0; j < d; j++)
+                    cr_assert_float_eq(back[j], v[j], 1e-9 * (1 + fabs(v[j])) + extra,
+                                       "%s side %d: %.17g -> %.17g", mib_bmi_tf_names[t], side,
+                                       v[j], back[j]);
+            }
+            if (t == MIB_BMI_SPIRAL || t == MIB_BMI_CDF_SPIRAL || t == MIB_BMI_SWISSROLL)
+                continue;
+            double prev = -INFINITY;
+            for (double u = -7; u <= 7; u += 1e-3) {
+                double w = u;
+                cr_assert_eq(mib_bmi_tf_apply(t, side, 0, &w, 1), MIB_OK);
+                cr_assert_gt(w, prev, "%s side %d not increasing at %g", mib_bmi_tf_names[t],
+                             side, u);
+                prev = w;
+            }
+        }
+    }
+    double v[3] = {1, 0, 0};
+    mib_bmi_tf_apply(MIB_BMI_SPIRAL, MIB_BMI_X, 0.3, v, 3);
+    cr_expect_float_eq(v[0], cos(0.3), 1e-15);
+    cr_expect_float_eq(v[1], sin(0.3), 1e-15);
+    double u[3] = {0, 2, 0}; /* Y turns the plane (1, 2): angle 0.3 * 4 */
+    mib_bmi_tf_apply(MIB_BMI_SPIRAL, MIB_BMI_Y, 0.3, u, 3);
+    cr_expect_float_eq(u[1], 2 * cos(1.2), 1e-15);
+    cr_expect_float_eq(u[2], 2 * sin(1.2), 1e-15);
+    double off[2] = {0.5, 0.5}, out;
+    cr_expect_eq(mib_bmi_tf_invert(MIB_BMI_SWISSROLL, MIB_BMI_X, 0, off, 1, &out), MIB_EDATA,
+                 "a point off the Swiss roll was inverted");
+    gsl_rng_free(r);
+}
+
+/* bimodal: X's marginal is the mixture 0.3 N(0,1) + 0.7 N(5,1) and Y's
+ * 0.5 N(-1,1) + 0.5 N(3,1): empirical CDFs at several points within 4
+ * binomial SE (this checks the forward root search against the mixture
+ * CDF written out here). */
+Test(generators, bimodal_marginals_are_mixtures)
+{
+    const size_t n = 20000;
+    mib_generator *g;
+    double *x, *y;
+    draw("multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=bimodal", 5, n, &g, &x, &y);
+    const double pts[] = {-1.5, 0, 1, 2.5, 4, 5, 6.5};
+    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+        double v = pts[k], fx = 0.3 * gsl_cdf_ugaussian_P(v) + 0.7 * gsl_cdf_ugaussian_P(v - 5),
+               fy = 0.5 * gsl_cdf_ugaussian_P(v + 1) + 0.5 * gsl_cdf_ugaussian_P(v - 3);
+        size_t bx = 0, by = 0;
+        for (size_t i = 0; i < n; i++) {
+            bx += x[i] <= v;
+            by += y[i] <= v;
+        }
+        double ex = (double)bx / n, ey = (double)by / n;
+        cr_expect_leq(fabs(ex - fx), 4 * sqrt(fx * (1 - fx) / n) + 1e-12,
+                      "X: F(%g) = %.4f, want %.4f", v, ex, fx);
+        cr_expect_leq(fabs(ey - fy), 4 * sqrt(fy * (1 - fy) / n) + 1e-12,
+                      "Y: F(%g) = %.4f, want %.4f", v, ey, fy);
+    }
+    free(x);
+    free(y);
+    mib_generator_free(g);
+}
+
+Test(generators, multivariate_refuses_bad_settings)
+{
+    const char *bad[][2] = {
+        {"multinormal:dim_x=3,dim_y=2,transform=spiral", "dim_y >= 3"},
+        {"multinormal:dim_x=1,dim_y=3,transform=cdf-spiral", "dim_x >= 2"},
+        {"multinormal:dim_x=2,dim_y=1,transform=swissroll", "dim_x = 1"},
+        {"multinormal:dim_x=2,dim_y=2,structure=sparse,n_interacting=3", "n_interacting=3"},
+        {"multinormal:dim_x=3,dim_y=3,off_diag=-0.3", "not positive definite"},
+        {"multinormal:transform=cdf,speed=1", "speed applies only"},
+        {"multistudent:dim_x=2,dim_y=3,transform=cdf", "normal CDF"},
+        {"multistudent:transform=bimodal", "normal CDF"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        mib_spec spec;
+        mib_generator *g = NULL;
+        mib_err err = {""};
+        cr_assert_eq(mib_generator_spec_parse(bad[i][0], &spec, &err), MIB_OK, "%s", err.msg);
+        cr_expect_eq(mib_generator_alloc(&spec, &g, &err), MIB_EINVAL, "%s accepted", bad[i][0]);
+        cr_expect_null(g);
+        cr_expect(strstr(err.msg, bad[i][1]) != NULL, "%s: message '%s' lacks '%s'", bad[i][0],
+                  err.msg, bad[i][1]);
+    }
+}
+
+/* bmi v1 (Czyz et al. 2023, bmi/benchmark/task_list.py): its 40 tasks in
+ * order, as the study bench/studies/beyond-normal.ini lists them, with bmi's
+ * dimensions and 50-digit mpmath truths (mpmath.det of the correlation
+ * matrices; Student t by h(X) + h(Y) - h(X, Y)). Each allocates, has the
+ * stated shape and truth, and its pmi is finite on 2000 of its own rows with
+ * a mean within 5 SE of the truth. */
+Test(generators, bmi_v1_catalogue, .timeout = 60)
+{
+    static const struct {
+        const char *spec;
+        size_t dx, dy;
+        double truth;
+    } tasks[] = {
+    /* Bivariate normal 1 x 1 */
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75", 1, 1, 0.41333928659223396628},
+    /* Uniform margins 1 x 1 */
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=cdf", 1, 1, 0.41333928659223396628},
+    /* Uniform 1 x 1 (additive noise=0.1) */
+    {"uniform-noise:halfwidth=0.1", 1, 1, 1.7094379124341003746},
+    /* Uniform 1 x 1 (additive noise=0.75) */
+    {"uniform-noise:halfwidth=0.75", 1, 1, 0.33333333333333333333},
+    /* Bimodal 1 x 1 */
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=bimodal", 1, 1, 0.41333928659223396628},
+    /* Wiggly @ Bivariate normal 1 x 1 */
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=wiggly", 1, 1, 0.41333928659223396628},
+    /* Half-cube @ Bivariate normal 1 x 1 */
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=halfcube", 1, 1, 0.41333928659223396628},
+    /* Student-t 1 x 1 (dof=1) */
+    {"multistudent:dim_x=1,dim_y=1,nu=1", 1, 1, 0.2241714275292361024},
+    /* Asinh @ Student-t 1 x 1 (dof=1) */
+    {"multistudent:dim_x=1,dim_y=1,nu=1,transform=asinh", 1, 1, 0.2241714275292361024},
+    /* Swiss roll 2 x 1 */
+    {"multinormal:dim_x=1,dim_y=1,off_diag=0.75,transform=swissroll", 2, 1, 0.41333928659223396628},
+    /* Multinormal 2 x 2 (dense) */
+    {"multinormal:dim_x=2,dim_y=2", 2, 2, 0.29389333245105950409},
+    /* Multinormal 3 x 3 (dense) */
+    {"multinormal:dim_x=3,dim_y=3", 3, 3, 0.41333928659223396628},
+    /* Multinormal 5 x 5 (dense) */
+    {"multinormal:dim_x=5,dim_y=5", 5, 5, 0.59281183282886972878},
+    /* Multinormal 25 x 25 (dense) */
+    {"multinormal:dim_x=25,dim_y=25", 25, 25, 1.2921837216593191596},
+    /* Multinormal 50 x 50 (dense) */
+    {"multinormal:dim_x=50,dim_y=50", 50, 50, 1.6242653743036960462},
+    /* Multinormal 2 x 2 (2-pair) */
+    {"multinormal:dim_x=2,dim_y=2,structure=sparse", 2, 2, 1.0216512475319813664},
+    /* Multinormal 3 x 3 (2-pair) */
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse", 3, 3, 1.0216512475319813664},
+    /* Multinormal 5 x 5 (2-pair) */
+    {"multinormal:dim_x=5,dim_y=5,structure=sparse", 5, 5, 1.0216512475319813664},
+    /* Multinormal 25 x 25 (2-pair) */
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse", 25, 25, 1.0216512475319813664},
+    /* Student-t 2 x 2 (dof=1) */
+    {"multistudent:dim_x=2,dim_y=2,nu=1", 2, 2, 0.43194562200144302473},
+    /* Student-t 2 x 2 (dof=2) */
+    {"multistudent:dim_x=2,dim_y=2,nu=2", 2, 2, 0.19314718055994530942},
+    /* Student-t 3 x 3 (dof=2) */
+    {"multistudent:dim_x=3,dim_y=3,nu=2", 3, 3, 0.29092192268276358738},
+    /* Student-t 3 x 3 (dof=3) */
+    {"multistudent:dim_x=3,dim_y=3,nu=3", 3, 3, 0.17871185309236437805},
+    /* Student-t 5 x 5 (dof=2) */
+    {"multistudent:dim_x=5,dim_y=5,nu=2", 5, 5, 0.44815067691532987944},
+    /* Student-t 5 x 5 (dof=3) */
+    {"multistudent:dim_x=5,dim_y=5,nu=3", 5, 5, 0.29854362265276118308},
+    /* Normal CDF @ Multinormal 3 x 3 (2-pair) */
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=cdf", 3, 3, 1.0216512475319813664},
+    /* Normal CDF @ Multinormal 5 x 5 (2-pair) */
+    {"multinormal:dim_x=5,dim_y=5,structure=sparse,transform=cdf", 5, 5, 1.0216512475319813664},
+    /* Normal CDF @ Multinormal 25 x 25 (2-pair) */
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse,transform=cdf", 25, 25, 1.0216512475319813664},
+    /* Half-cube @ Multinormal 3 x 3 (2-pair) */
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=halfcube",
+     3, 3, 1.0216512475319813664},
+    /* Half-cube @ Multinormal 5 x 5 (2-pair) */
+    {"multinormal:dim_x=5,dim_y=5,structure=sparse,transform=halfcube",
+     5, 5, 1.0216512475319813664},
+    /* Half-cube @ Multinormal 25 x 25 (2-pair) */
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse,transform=halfcube",
+     25, 25, 1.0216512475319813664},
+    /* Spiral @ Multinormal 3 x 3 (2-pair) */
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=spiral", 3, 3, 1.0216512475319813664},
+    /* Spiral @ Multinormal 5 x 5 (2-pair) */
+    {"multinormal:dim_x=5,dim_y=5,structure=sparse,transform=spiral", 5, 5, 1.0216512475319813664},
+    /* Spiral @ Multinormal 25 x 25 (2-pair) */
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse,transform=spiral",
+     25, 25, 1.0216512475319813664},
+    /* Spiral @ Normal CDF @ Multinormal 3 x 3 (2-pair) */
+    {"multinormal:dim_x=3,dim_y=3,structure=sparse,transform=cdf-spiral",
+     3, 3, 1.0216512475319813664},
+    /* Spiral @ Normal CDF @ Multinormal 5 x 5 (2-pair) */
+    {"multinormal:dim_x=5,dim_y=5,structure=sparse,transform=cdf-spiral",
+     5, 5, 1.0216512475319813664},
+    /* Spiral @ Normal CDF @ Multinormal 25 x 25 (2-pair) */
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse,transform=cdf-spiral",
+     25, 25, 1.0216512475319813664},
+    /* Asinh @ Student-t 2 x 2 (dof=1) */
+    {"multistudent:dim_x=2,dim_y=2,nu=1,transform=asinh", 2, 2, 0.43194562200144302473},
+    /* Asinh @ Student-t 3 x 3 (dof=2) */
+    {"multistudent:dim_x=3,dim_y=3,nu=2,transform=asinh", 3, 3, 0.29092192268276358738},
+    /* Asinh @ Student-t 5 x 5 (dof=2) */
+    {"multistudent:dim_x=5,dim_y=5,nu=2,transform=asinh", 5, 5, 0.44815067691532987944},
+    };
+    cr_assert_eq(sizeof tasks / sizeof tasks[0], 40, "bmi v1 has 40 tasks");
+    const size_t n = 2000;
+    for (size_t t = 0; t < 40; t++) {
+        mib_generator *g;
+        double *x, *y, got, mean = 0, m2 = 0;
+        mib_err err = {""};
+        draw(tasks[t].spec, 100 + t, n, &g, &x, &y);
+        cr_expect_eq(g->dx, tasks[t].dx, "%s: dim_x %zu", tasks[t].spec, g->dx);
+        cr_expect_eq(g->dy, tasks[t].dy, "%s: dim_y %zu", tasks[t].spec, g->dy);
+        cr_assert_eq(mib_generator_truth(g, &got, &err), MIB_OK);
+        cr_expect(fabs(got - tasks[t].truth) <= 1e-12 * tasks[t].truth, "%s: %.17g, mpmath %.17g",
+                  tasks[t].spec, got, tasks[t].truth);
+        for (size_t i = 0; i < n; i++) {
+            double p;
+            cr_assert_eq(mib_generator_pmi(g, x + i * g->dx, y + i * g->dy, &p), MIB_OK,
+                         "%s: pmi failed at row %zu", tasks[t].spec, i);
+            double delta = p - mean;
+            mean += delta / (double)(i + 1);
+            m2 += delta * (p - mean);
+        }
+        double se = sqrt(m2 / (n - 1) / n);
+        cr_expect_leq(fabs(mean - got), 5 * se, "%s: truth %.6f, pmi mean %.6f (SE %.4f)",
+                      tasks[t].spec, got, mean, se);
+        free(x);
+        free(y);
+        mib_generator_free(g);
     }
 }
