@@ -19,8 +19,8 @@ do for [i=0:nblocks-1] {
     hi = STATS_max_x > STATS_max_y ? STATS_max_x : STATS_max_y
     pad = 0.1 * (hi - lo) + 0.1
     set yrange [lo - pad:hi + 3 * pad]  # room for the key at the top
-    plot tsv index i using 1:2 with lines lc rgb '#9ecae1' lw 1 title columnheader(1), \
-         '' index i using 1:3 with lines lc rgb '#08519c' lw 2 title 'EMA', \
+    plot tsv index i using 1:2 with lines lc rgb '#9ecae1' lw 1 dt solid title columnheader(1), \
+         '' index i using 1:3 with lines lc rgb '#0072B2' lw 2 dt solid title 'EMA', \
          '' index i using 1:4 with steps lc rgb 'black' dt 2 lw 1.5 title 'true MI'
 }
 unset multiplot

@@ -1,9 +1,13 @@
-# heatmap.gp - estimator x generator, coloured by the relative error of the
-# mean estimate at the largest N, 100 (mean - true MI) / true MI percent,
-# with the number written in each cell (absolute bias where the truth is 0);
-# colours are clipped at +-100%.
+# heatmap.gp - estimator x generator at each pair's largest N. Colour: the
+# relative error of the mean estimate, 100 (mean - true MI) / true MI
+# percent, on a fixed symmetric scale (-50% .. +50%, clipped beyond), the
+# number written in each cell with its unit. Where the true MI is 0 the
+# cell is grey and shows the bias in nats. A circle marks an error within
+# 2 standard errors of zero; "N=..." marks a pair limited to a smaller N
+# than the generator's largest.
 # Table: heatmap.tsv from `mibench plot` (columns 1 gen_index,
-# 2 est_index, 3 rel_error_pct, 4 text, 5 generator, 6 estimator).
+# 2 est_index, 3 rel_error_pct, 4 text, 5 generator, 6 estimator, 8 true_mi,
+# 9 mean, 12 within_2se, 13 n_note).
 # By hand: gnuplot -e "tsv='heatmap.tsv'; out='heatmap.png'" heatmap.gp
 kind = 'heatmap'; width = 900; height = 600
 _d = ARG0; _i = strlen(_d); while (_i > 0 && _d[_i:_i] ne "/") { _i = _i - 1 }
@@ -11,20 +15,41 @@ load (_i > 0 ? _d[1:_i] : "")."mibench.gp"
 stats tsv using 1:2 nooutput
 ngen = STATS_max_x + 1
 nest = STATS_max_y + 1
-stats tsv using 3 nooutput
-m = abs(STATS_min) > abs(STATS_max) ? abs(STATS_min) : abs(STATS_max)
-m = m > 100 ? 100 : (m > 0 ? m : 1)
+# only the key entries this table needs
+stats tsv using ($8 == 0 && $9 == $9 ? 1 : 0) nooutput
+nzero = STATS_sum
+stats tsv using (strcol(13) eq '-' ? 0 : 1) nooutput
+nsmall = STATS_sum
+stats tsv using ($12 == 1 ? 1 : 0) nooutput
+nwithin = STATS_sum
+scale = 50  # the colour scale's limit in percent: fixed, so colours mean the same in every study
+clip(v) = v > scale ? scale : (v < -scale ? -scale : v)
+# dark cells get white text (valid() first: a NaN read from the table
+# would turn a variable colour grey)
+ink(v) = abs(clip(v)) > 0.6 * scale ? 0xffffff : 0x000000
+inkcol(c) = valid(c) ? ink(column(c)) : 0x000000
 set title heading
-set cbrange [-m:m]
-set palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')
+set cbrange [-scale:scale]
+set palette defined (-1 '#2166ac', -0.5 '#67a9cf', 0 '#f7f7f7', 0.5 '#ef8a62', 1 '#b2182b')
+set cbtics ('<= -50' -50, '-25' -25, '0' 0, '+25' 25, '>= +50' 50)
 set cblabel 'relative error (%)'
+set rmargin 14
 set xrange [-0.5:ngen - 0.5]
 set yrange [nest - 0.5:-0.5]  # first estimator at the top
 set xtics rotate by 90 right
 set tics nomirror scale 0
 unset grid
-unset key
 set xlabel 'generator'
 set ylabel 'estimator'
-plot tsv using 1:2:3 with image, \
-     '' using 1:2:4:xtic(5):ytic(6) with labels
+set key noautotitle below center vertical Left reverse samplen 1.5 width -12 font ',10'
+set style fill solid 1.0 border lc rgb 'white'
+plot keyentry with boxxyerror fc palette \
+         title 'colour: relative error of the mean, fixed scale -50% .. +50% (clipped)', \
+     tsv using 1:2:(0.5):(0.5):(clip($3)) with boxxyerror fc palette lw 2 dt solid notitle, \
+     '' using ($8 == 0 && $9 == $9 ? $1 : NaN):2:(0.5):(0.5) with boxxyerror fc rgb '#d9d9d9' lw 2 dt solid \
+         title (nzero > 0 ? 'grey: the true MI is 0; the number is the bias in nats' : ''), \
+     '' using 1:2:4:(inkcol(3)):xtic(5):ytic(6) with labels tc rgb variable font ',11' notitle, \
+     '' using ($12 == 1 ? $1 + 0.41 : NaN):($2 - 0.33) with points pt 6 ps 0.9 lw 1.5 lc rgb '#333333' \
+         title (nwithin > 0 ? 'error within 2 SE of 0' : ''), \
+     '' using 1:($2 + 0.3):(strcol(13) eq '-' ? '' : strcol(13)):(inkcol(3)) with labels \
+         tc rgb variable font ',8' title (nsmall > 0 ? 'N=...: limited to a smaller N' : '')

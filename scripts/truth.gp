@@ -1,6 +1,7 @@
 # truth.gp - mean estimate +- 1 SE against the true MI (nats), one line per
 # estimator, with the identity line and, for batch-based bounds (batch
-# size B > 0), the line ln B that such a bound cannot exceed.
+# size B > 0), the line ln B that such a bound cannot exceed. The legend
+# marks estimators whose points sit at a smaller N than the others'.
 # Table: truth-F-S.tsv from `mibench plot` (columns 1 true_mi, 2 mean,
 # 3 std_error, 5 batch_size).
 # By hand: gnuplot -e "tsv='truth-1-gaussian.tsv'; out='truth.png'" truth.gp
@@ -22,9 +23,8 @@ lnb(b) = b > 0 ? (log(b) <= top ? sprintf('ln B, B = %d', int(b)) : sprintf('ln 
 set title heading
 set xlabel 'true MI (nats)'
 set ylabel 'estimate, mean +- SE (nats)'
-set key outside right top
-plot for [i=0:nblocks-1] tsv index i using 1:2:3 with yerrorlines lt i+1 lw 1.5 pt 7 ps 0.6 \
-         title columnheader(1), \
+set key below left Left reverse height 1
+plot for [i=0:nblocks-1] tsv index i using 1:2:3 with yerrorlines lt i+1 title columnheader(1), \
      x with lines dt 2 lc rgb 'black' title 'true MI', \
      for [i=0:nblocks-1] tsv index i using 1:(B[i+1] > 0 ? log(B[i+1]) : NaN) with lines \
          lt i+1 dt 3 lw 1.5 title lnb(B[i+1])

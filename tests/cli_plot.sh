@@ -5,9 +5,13 @@
 # gnuplot must get its arguments without a shell: every expected figure is
 # a non-empty PNG (or has an SVG root) shown by index.html, curve figures
 # are skipped without error when there are no curves, the results file is
-# untouched, a figure redraws by hand from its TSV and script; a missing
-# or failing gnuplot and bad options give one clear line. Skipped (exit
-# 77) when gnuplot is not installed.
+# untouched, a figure redraws by hand from its TSV and script; the
+# scripts' output: x tics at exactly the table's N (500 and 2000 labelled,
+# no 1000), the Okabe-Ito colours with a dash pattern per series and no
+# yellow, the heatmap's fixed colour scale (+1.6% pale, -80% clipped to
+# the end colour, true MI 0 grey), its marks and key; a missing or failing
+# gnuplot and bad options give one clear line. Skipped (exit 77) when
+# gnuplot is not installed.
 . "$(dirname "$0")/lib.sh"
 : "${FIXTURE:?FIXTURE must name tests/fixture_tool}"
 
@@ -54,7 +58,7 @@ for f in $FIGS; do
 done
 expect_eq "PNGs in the folder" "$(ls "$D/small" | grep -c '\.png$')" 11
 expect_eq "no curve files" "$(ls "$D/small" | grep -c '^curves')" 0
-grep -q '<td class="s">square:sigma=0.5,x=normal</td><td class="s">ksg2:k=3,jitter=1e-10</td><td>1000</td>' "$D/small/index.html"
+grep -q '<td class="s">square:dist=normal,sigma=0.5</td><td class="s">ksg2:k=3,jitter=1e-10</td><td>1000</td>' "$D/small/index.html"
 expect_eq "index has the summary table" $? 0
 grep -qi '<script' "$D/small/index.html"
 expect_eq "index has no scripts" $? 1
@@ -77,6 +81,57 @@ CHECKS=$((CHECKS + 1))
 if (cd "$D/small" && gnuplot -e "tsv='time-3-square.tsv'; out='again.png'" time.gp) 2>"$TMP/err" &&
    is_png "$D/small/again.png"
 then pass "time.gp redraws by hand"; else fail "redraw by hand: $(cat "$TMP/err")"; fi
+
+# The scripts' output, from hand-made tables (gnuplot prints to stderr).
+G="$TMP/gp"; mkdir -p "$G"
+cp "$SRC"/scripts/*.gp "$G/"
+# gp SCRIPT TSV OUT EXPR: draw an SVG, then evaluate EXPR; its output in $TMP/gp.out
+gp() { (cd "$G" && gnuplot -e "tsv='$2'; out='$3'; term='svg size 900,600'" "$1.gp" -e "$4") >"$TMP/gp.out" 2>&1; }
+{ printf 'a\tn\tmean\tbias\tci95\n100\t0\t0.01\t0.01\n500\t0\t0.02\t0.01\n2000\t0\t0\t0.01\n\n\n'
+  printf 'b\tn\tmean\tbias\tci95\n100\t0\t0.01\t0.01\n100000\t0\t0\t0.01\n300000\t0\t0\t0.01\n'; } >"$G/n.tsv"
+gp bias n.tsv n.svg 'print ntics_labels'
+expect_eq "x tics at the table's N" "$(cat "$TMP/gp.out")" "100 500 2000 1e5 3e5"
+for x in 500 2000 1e5 3e5; do
+  grep -q "<text>$x</text>" "$G/n.svg"; expect_eq "tick label $x drawn" $? 0
+done
+grep -q "<text>1000</text>" "$G/n.svg"; expect_eq "no tick 1000 (not a study N)" $? 1
+{ printf 'a\tn\tmean\tbias\tci95\n'; for n in 100 200 300 400 500 600 700 800 900 1000 1100 1200 1300; do
+  printf '%s\t0\t0\t0.01\n' $n; done; } >"$G/many.tsv"
+gp bias many.tsv many.svg 'print words(ntics_labels)'
+expect_eq "13 N counted" "$(cat "$TMP/gp.out")" 13
+grep -q "<text>1000</text>" "$G/many.svg" && ! grep -q "<text>200</text>" "$G/many.svg"
+expect_eq "more than 12 N: decades labelled, the N as minor tics" $? 0
+# Seven series: seven Okabe-Ito colours, a dash pattern each after the
+# first, no yellow.
+: >"$G/seven.tsv"
+for i in 1 2 3 4 5 6 7; do
+  printf 'e%s\tn\tmean\tbias\tci95\n100\t0\t0.0%s\t0.01\n1000\t0\t0.0%s\t0.01\n\n\n' $i $i $i >>"$G/seven.tsv"
+done
+gp bias seven.tsv seven.svg ''
+for c in '  0, 114, 178' '213,  94,   0' '  0, 158, 115' '204, 121, 167' '230, 159,   0' ' 86, 180, 233' '  0,   0,   0'; do
+  grep -q "stroke='rgb($c)'" "$G/seven.svg"; expect_eq "Okabe-Ito colour rgb($c) used" $? 0
+done
+grep -qi "rgb(240, 228,  66)\|f0e442" "$G/seven.svg"; expect_eq "no yellow" $? 1
+expect_eq "six dash patterns for the series after the first" \
+  "$(grep -v gridline "$G/seven.svg" | grep -o "stroke-dasharray='[^']*'" | sort -u | wc -l)" 6
+# Heatmap: a fixed scale whatever the data, +1.6% pale, -80% at the end
+# colour, true MI 0 grey; the key lists only the marks the table has.
+{ printf 'gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\tbias\tstd_error\twithin_2se\tn_note\n'
+  printf '0\t0\t1.6\t+1.6%%\tg1\te1\t1000\t1\t1.016\t0.016\t0.01\t1\t-\n'
+  printf '1\t0\t-80\t-80%%\tg2\te1\t1000\t1\t0.2\t-0.8\t0.01\t0\t-\n'
+  printf '0\t1\tNaN\t+0.01 nats\tg1z\te2\t300\t0\t0.01\t0.01\t0.002\t0\tN=300\n'
+  printf '1\t1\tNaN\t-\tg2\te2\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\t-\n'; } >"$G/hm.tsv"
+gp heatmap hm.tsv hm.svg 'print sprintf("%g %g %d %d %d", GPVAL_CB_MIN, GPVAL_CB_MAX, nwithin, nzero, nsmall)'
+expect_eq "fixed colour scale, one mark of each kind" "$(cat "$TMP/gp.out")" "-50 50 1 1 1"
+grep -q "fill = 'rgb(246, 240, 237)'" "$G/hm.svg"; expect_eq "+1.6% is pale" $? 0
+grep -q "fill = 'rgb( 33, 102, 172)'" "$G/hm.svg"; expect_eq "-80% is the scale's end colour" $? 0
+grep -q "fill = 'rgb(217, 217, 217)'" "$G/hm.svg"; expect_eq "true MI 0 is grey" $? 0
+for k in 'fixed scale -50% .. +50%' 'bias in nats' 'within 2 SE of 0' 'N=300' 'limited to a smaller N'; do
+  grep -qF "$k" "$G/hm.svg"; expect_eq "heatmap shows '$k'" $? 0
+done
+(cd "$D/small" && gnuplot -e "tsv='heatmap.tsv'; out='$G/fx.svg'; term='svg'" heatmap.gp -e 'print nsmall, nzero') >"$TMP/gp.out" 2>&1
+expect_eq "the fixture's heatmap: no N notes, no zero truth" "$(cat "$TMP/gp.out")" "0.0 0.0"
+grep -qF 'limited to a smaller N' "$G/fx.svg"; expect_eq "so no such key entries" $? 1
 
 # SVG and PDF into chosen folders.
 expect_ok plot "$D/curves.h5" -o "$TMP/svg out" --format svg

@@ -3,7 +3,9 @@
  * Gaussians of one family with closed-form truths, one square law),
  * 3 estimators (one batch-based, B = 64), n = 100, 1000, 10000. Summary
  * numbers follow simple laws (bias c / sqrt(n), SE 0.5 / sqrt(n), time
- * ~ n log n); with curves, each batched cell has a 400-step curve. */
+ * ~ n log n); with curves, each batched cell has a 400-step curve;
+ * fixture_add_trials adds FIXTURE_REPLICATES trials per cell whose mean
+ * and standard error are the summary's. */
 #ifndef RESULTS_FIXTURE_H
 #define RESULTS_FIXTURE_H
 
@@ -13,12 +15,13 @@
 #include "mibench/results.h"
 
 static const char *const fixture_gens[] = {"gaussian:dim=1,rho=0.5", "gaussian:dim=1,rho=0.9",
-                                           "square:sigma=0.5,x=normal"};
+                                           "square:dist=normal,sigma=0.5"};
 static const char *const fixture_ests[] = {"ksg1:k=3,jitter=1e-10", "ksg2:k=3,jitter=1e-10",
                                            "infonce:critic=separable,batch=64,steps=400,online=1"};
 static const int64_t fixture_ns[] = {100, 1000, 10000};
 #define FIXTURE_NCELLS 27 /* 3 generators x 3 estimators x 3 n */
 #define FIXTURE_CURVE_STEPS 400
+#define FIXTURE_REPLICATES 10
 
 static inline double fixture_truth(size_t g)
 {
@@ -76,6 +79,46 @@ static inline int fixture_results(mib_results *r, int with_curves)
                     cv->estimate = t * (1 - exp(-(double)(step % 200) / 40.0)) + 0.2 * sin(step * 1.7);
                 }
         }
+    return 0;
+}
+
+/* The seed of trial (cell c, replicate k): a stand-in for the harness's
+ * hash, different for every trial; salt gives another study's seeds. */
+static inline uint64_t fixture_seed(size_t c, int k, uint64_t salt)
+{
+    return 0x9e3779b97f4a7c15ull * (1000 * (uint64_t)c + (uint64_t)k + 1) ^ salt;
+}
+
+/* Give every summary row of r FIXTURE_REPLICATES successful trials
+ * (replicate k = 0..9, estimate mean + sd (k - 4.5) / s0 with s0 the
+ * standard deviation of 0..9, so their mean and SE are the row's), seeds
+ * from fixture_seed(cell, k, salt). Returns 0, or -1 when out of memory. */
+static inline int fixture_add_trials(mib_results *r, uint64_t salt)
+{
+    const double s0 = sqrt(82.5 / 9.0); /* sample SD of 0, 1, ..., 9 */
+    free(r->trials);
+    r->ntrials = 0;
+    r->trials = calloc(r->nsummary * FIXTURE_REPLICATES + 1, sizeof *r->trials);
+    if (!r->trials)
+        return -1;
+    for (size_t c = 0; c < r->nsummary; c++) {
+        const mib_summary_row *s = &r->summary[c];
+        double sd = s->std_error * sqrt((double)FIXTURE_REPLICATES);
+        for (int k = 0; k < FIXTURE_REPLICATES; k++) {
+            mib_trial_row *t = &r->trials[r->ntrials++];
+            t->cell = s->cell;
+            strcpy(t->generator, s->generator);
+            strcpy(t->estimator, s->estimator);
+            t->n = s->n;
+            t->batch_size = s->batch_size;
+            t->replicate = k;
+            t->seed = fixture_seed(c, k, salt);
+            t->true_mi = s->true_mi;
+            t->estimate = s->mean + sd * ((double)k - 4.5) / s0;
+            t->seconds = t->cpu_seconds = s->median_seconds;
+            strcpy(t->status_name, "ok");
+        }
+    }
     return 0;
 }
 

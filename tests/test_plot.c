@@ -1,9 +1,14 @@
 /* test_plot.c - `mibench plot` without files: the power-law slope and EMA
  * against closed forms, short labels, the TSV tables of a hand-made study
- * (tests/results_fixture.h), and drawing them with gnuplot: every figure a
- * valid PNG / SVG / PDF, the index, a missing or failing or hanging
- * gnuplot reported with the figure's name, an output folder whose name
- * has spaces and quotes. Drawing tests are skipped when gnuplot is absent. */
+ * (tests/results_fixture.h), what the legends and the heatmap table say
+ * (parameters that differ or are not the default, a mark for estimators
+ * limited to a smaller N, a note for series identical to another, the
+ * heatmap's units, its within-2-SE flag and N notes), and drawing them
+ * with gnuplot: every figure a valid PNG / SVG / PDF, the index, a
+ * missing or failing or hanging gnuplot reported with the figure's name,
+ * an output folder whose name has spaces and quotes. Drawing tests are
+ * skipped when gnuplot is absent (tests/cli_plot.sh checks the scripts'
+ * output: tics, palette, colour scale). */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <math.h>
@@ -242,7 +247,7 @@ Test(plot, export_lists_every_figure_and_writes_its_table)
              "100\t%.12g\t%.12g\t%.12g\t", s0->mean, s0->bias, 1.959963984540054 * s0->std_error);
     cr_assert(strncmp(t, line, strlen(line)) == 0, "got:\n%.300s\nwant:\n%s", t, line);
     cr_assert(strstr(t, "\n\n\nksg2\t"), "blocks are separated by two blank lines");
-    cr_assert(strstr(t, "\n\n\ninfonce\t"));
+    cr_assert(strstr(t, "\n\n\ninfonce:steps=400,online=1\t"), "non-default parameters stay");
     free(t);
 
     /* Timing: the label carries the slope of n log n over 1e2..1e4. */
@@ -254,7 +259,7 @@ Test(plot, export_lists_every_figure_and_writes_its_table)
 
     /* Truth: one point per generator of the family at the largest n. */
     t = slurp(dir, "truth-1-gaussian.tsv", NULL);
-    snprintf(line, sizeof line, "infonce\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n"
+    snprintf(line, sizeof line, "infonce:steps=400,online=1\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n"
              "%.12g\t%.12g\t%.12g\t10000\t64\n%.12g\t", /* summary row = 9 g + 3 e + k */
              fixture_truth(0), r.summary[8].mean, r.summary[8].std_error, fixture_truth(1));
     cr_assert(strstr(t, line), "got:\n%s\nwant:\n%s", t, line);
@@ -270,7 +275,7 @@ Test(plot, export_lists_every_figure_and_writes_its_table)
     /* Curves: the lowest replicate only, in step order, true MI a staircase. */
     size_t len;
     t = slurp(dir, "curves-1-gaussian_rho_0.5.tsv", &len);
-    const char *head = "infonce n=100 (replicate 0)\tstep\testimate\tema\ttrue_mi\n0\t";
+    const char *head = "infonce:steps=400,online=1 n=100 (replicate 0)\tstep\testimate\tema\ttrue_mi\n0\t";
     cr_assert(strncmp(t, head, strlen(head)) == 0, "%.80s", t);
     cr_assert(strstr(t, "\n199\t") && strstr(t, "\n399\t"));
     cr_assert_null(strstr(t, "replicate 1"));
@@ -333,6 +338,188 @@ Test(plot, empty_summary_and_bad_directory_fail_clearly)
     fixture_free(&r);
 }
 
+/* ---- what the legends and the heatmap say ---- */
+
+/* Export r into a new scratch folder (its name in dir); fails the test on
+ * an error. */
+static void export_to(const mib_results *r, char *dir, size_t len, mib_plot_set *s)
+{
+    mib_err err = {""};
+    tmpdir(dir, len, "");
+    cr_assert_eq(mib_plot_export(r, dir, s, &err), MIB_OK, "%s", err.msg);
+}
+
+/* The line of table name in dir that starts with prefix, or NULL (a
+ * malloc'd copy). */
+static char *line_starting(const char *dir, const char *name, const char *prefix)
+{
+    char *t = slurp(dir, name, NULL), *hit = NULL;
+    for (char *p = t; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncmp(p, prefix, strlen(prefix)) == 0) {
+            size_t n = strcspn(p, "\n");
+            hit = malloc(n + 1);
+            cr_assert(hit);
+            memcpy(hit, p, n);
+            hit[n] = '\0';
+            break;
+        }
+    free(t);
+    return hit;
+}
+
+static void set_spec(mib_results *r, size_t which, int estimator, const char *spec)
+{
+    for (size_t i = 0; i < r->nsummary; i++) {
+        size_t g = i / 9, e = (i / 3) % 3;
+        if ((estimator ? e : g) == which)
+            strcpy(estimator ? r->summary[i].estimator : r->summary[i].generator, spec);
+    }
+}
+
+Test(plot, legends_keep_parameters_that_differ_or_are_not_the_default)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    /* A lone ksg1 with k = 4 (the default is 3), and two Gaussians that
+     * share a rho that is not the default (0.5). */
+    set_spec(&r, 0, 1, "ksg1:k=4,standardize=1,jitter=1e-10");
+    set_spec(&r, 0, 0, "gaussian:dim=1,rho=0.75,transform=none");
+    set_spec(&r, 1, 0, "gaussian:dim=1,rho=0.75,transform=cubic");
+    export_to(&r, dir, sizeof dir, &s);
+    /* File names keep the short labels. */
+    cr_assert_not_null(find_fig(&s, "bias-1-gaussian_transform_none"));
+    cr_assert_str_eq(find_fig(&s, "bias-1-gaussian_transform_none")->title,
+                     "fixture - bias vs N - gaussian:dim=1,rho=0.75,transform=none");
+    char *t = slurp(dir, "stats-1-gaussian_transform_none.tsv", NULL);
+    cr_assert(strncmp(t, "ksg1:k=4\tn\t", 11) == 0, "%.40s", t);
+    cr_assert(strstr(t, "\n\n\nksg2\tn\t"), "ksg2 is at its defaults");
+    free(t);
+    t = slurp(dir, "heatmap.tsv", NULL);
+    cr_assert(strstr(t, "\tgaussian:rho=0.75,transform=none\tksg1:k=4\t"), "%s", t);
+    cr_assert(strstr(t, "\tgaussian:rho=0.75,transform=cubic\tksg2\t"), "%s", t);
+    free(t);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
+/* ksg2 (estimator 1) without its n = 10000 cells, as a [limits] line
+ * leaves it. */
+static void limit_ksg2(mib_results *r)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->nsummary; i++)
+        if (!((i / 3) % 3 == 1 && r->summary[i].n == 10000))
+            r->summary[k++] = r->summary[i];
+    r->nsummary = k;
+}
+
+Test(plot, estimators_limited_to_a_smaller_n_are_marked)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    limit_ksg2(&r);
+    export_to(&r, dir, sizeof dir, &s);
+    char *l = line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "ksg2");
+    cr_assert_not_null(l);
+    cr_assert(strncmp(l, "ksg2 (N <= 1000)\tn\t", 19) == 0, "%s", l);
+    free(l);
+    cr_assert_null(line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "ksg1 ("), "ksg1 is not marked");
+    l = line_starting(dir, "time-1-gaussian_rho_0.5.tsv", "ksg2");
+    cr_assert(l && strstr(l, "; N <= 1000)\t"), "%s", l ? l : "(none)");
+    free(l);
+    l = line_starting(dir, "truth-1-gaussian.tsv", "ksg2");
+    cr_assert(l && strncmp(l, "ksg2 (N = 1000)\ttrue_mi", 23) == 0, "%s", l ? l : "(none)");
+    free(l);
+    cr_assert_str_eq(find_fig(&s, "truth-1-gaussian")->title,
+                     "fixture - estimate vs true MI at N = 10000 - gaussian");
+    cr_assert_str_eq(find_fig(&s, "heatmap")->title, "fixture - relative error of the mean at N = 10000");
+    /* The heatmap's ksg2 cells sit at N = 1000 and say so; ksg1's do not. */
+    l = line_starting(dir, "heatmap.tsv", "0\t1\t");
+    cr_assert(l && strstr(l, "\tgaussian:rho=0.5\tksg2\t1000\t") && strcmp(strrchr(l, '\t'), "\tN=1000") == 0,
+              "%s", l ? l : "(none)");
+    free(l);
+    l = line_starting(dir, "heatmap.tsv", "0\t0\t");
+    cr_assert(l && strcmp(strrchr(l, '\t'), "\t-") == 0, "%s", l ? l : "(none)");
+    free(l);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
+Test(plot, identical_series_are_named)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    /* infonce gives the first generator exactly ksg1's numbers. */
+    for (size_t k = 0; k < 3; k++) {
+        r.summary[6 + k].mean = r.summary[k].mean;
+        r.summary[6 + k].std_error = r.summary[k].std_error;
+    }
+    export_to(&r, dir, sizeof dir, &s);
+    char *l = line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "infonce");
+    cr_assert(l && strncmp(l, "infonce:steps=400,online=1 (same as ksg1)\tn\t", 44) == 0, "%s", l ? l : "-");
+    free(l);
+    l = line_starting(dir, "stats-2-gaussian_rho_0.9.tsv", "infonce");
+    cr_assert(l && strncmp(l, "infonce:steps=400,online=1\tn\t", 29) == 0, "only where equal: %s", l ? l : "-");
+    free(l);
+    l = line_starting(dir, "truth-1-gaussian.tsv", "infonce");
+    cr_assert(l && !strstr(l, "same as"), "one generator of the family differs: %s", l ? l : "-");
+    free(l);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    /* A small difference is not "the same". */
+    r.summary[7].mean += 1e-6;
+    export_to(&r, dir, sizeof dir, &s);
+    l = line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "infonce");
+    cr_assert(l && !strstr(l, "same as"), "%s", l ? l : "-");
+    free(l);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
+Test(plot, heatmap_units_and_the_within_2_se_flag)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    /* ksg1 on the first Gaussian, n = 10000: 3 SE off (flag 0); square: true MI 0. */
+    r.summary[2].bias = 3 * r.summary[2].std_error;
+    r.summary[2].mean = r.summary[2].true_mi + r.summary[2].bias;
+    for (size_t i = 18; i < 27; i++) {
+        r.summary[i].true_mi = 0;
+        r.summary[i].mean = r.summary[i].bias = 0.0123;
+    }
+    export_to(&r, dir, sizeof dir, &s);
+    char *t = slurp(dir, "heatmap.tsv", NULL);
+    cr_assert(strncmp(t, "gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\t"
+                         "bias\tstd_error\twithin_2se\tn_note\n", 100) == 0, "%.120s", t);
+    free(t);
+    char *l = line_starting(dir, "heatmap.tsv", "0\t0\t");
+    char want[256];
+    snprintf(want, sizeof want, "\t%.12g\t%.12g\t0\t-", r.summary[2].bias, r.summary[2].std_error);
+    cr_assert(l && strstr(l, want), "%s lacks %s", l ? l : "-", want);
+    free(l);
+    l = line_starting(dir, "heatmap.tsv", "1\t0\t");
+    cr_assert(l && strstr(l, "\t1\t-"), "within 2 SE: %s", l ? l : "-");
+    free(l);
+    l = line_starting(dir, "heatmap.tsv", "2\t0\t");
+    cr_assert(l && strncmp(l, "2\t0\tNaN\t+0.012 nats\tsquare\tksg1\t10000\t0\t0.0123\t", 45) == 0,
+              "true MI 0: bias in nats, no percentage: %s", l ? l : "-");
+    free(l);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
 /* ---- drawing ---- */
 
 static void draw_all(const char *dir, mib_plot_format fmt, const char *magic, size_t magic_len)
@@ -365,7 +552,7 @@ static void draw_all(const char *dir, mib_plot_format fmt, const char *magic, si
         snprintf(src, sizeof src, "\"%s.%s\"", s.figs[i].name, mib_plot_format_ext(fmt));
         cr_assert(strstr(html, src), "index lacks %s", src);
     }
-    cr_assert(strstr(html, "<td class=\"s\">square:sigma=0.5,x=normal</td>"));
+    cr_assert(strstr(html, "<td class=\"s\">square:dist=normal,sigma=0.5</td>"));
     cr_assert_null(strstr(html, "<script"));
     free(html);
     mib_plot_set_free(&s);

@@ -5,7 +5,10 @@
  * figure. The results are only read. Cost: O(S u) for S summary rows over
  * u distinct generators and estimators, plus O(C log C) for C curve points.
  * Conventions: MI in nats, times in seconds, error bars +-1.96 SE; the
- * TSV layout is documented in plot.h (the contract with the .gp files). */
+ * TSV layout is documented in plot.h (the contract with the .gp files).
+ * Legend labels keep every parameter that tells a spec from the others of
+ * its type or from its type's default, and say when a series is limited
+ * to a smaller N than the others or repeats another one exactly. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -20,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "bench/harness/labels.h"
+#include "mibench/estimator.h"
+#include "mibench/generator.h"
 #include "mibench/version.h"
 #include "bench/plot/plot.h"
 
@@ -179,7 +184,9 @@ typedef struct ctx {
     char (*flab)[MIB_SPEC_LEN];      /* per family: short label */
     size_t nfam;
     size_t *gi, *ei;                 /* per summary row: generator / estimator number */
+    int64_t *gmaxn;                  /* per generator: its largest N with an estimate (0: none) */
     const mib_summary_row **rows;    /* scratch, nsummary */
+    const mib_summary_row **rows2;   /* a second scratch, nsummary */
     mib_plot_set *set;
     size_t cap;
     mib_err *err;
@@ -211,15 +218,20 @@ static int by_n(const void *a, const void *b)
 }
 
 /* Summary rows of generator g and estimator e, by increasing n, into
- * c->rows; returns their count. */
-static size_t rows_of(ctx *c, size_t g, size_t e)
+ * out (c->rows or c->rows2); returns their count. */
+static size_t rows_into(ctx *c, size_t g, size_t e, const mib_summary_row **out)
 {
     size_t k = 0;
     for (size_t i = 0; i < c->r->nsummary; i++)
         if (c->gi[i] == g && c->ei[i] == e)
-            c->rows[k++] = &c->r->summary[i];
-    qsort(c->rows, k, sizeof *c->rows, by_n);
+            out[k++] = &c->r->summary[i];
+    qsort(out, k, sizeof *out, by_n);
     return k;
+}
+
+static size_t rows_of(ctx *c, size_t g, size_t e)
+{
+    return rows_into(c, g, e, c->rows);
 }
 
 /* The row of (g, e) at the largest n with a successful trial, or NULL. */
@@ -229,6 +241,55 @@ static const mib_summary_row *largest_n(ctx *c, size_t g, size_t e)
         if (c->rows[k - 1]->count > 0)
             return c->rows[k - 1];
     return NULL;
+}
+
+/* Two statistics equal up to rounding (NaN equals NaN). */
+static int same_value(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return fabs(a - b) <= 1e-12 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+static int same_row(const mib_summary_row *a, const mib_summary_row *b)
+{
+    return a->n == b->n && a->count == b->count && same_value(a->mean, b->mean) &&
+           same_value(a->std_error, b->std_error);
+}
+
+/* 1 when estimators e and e2 give generator g the same rows: the same N
+ * and, at each, the same mean and SE (their lines would hide each other). */
+static int same_series(ctx *c, size_t g, size_t e, size_t e2)
+{
+    size_t k = rows_into(c, g, e, c->rows2), k2 = rows_into(c, g, e2, c->rows);
+    int same = k == k2 && k > 0;
+    for (size_t i = 0; i < k && same; i++)
+        same = same_row(c->rows2[i], c->rows[i]);
+    return same;
+}
+
+/* The legend label of estimator e on generator g into buf: its label,
+ * then "(N <= M)" when its largest N with an estimate is below the
+ * generator's, "(same as L)" when an earlier estimator has the very same
+ * rows. extra (or NULL) goes in the same parentheses first. */
+static void series_label(ctx *c, size_t g, size_t e, const char *extra, char *buf, size_t len)
+{
+    const mib_summary_row *top = largest_n(c, g, e);
+    char notes[3][MIB_SPEC_LEN + 16];
+    size_t nn = 0;
+    if (extra && *extra)
+        snprintf(notes[nn++], sizeof notes[0], "%s", extra);
+    if (top && top->n < c->gmaxn[g])
+        snprintf(notes[nn++], sizeof notes[0], "N <= %lld", (long long)top->n);
+    for (size_t e2 = 0; e2 < e; e2++)
+        if (same_series(c, g, e, e2)) {
+            snprintf(notes[nn++], sizeof notes[0], "same as %s", c->elab[e2]);
+            break;
+        }
+    int used = snprintf(buf, len, "%s", c->elab[e]);
+    for (size_t i = 0; i < nn && used >= 0 && (size_t)used < len; i++)
+        used += snprintf(buf + used, len - (size_t)used, "%s%s%s", i ? "; " : " (", notes[i],
+                         i + 1 == nn ? ")" : "");
 }
 
 /* Append a figure (title printf-style) to the set. */
@@ -263,12 +324,23 @@ static int add_figure(ctx *c, const char *script, const char *what, const char *
     return MIB_OK;
 }
 
+/* Pixels for a 900-pixel-wide figure whose key of nseries entries sits
+ * under the plot: base for the plot, and a row of about 20 pixels per line
+ * of the key, as many entries to a line as their longest label allows. */
+static int fig_height(int base, size_t nseries, size_t longest_label)
+{
+    size_t cols = 860 / (7 * longest_label + 60);
+    cols = cols ? cols : 1;
+    return base + 20 + 20 * (int)((nseries + cols - 1) / cols); /* + the key's margin */
+}
+
 /* stats-G-S.tsv (figures bias, spread) and time-G-S.tsv (figure time). */
 static int write_generator(ctx *c, size_t g)
 {
     char stats[96], timef[96], name[96];
     FILE *f = NULL;
     int st = MIB_OK, any_bias = 0, any_var = 0, any_mse = 0, any_time = 0;
+    size_t wstats = 0, wtime = 0, nstats = 0, ntime = 0; /* longest legend labels, series */
     double *x = malloc((c->r->nsummary + 1) * 2 * sizeof *x), *y = x ? x + c->r->nsummary + 1 : NULL;
     if (!x) {
         st = mib_fail(c->err, MIB_ENOMEM, "out of memory");
@@ -282,11 +354,15 @@ static int write_generator(ctx *c, size_t g)
     }
     int blocks = 0;
     for (size_t e = 0; e < c->nest; e++) {
+        char label[2 * MIB_SPEC_LEN + 64];
+        series_label(c, g, e, NULL, label, sizeof label);
         size_t k = rows_of(c, g, e);
         if (!k)
             continue;
+        wstats = strlen(label) > wstats ? strlen(label) : wstats;
+        nstats++;
         fprintf(f, "%s%s\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures\n",
-                blocks++ ? "\n\n" : "", c->elab[e]);
+                blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
             const mib_summary_row *s = c->rows[i];
             double v[] = {(double)s->n, s->mean, s->bias, Z95 * s->std_error, s->std_error,
@@ -318,9 +394,19 @@ static int write_generator(ctx *c, size_t g)
         if (!timed)
             continue;
         any_time = 1;
-        fprintf(f, "%s%s", blocks++ ? "\n\n" : "", c->elab[e]);
+        char slope[32] = "", label[2 * MIB_SPEC_LEN + 96];
         if (isfinite(b))
-            fprintf(f, " (slope %.2f)", b);
+            snprintf(slope, sizeof slope, "slope %.2f", b);
+        /* Times are never "the same as" another's: compare only the N mark. */
+        const mib_summary_row *top = largest_n(c, g, e);
+        if (top && top->n < c->gmaxn[g])
+            snprintf(slope + strlen(slope), sizeof slope - strlen(slope), "%sN <= %lld", *slope ? "; " : "",
+                     (long long)top->n);
+        snprintf(label, sizeof label, "%s%s%s%s", c->elab[e], *slope ? " (" : "", slope, *slope ? ")" : "");
+        k = rows_of(c, g, e); /* largest_n reused the scratch */
+        fprintf(f, "%s%s", blocks++ ? "\n\n" : "", label);
+        wtime = strlen(label) > wtime ? strlen(label) : wtime;
+        ntime++;
         fputs("\tn\tmedian_seconds\tmean_seconds\tslope\n", f);
         for (size_t i = 0; i < k; i++) {
             double v[] = {x[i], y[i], c->rows[i]->mean_seconds, b};
@@ -334,16 +420,18 @@ static int write_generator(ctx *c, size_t g)
     const char *gen = c->gens[g];
     snprintf(name, sizeof name, "bias-%zu-%s", g + 1, c->gslug[g]);
     if (any_bias && (st = add_figure(c, "bias", "bias (mean estimate - true MI) against N, +-1.96 SE",
-                                     name, stats, 900, 600, "%s - bias vs N - %s", c->study, gen)))
+                                     name, stats, 900, fig_height(560, nstats, wstats),
+                                     "%s - bias vs N - %s", c->study, gen)))
         goto done;
     snprintf(name, sizeof name, "spread-%zu-%s", g + 1, c->gslug[g]);
     if (any_var && any_mse &&
-        (st = add_figure(c, "spread", "variance and MSE against N", name, stats, 900, 900,
-                         "%s - variance and MSE vs N - %s", c->study, gen)))
+        (st = add_figure(c, "spread", "variance and MSE against N", name, stats, 900,
+                         fig_height(860, nstats, wstats), "%s - variance and MSE vs N - %s", c->study, gen)))
         goto done;
     snprintf(name, sizeof name, "time-%zu-%s", g + 1, c->gslug[g]);
     if (any_time && (st = add_figure(c, "time", "median seconds per estimate against N, fitted slope",
-                                     name, timef, 900, 600, "%s - seconds vs N - %s", c->study, gen)))
+                                     name, timef, 900, fig_height(560, ntime, wtime),
+                                     "%s - seconds vs N - %s", c->study, gen)))
         goto done;
 done:
     if (f)
@@ -358,6 +446,57 @@ static int by_truth(const void *a, const void *b)
     return (x->true_mi > y->true_mi) - (x->true_mi < y->true_mi);
 }
 
+/* The points of estimator e in family fam: each generator of the family
+ * at its largest N with an estimate and a known truth, into pts (by true
+ * MI); returns their count. */
+static size_t family_points(ctx *c, size_t fam, size_t e, const mib_summary_row **pts)
+{
+    size_t k = 0;
+    for (size_t g = 0; g < c->ngen; g++) {
+        if (c->gfam[g] != fam)
+            continue;
+        const mib_summary_row *s = largest_n(c, g, e);
+        if (s && isfinite(s->true_mi) && isfinite(s->mean))
+            pts[k++] = s;
+    }
+    qsort(pts, k, sizeof *pts, by_truth);
+    return k;
+}
+
+/* The legend label of estimator e in the truth figure of family fam:
+ * "(N = M)" when its points sit at a smaller N than their generators'
+ * largest ("smaller N" when those differ), "(same as L)" when an earlier
+ * estimator has the very same points. pts and scratch hold ngen rows. */
+static void family_label(ctx *c, size_t fam, size_t e, const mib_summary_row **pts,
+                         const mib_summary_row **scratch, char *buf, size_t len)
+{
+    size_t k = family_points(c, fam, e, pts);
+    int64_t small = 0; /* the smaller N of its points, -1 when they differ */
+    for (size_t i = 0; i < k; i++) {
+        size_t g = 0;
+        while (strcmp(c->gens[g], pts[i]->generator) != 0)
+            g++;
+        if (pts[i]->n < c->gmaxn[g])
+            small = small == 0 || small == pts[i]->n ? pts[i]->n : -1;
+    }
+    char note[MIB_SPEC_LEN + 32] = "";
+    if (small > 0)
+        snprintf(note, sizeof note, "N = %lld", (long long)small);
+    else if (small < 0)
+        snprintf(note, sizeof note, "smaller N");
+    for (size_t e2 = 0; e2 < e && k; e2++) {
+        size_t k2 = family_points(c, fam, e2, scratch), i = 0;
+        while (i < k && k2 == k && same_row(pts[i], scratch[i]))
+            i++;
+        if (i == k) {
+            size_t used = strlen(note);
+            snprintf(note + used, sizeof note - used, "%ssame as %s", used ? "; " : "", c->elab[e2]);
+            break;
+        }
+    }
+    snprintf(buf, len, "%s%s%s%s", c->elab[e], *note ? " (" : "", note, *note ? ")" : "");
+}
+
 /* truth-F-S.tsv: estimate against true MI for the generators of family
  * fam (same type and non-numeric parameters, see mib_labels_family), one
  * block per estimator, each generator at its largest N. Drawn only with
@@ -365,15 +504,17 @@ static int by_truth(const void *a, const void *b)
 static int write_family(ctx *c, size_t fam)
 {
     const char *family = c->flab[fam];
-    char slug[48], file[96], name[96];
+    char slug[48], file[96], name[96], at[64] = "each generator's largest N";
     mib_labels_slug(family, slug, sizeof slug);
     snprintf(file, sizeof file, "truth-%zu-%s.tsv", fam + 1, slug);
     snprintf(name, sizeof name, "truth-%zu-%s", fam + 1, slug);
-    const mib_summary_row **pts = malloc((c->ngen + 1) * sizeof *pts);
+    const mib_summary_row **pts = malloc((c->ngen + 1) * 2 * sizeof *pts);
     FILE *f = NULL;
     int st = MIB_OK, blocks = 0;
     double t0 = NAN;
     int distinct_truths = 0;
+    int64_t n0 = -1; /* the generators' common largest N, 0 when they differ */
+    size_t wlab = 0;  /* longest legend label */
     if (!pts) {
         st = mib_fail(c->err, MIB_ENOMEM, "out of memory");
         goto done;
@@ -382,19 +523,19 @@ static int write_family(ctx *c, size_t fam)
         st = MIB_EIO;
         goto done;
     }
+    for (size_t g = 0; g < c->ngen; g++)
+        if (c->gfam[g] == fam)
+            n0 = n0 < 0 || n0 == c->gmaxn[g] ? c->gmaxn[g] : 0;
+    if (n0 > 0)
+        snprintf(at, sizeof at, "N = %lld", (long long)n0);
     for (size_t e = 0; e < c->nest; e++) {
-        size_t k = 0;
-        for (size_t g = 0; g < c->ngen; g++) {
-            if (c->gfam[g] != fam)
-                continue;
-            const mib_summary_row *s = largest_n(c, g, e);
-            if (s && isfinite(s->true_mi) && isfinite(s->mean))
-                pts[k++] = s;
-        }
+        char label[2 * MIB_SPEC_LEN + 64];
+        family_label(c, fam, e, pts, pts + c->ngen + 1, label, sizeof label);
+        wlab = strlen(label) > wlab ? strlen(label) : wlab;
+        size_t k = family_points(c, fam, e, pts);
         if (!k)
             continue;
-        qsort(pts, k, sizeof *pts, by_truth);
-        fprintf(f, "%s%s\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n", blocks++ ? "\n\n" : "", c->elab[e]);
+        fprintf(f, "%s%s\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n", blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
             double v[] = {pts[i]->true_mi, pts[i]->mean, pts[i]->std_error, (double)pts[i]->n,
                           (double)pts[i]->batch_size};
@@ -408,7 +549,8 @@ static int write_family(ctx *c, size_t fam)
     f = NULL;
     if (!st && distinct_truths)
         st = add_figure(c, "truth", "mean estimate +- SE against true MI at the largest N; ln B for batched bounds",
-                        name, file, 900, 650, "%s - estimate vs true MI (largest N) - %s", c->study, family);
+                        name, file, 900, fig_height(620, (size_t)blocks + 1, wlab),
+                        "%s - estimate vs true MI at %s - %s", c->study, at, family);
 done:
     if (f)
         fclose(f);
@@ -416,49 +558,76 @@ done:
     return st;
 }
 
-/* heatmap.tsv: relative error 100 (mean - truth) / truth (percent) at the largest N of
- * every (generator, estimator) pair, NaN where unknown. */
+/* The text of a heatmap cell: the relative error in percent, or where the
+ * true MI is 0 the bias in nats; "-" when unknown. Sets *rel. */
+static void heat_text(const mib_summary_row *s, double *rel, char *text, size_t len)
+{
+    double t = s ? s->true_mi : NAN, m = s ? s->mean : NAN;
+    *rel = NAN;
+    snprintf(text, len, "-");
+    if (isfinite(t) && t != 0 && isfinite(m)) {
+        *rel = 100 * (m - t) / t;
+        snprintf(text, len, fabs(*rel) < 9.5 ? "%+.1f%%" : "%+.0f%%", *rel);
+    } else if (t == 0 && isfinite(m)) {
+        snprintf(text, len, "%+.2g nats", m);
+    }
+}
+
+/* heatmap.tsv: every (generator, estimator) pair at its largest N: the
+ * relative error 100 (mean - truth) / truth (percent; NaN where unknown
+ * or where the truth is 0, whose cells show the bias in nats), whether
+ * the error is within 2 SE of zero, and the N when it is below the
+ * generator's largest. */
 static int write_heatmap(ctx *c)
 {
     const char *file = "heatmap.tsv";
     FILE *f = open_out(c->dir, file, c->err);
     int any = 0;
+    int64_t n0 = -1; /* the generators' common largest N, 0 when they differ */
     if (!f)
         return MIB_EIO;
-    fputs("gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\n", f);
+    fputs("gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean"
+          "\tbias\tstd_error\twithin_2se\tn_note\n", f);
     for (size_t e = 0; e < c->nest; e++)
         for (size_t g = 0; g < c->ngen; g++) {
             const mib_summary_row *s = largest_n(c, g, e);
-            double t = s ? s->true_mi : NAN, m = s ? s->mean : NAN, rel = NAN;
-            char text[48] = "-";
-            if (isfinite(t) && t != 0 && isfinite(m)) {
-                rel = 100 * (m - t) / t;
-                snprintf(text, sizeof text, fabs(rel) < 9.5 ? "%+.1f%%" : "%+.0f%%", rel);
-                any = 1;
-            } else if (t == 0 && isfinite(m)) {
-                snprintf(text, sizeof text, "%+.2g nats", m);
-            }
+            double rel, within = NAN;
+            char text[48], note[48] = "-";
+            heat_text(s, &rel, text, sizeof text);
+            any |= isfinite(rel) || (s && s->true_mi == 0 && isfinite(s->mean));
+            if (s && isfinite(s->bias) && isfinite(s->std_error))
+                within = fabs(s->bias) <= 2 * s->std_error;
+            if (s && s->n < c->gmaxn[g])
+                snprintf(note, sizeof note, "N=%lld", (long long)s->n);
             put(f, 1, (double)g);
             put(f, 0, (double)e);
             put(f, 0, rel);
             fprintf(f, "\t%s\t%s\t%s", text, c->glab[g], c->elab[e]);
-            double w[] = {s ? (double)s->n : NAN, t, m};
-            for (size_t i = 0; i < 3; i++)
+            double w[] = {s ? (double)s->n : NAN, s ? s->true_mi : NAN, s ? s->mean : NAN,
+                          s ? s->bias : NAN, s ? s->std_error : NAN, within};
+            for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
                 put(f, 0, w[i]);
-            fputc('\n', f);
+            fprintf(f, "\t%s\n", note);
         }
-    /* Room for the labels: vertical generator labels below, estimators left. */
+    for (size_t g = 0; g < c->ngen; g++)
+        n0 = n0 < 0 || n0 == c->gmaxn[g] ? c->gmaxn[g] : 0;
+    /* Room for the labels: vertical generator labels below, estimators left,
+     * the key under the plot. */
     size_t glen = 0, elen = 0;
     for (size_t g = 0; g < c->ngen; g++)
         glen = strlen(c->glab[g]) > glen ? strlen(c->glab[g]) : glen;
     for (size_t e = 0; e < c->nest; e++)
         elen = strlen(c->elab[e]) > elen ? strlen(c->elab[e]) : elen;
-    int w = (int)(c->ngen * 110 + elen * 8 + 260), h = (int)(c->nest * 36 + glen * 8 + 160);
+    int w = (int)(c->ngen * 120 + elen * 8 + 300), h = (int)(c->nest * 52 + glen * 8 + 230);
+    char at[48] = "each generator's largest N";
+    if (n0 > 0)
+        snprintf(at, sizeof at, "N = %lld", (long long)n0);
     int st = close_out(f, c->dir, file, c->err);
     if (!st && any)
         st = add_figure(c, "heatmap", "relative error 100 (mean - true MI) / true MI at the largest N "
-                        "(colours clipped at +-100%)", "heatmap", file, w > 640 ? w : 640, h > 420 ? h : 420,
-                        "%s - relative error at the largest N", c->study);
+                        "(fixed colour scale, clipped at +-50%; grey: true MI 0, bias in nats; "
+                        "circles: within 2 SE of 0)", "heatmap", file, w > 760 ? w : 760,
+                        h > 480 ? h : 480, "%s - relative error of the mean at %s", c->study, at);
     return st;
 }
 
@@ -590,7 +759,8 @@ static int index_specs(ctx *c)
     c->gi = malloc(n * sizeof *c->gi);
     c->ei = malloc(n * sizeof *c->ei);
     c->rows = malloc(n * sizeof *c->rows);
-    if (!c->gens || !c->ests || !c->gi || !c->ei || !c->rows)
+    c->rows2 = malloc(n * sizeof *c->rows2);
+    if (!c->gens || !c->ests || !c->gi || !c->ei || !c->rows || !c->rows2)
         return mib_fail(c->err, MIB_ENOMEM, "out of memory for %zu summary rows", n);
     distinct(r->summary[0].generator, sizeof r->summary[0], n, c->gens, &c->ngen, c->gi);
     distinct(r->summary[0].estimator, sizeof r->summary[0], n, c->ests, &c->nest, c->ei);
@@ -620,19 +790,81 @@ static int group_families(ctx *c)
     return st;
 }
 
-/* Legend labels of the generators and estimators, and the generators'
- * file-name slugs. */
+/* 1 when label ("name:k=v,...") holds the token tok (len bytes, "k=v"). */
+static int has_token(const char *label, const char *tok, size_t len)
+{
+    for (const char *p = strchr(label, ':'); p; p = strchr(p, ',')) {
+        p++;
+        if (strncmp(p, tok, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Labels for n canonical specs of registry reg: every parameter that
+ * tells a spec apart from another of its type in the list
+ * (mib_labels_short), and every one whose value is not the default of a
+ * type reg knows (a bare "ksg1" means k=3, so k=4 is shown even alone),
+ * in spec order. Unknown types (external, plugins) get the first kind
+ * only. Truncated to MIB_SPEC_LEN - 1. */
+static void spec_labels(const char *const *specs, size_t n, const mib_registry *reg,
+                        char (*out)[MIB_SPEC_LEN])
+{
+    mib_labels_short(specs, n, out);
+    for (size_t i = 0; i < n; i++) {
+        char name[64], def[MIB_SPEC_LEN], pair_lab[2][MIB_SPEC_LEN], lab[MIB_SPEC_LEN];
+        size_t nl = strcspn(specs[i], ":");
+        mib_spec sp;
+        mib_err err = {""};
+        if (nl >= sizeof name)
+            continue;
+        memcpy(name, specs[i], nl);
+        name[nl] = '\0';
+        if (mib_registry_parse(reg, name, &sp, &err) || mib_spec_format(&sp, def, sizeof def))
+            continue; /* not a registered type, or no defaults of its own */
+        const char *pair[2] = {specs[i], def};
+        mib_labels_short(pair, 2, pair_lab); /* pair_lab[0]: what differs from the default */
+        size_t used = nl;
+        char sep = ':';
+        memcpy(lab, name, nl + 1);
+        for (const char *p = strchr(specs[i], ':'); p; p = p[strcspn(p, ",")] ? p + strcspn(p, ",") : NULL) {
+            p++;
+            size_t tok = strcspn(p, ",");
+            int keep = has_token(out[i], p, tok) || has_token(pair_lab[0], p, tok);
+            if (keep && used + 1 + tok < sizeof lab) {
+                lab[used++] = sep;
+                memcpy(lab + used, p, tok);
+                used += tok;
+                sep = ',';
+            }
+        }
+        lab[used] = '\0';
+        memcpy(out[i], lab, used + 1);
+    }
+}
+
+/* Legend labels of the generators and estimators, the generators'
+ * file-name slugs, and each generator's largest N with an estimate. */
 static int label_specs(ctx *c)
 {
     c->glab = malloc(c->ngen * sizeof *c->glab);
     c->gslug = malloc(c->ngen * sizeof *c->gslug);
     c->elab = malloc(c->nest * sizeof *c->elab);
-    if (!c->glab || !c->gslug || !c->elab)
+    c->gmaxn = calloc(c->ngen, sizeof *c->gmaxn);
+    if (!c->glab || !c->gslug || !c->elab || !c->gmaxn)
         return mib_fail(c->err, MIB_ENOMEM, "out of memory for labels");
+    /* File names keep the short labels (they do not change when a label
+     * gains a default's value), legends the full ones. */
     mib_labels_short(c->gens, c->ngen, c->glab);
-    mib_labels_short(c->ests, c->nest, c->elab);
     for (size_t g = 0; g < c->ngen; g++)
         mib_labels_slug(c->glab[g], c->gslug[g], sizeof c->gslug[g]);
+    spec_labels(c->gens, c->ngen, &mib_generator_registry, c->glab);
+    spec_labels(c->ests, c->nest, &mib_estimator_registry, c->elab);
+    for (size_t i = 0; i < c->r->nsummary; i++) {
+        const mib_summary_row *s = &c->r->summary[i];
+        if (s->count > 0 && s->n > c->gmaxn[c->gi[i]])
+            c->gmaxn[c->gi[i]] = s->n;
+    }
     return MIB_OK;
 }
 
@@ -677,6 +909,8 @@ static void ctx_free(ctx *c)
     free(c->gi);
     free(c->ei);
     free(c->rows);
+    free(c->rows2);
+    free(c->gmaxn);
     free(c->gfam);
     free(c->flab);
     free(c->glab);

@@ -18,7 +18,19 @@
  *   curves-G-S.tsv  step estimate ema true_mi (one block per cell with a
  *                   training curve, its lowest replicate; figure curves-G-S)
  *   heatmap.tsv     gen_index est_index rel_error_pct text generator estimator
- *                   n true_mi mean (figure heatmap)
+ *                   n true_mi mean bias std_error within_2se n_note (figure
+ *                   heatmap; each pair at its largest N; rel_error_pct NaN
+ *                   where the true MI is 0, whose text is the bias in nats;
+ *                   within_2se 1 when |bias| <= 2 SE, 0, or NaN unknown;
+ *                   n_note "N=M" when M is below the generator's largest N,
+ *                   else "-")
+ * Series labels keep every parameter that tells a spec apart from the
+ * others of its type, or from its registered type's default ("ksg1:k=4"
+ * even alone), and add in parentheses "N <= M" (stats, time) or "N = M"
+ * (truth) for an estimator limited to a smaller N than the generator's
+ * largest, and "same as L" for a series whose every row (N, mean, SE)
+ * equals an earlier one's. File names (S) use the shorter labels of
+ * mib_labels_short.
  */
 #ifndef MIB_PLOT_H
 #define MIB_PLOT_H
