@@ -126,6 +126,29 @@ h5dump -d /trials "$TMP/mem.h5" | grep -q '"resource-limit"'; expect_eq "memory 
 expect_ok run --gen gaussian --est ksg1 --n 100 --seeds 1 -o "$TMP/q.h5" --quiet
 expect_eq "--quiet prints nothing" "$(cat "$TMP/out" "$TMP/err")" ""
 
+# --- the progress line fits the terminal (issue 11) ---------------------------
+# Through a pseudo-terminal of 80 columns (script(1)): every progress line
+# stays within 79 columns, so it is rewritten in place instead of wrapping
+# and scrolling one line per trial; the long cell name is what gets cut.
+script -qec "stty cols 80 rows 24; '$MIBENCH' run --gen 'gaussian:dim=2,rho=0.5|0.7,transform=wiggly' \
+  --est 'ksg2:k=4,standardize=0,jitter=0.001' --n 200,400 --seeds 3 -o '$TMP/pty.h5' --threads 1" /dev/null \
+  >"$TMP/pty.out" 2>&1
+tr '\r' '\n' <"$TMP/pty.out" | sed 's/\x1b\[K//g' | grep '^\[[0-9]*/12\]' >"$TMP/lines"
+expect_eq "progress lines through an 80-column terminal" "$(wc -l <"$TMP/lines")" 12
+expect_eq "progress lines within 79 columns ($(tail -1 "$TMP/lines"))" "$(awk 'length($0) > 79' "$TMP/lines" | wc -l)" 0
+expect_eq "the cell name is cut, n and ETA kept" "$(grep -c '\.\.\. .* n=[0-9]*  elapsed .*, ETA ' "$TMP/lines")" 12
+script -qec "stty cols 40 rows 24; '$MIBENCH' run --gen gaussian --est ksg1 --n 200 --seeds 2 -o '$TMP/pty40.h5' --threads 1" \
+  /dev/null >"$TMP/pty.out" 2>&1
+tr '\r' '\n' <"$TMP/pty.out" | sed 's/\x1b\[K//g' | grep '^\[[0-9]*/2\]' >"$TMP/lines"
+expect_eq "40 columns: 2 progress lines, none over 39 columns" \
+  "$(wc -l <"$TMP/lines") $(awk 'length($0) > 39' "$TMP/lines" | wc -l)" "2 0"
+
+# --bits is taken as by the other verbs; the file stays in nats
+expect_ok run --gen gaussian --est ksg1 --n 100 --seeds 2 -o "$TMP/nats.h5" --quiet
+expect_ok run --gen gaussian --est ksg1 --n 100 --seeds 2 -o "$TMP/bits.h5" --quiet --bits
+trials "$TMP/nats.h5" >"$TMP/nats.txt"; trials "$TMP/bits.h5" >"$TMP/bits.txt"
+cmp -s "$TMP/nats.txt" "$TMP/bits.txt"; expect_eq "run --bits: the same trials, in nats" $? 0
+
 # --- usage and study-file errors ----------------------------------------------
 expect_ok run --help
 grep -q "130/143" "$TMP/out"; expect_eq "--help documents exit codes" $? 0

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "bench/cli/cli.h"
 #include "mibench/run.h"
@@ -63,18 +64,68 @@ static void fmt_time(double s, char *buf, size_t len)
         snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
-/* One line, rewritten in place: done/total, failures, cell, elapsed, ETA. */
+/* Columns of the terminal on stderr (COLUMNS, else 80, when it will not
+ * say); read at every line, so a resized window is followed. */
+static int terminal_width(void)
+{
+    struct winsize w;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+        return w.ws_col;
+    const char *env = getenv("COLUMNS");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 && v < 10000 ? (int)v : 80;
+}
+
+/* s cut to at most max bytes, ending in "..." when cut. */
+static void fit(const char *s, size_t max, char *out, size_t len)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        snprintf(out, len, "%s", s);
+    else if (max >= 3)
+        snprintf(out, len, "%.*s...", (int)(max - 3), s);
+    else
+        snprintf(out, len, "%.*s", (int)max, "...");
+}
+
+/* "GEN EST" in room bytes: each spec keeps what the other leaves of half
+ * the room, so both names stay readable. */
+static void fit_cell(const char *gen, const char *est, size_t room, char *out, size_t len)
+{
+    size_t lg = strlen(gen), le = strlen(est), avail = room - 1;
+    size_t ke = le < avail / 2 ? le : avail / 2;
+    size_t kg = lg < avail - ke ? lg : avail - ke;
+    ke = le < avail - kg ? le : avail - kg;
+    char g[256], e[256];
+    fit(gen, kg < sizeof g - 1 ? kg : sizeof g - 1, g, sizeof g);
+    fit(est, ke < sizeof e - 1 ? ke : sizeof e - 1, e, sizeof e);
+    snprintf(out, len, "%s %s", g, e);
+}
+
+/* One line, rewritten in place: done/total, failures, cell, n, elapsed,
+ * ETA, in fewer columns than the terminal has (a full line would wrap and
+ * scroll at every trial). The cell's specs are cut first, then elapsed
+ * goes, then the line is cut. */
 static void show_progress(void *ctx, const mib_run_progress *p)
 {
     progress_state *ps = ctx;
-    char el[32], eta[32], failed[48] = "";
+    char el[32], eta[32], failed[48] = "", head[96], tail[128], cell[512] = "", line[768];
     fmt_time(p->elapsed, el, sizeof el);
     fmt_time(p->done ? p->elapsed / (double)p->done * (double)(p->total - p->done) : 0, eta,
              sizeof eta);
     if (p->failed)
         snprintf(failed, sizeof failed, ", %zu failed", p->failed);
-    fprintf(stderr, "\r\033[K[%zu/%zu%s] %.40s %.40s n=%lld  elapsed %s, ETA %s", p->done,
-            p->total, failed, p->generator, p->estimator, (long long)p->n, el, eta);
+    snprintf(head, sizeof head, "[%zu/%zu%s] ", p->done, p->total, failed);
+    snprintf(tail, sizeof tail, " n=%lld  elapsed %s, ETA %s", (long long)p->n, el, eta);
+    size_t width = (size_t)terminal_width() - 1, fixed = strlen(head) + strlen(tail);
+    if (fixed + 12 > width) { /* no room for a readable cell: shorter tail */
+        snprintf(tail, sizeof tail, " n=%lld ETA %s", (long long)p->n, eta);
+        fixed = strlen(head) + strlen(tail);
+    }
+    if (fixed + 12 <= width)
+        fit_cell(p->generator, p->estimator, width - fixed, cell, sizeof cell);
+    snprintf(line, sizeof line, "%s%s%s", head, cell, tail);
+    fprintf(stderr, "\r\033[K%.*s", (int)(width < sizeof line ? width : sizeof line), line);
     fflush(stderr);
     ps->printed = 1;
 }
@@ -102,6 +153,7 @@ typedef struct run_args {
     int seed_given, seeds_given;
     mib_run_options opt;
     int quiet;
+    int bits; /* accepted for one flag set across verbs; nothing run prints is an MI */
 } run_args;
 
 static int add_generator(void *ctx, const char *spec)
@@ -215,6 +267,10 @@ static const cli_option options[] = {
              "physical memory divided by T)"},
     {.name = "--quiet", .offset = offsetof(run_args, quiet),
      .help = "no progress line and no final report"},
+    {.name = "--bits", .offset = offsetof(run_args, bits),
+     .help = "accepted as by estimate, plot and check, so one set of flags\n"
+             "works for every verb: run prints no MI value (its progress\n"
+             "and report are counts and times), and OUT.h5 is always in nats"},
     {0},
 };
 

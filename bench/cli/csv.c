@@ -1,7 +1,10 @@
-/* csv.c - a strict numeric CSV reader (see csv.h for the format). Reads the
- * whole file into memory, then splits lines and cells in place: O(file
- * size) time, the file plus 8 bytes per value of memory. Numbers go
- * through strtod in the C locale (the CLI never calls setlocale). */
+/* csv.c - a strict delimited-text reader (see csv.h for the format). The
+ * whole text is in memory; one pass splits records and cells in place
+ * (unquoting moves bytes left, never right, so one write pointer trails
+ * the read pointer) and keeps a pointer per cell: O(text) time, the text
+ * plus 8 bytes per cell of memory. Numbers are converted later, only in
+ * the columns asked for, through strtod in the C locale (the CLI never
+ * calls setlocale). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bench/cli/csv.h"
+
+/* Lines count from 1, columns from 0: said in every cell message. */
+#define WHERE_NOTE "lines count from 1, columns from 0"
 
 static int read_all(const char *path, char **buf, size_t *len, mib_err *err)
 {
@@ -46,246 +52,369 @@ static int read_all(const char *path, char **buf, size_t *len, mib_err *err)
     return MIB_OK;
 }
 
-/* Trim blanks and one pair of surrounding double quotes, in place. */
-static char *trim_cell(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-        s[n - 1] = '\0';
-        s++;
-    }
-    return s;
-}
-
+/* A finite or non-finite number filling the whole cell (blanks around it
+ * allowed: a quoted cell keeps its inner blanks); 0 on success. */
 static int parse_number(const char *s, double *v)
 {
     char *end;
+    while (*s == ' ' || *s == '\t')
+        s++;
     if (!*s)
         return -1;
-    errno = 0;
     *v = strtod(s, &end);
+    if (end == s)
+        return -1;
+    while (*end == ' ' || *end == '\t' || *end == '\r')
+        end++;
     return *end == '\0' ? 0 : -1; /* overflow to +-inf is caught as non-finite */
 }
 
-static size_t count_cells(const char *line)
+int mib_csv_is_missing(const char *cell)
 {
-    size_t n = 1;
-    for (; *line; line++)
-        n += *line == ',';
-    return n;
+    /* pandas' default na_values (read_csv), which to_csv's NaN also is */
+    static const char *const na[] = {
+        "", "NA", "N/A", "n/a", "NULL", "null", "None", "#N/A", "#N/A N/A", "#NA", "<NA>",
+        "NaN", "-NaN", "nan", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN",
+    };
+    for (size_t i = 0; i < sizeof na / sizeof na[0]; i++)
+        if (strcmp(cell, na[i]) == 0)
+            return 1;
+    double v;
+    return parse_number(cell, &v) == 0 && isnan(v);
 }
 
-static int blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\r')
-            return 0;
-    return 1;
-}
-
-/* End the cell that starts at c at its comma, in place; returns the next
- * cell, or NULL after the last. */
-static char *cut_cell(char *c)
-{
-    char *next = strchr(c, ',');
-    if (next)
-        *next++ = '\0';
-    return next;
-}
-
-/* One read in progress: where it is (for messages) and the row capacity. */
+/* One read in progress: where it is (for messages) and the capacities. */
 typedef struct reader {
-    const char *path;
+    const char *label;
     mib_csv *out;
     mib_err *err;
-    size_t lineno, header_line, cap_rows;
+    char sep;
+    size_t lineno;      /* line of the read pointer, from 1 */
+    size_t record_line; /* line where the record being read starts */
+    size_t ncells, cap_cells, cap_rows, header_line;
 } reader;
 
 static int no_memory(const reader *r)
 {
-    return mib_fail(r->err, MIB_ENOMEM, "out of memory reading '%s'", r->path);
+    return mib_fail(r->err, MIB_ENOMEM, "out of memory reading '%s'", r->label);
 }
 
-/* The first line is a header when any cell is not a number. Probed on a
- * copy: cutting and trimming write into the line, which is then read again
- * as a header or a row. */
-static int probe_header(const reader *r, const char *line, int *header)
+/* Blanks around cells; a tab only when it does not separate cells. */
+static int blank_char(const reader *r, char ch)
 {
-    char *probe = strdup(line);
-    if (!probe)
-        return no_memory(r);
-    int numeric = 1;
-    for (char *c = probe, *next; c && numeric; c = next) {
-        next = cut_cell(c);
-        double v;
-        numeric = parse_number(trim_cell(c), &v) == 0;
-    }
-    free(probe);
-    *header = !numeric;
-    return MIB_OK;
+    return ch == ' ' || ch == '\r' || (ch == '\t' && r->sep != '\t');
 }
 
-static int read_header(reader *r, char *line, size_t ncell)
+/* Append a cell pointer; capacity doubles. */
+static int push_cell(reader *r, char *cell)
 {
     mib_csv *out = r->out;
-    r->header_line = r->lineno;
-    /* calloc: a failure half-way leaves NULLs, which mib_csv_free skips */
-    out->names = calloc(ncell, sizeof *out->names);
-    if (!out->names)
-        return no_memory(r);
-    size_t j = 0;
-    for (char *c = line, *next; c; c = next, j++) {
-        next = cut_cell(c);
-        if (!(out->names[j] = strdup(trim_cell(c))))
+    if (r->ncells == r->cap_cells) {
+        size_t cap = r->cap_cells ? 2 * r->cap_cells : 1024;
+        char **nc = cap < SIZE_MAX / sizeof *nc ? realloc(out->cell, cap * sizeof *nc) : NULL;
+        if (!nc)
             return no_memory(r);
+        out->cell = nc;
+        r->cap_cells = cap;
     }
+    out->cell[r->ncells++] = cell;
     return MIB_OK;
 }
 
-/* Room for one more row: capacity doubles, from about 512 KB of values
- * (at least one row), so memory follows the rows actually read however
- * wide they are. */
-static int grow_rows(reader *r)
+/* A quoted cell from the opening quote at *pp: "" is one quote, separators
+ * and line breaks are text; blanks may follow the closing quote, then the
+ * separator or the end of the line must. Writes the text at *wp. */
+static int quoted_cell(reader *r, char **pp, char **wp)
+{
+    char *p = *pp + 1, *w = *wp;
+    for (;;) {
+        if (*p == '\0')
+            return mib_fail(r->err, MIB_EFORMAT, "'%s' line %zu: a quoted cell is never "
+                            "closed (a \" without its closing \")", r->label, r->record_line);
+        if (*p == '"' && p[1] == '"') {
+            *w++ = '"';
+            p += 2;
+            continue;
+        }
+        if (*p == '"')
+            break;
+        r->lineno += *p == '\n';
+        *w++ = *p++;
+    }
+    for (p++; blank_char(r, *p); p++)
+        ;
+    char after[64];
+    mib_csv_printable(p, 20, after, sizeof after);
+    if (*p != r->sep && *p != '\n' && *p != '\0')
+        return mib_fail(r->err, MIB_EFORMAT, "'%s' line %zu: text after the closing quote "
+                        "of a quoted cell ('%s'); write a quote inside one as \"\"",
+                        r->label, r->lineno, after);
+    *pp = p;
+    *wp = w;
+    return MIB_OK;
+}
+
+/* The cells of one record from *pp, each written at *wp, trimmed and
+ * NUL-terminated, and pushed; *pp ends past the record's line break. */
+static int read_record(reader *r, char **pp, char **wp, size_t *ncell)
+{
+    char *p = *pp, *w = *wp;
+    int st;
+    *ncell = 0;
+    for (;;) {
+        while (blank_char(r, *p))
+            p++;
+        char *start = w;
+        if (*p == '"') {
+            if ((st = quoted_cell(r, &p, &w)))
+                return st;
+        } else {
+            char *last = w; /* just past the last non-blank byte */
+            while (*p != r->sep && *p != '\n' && *p != '\0') {
+                char ch = *p++;
+                *w++ = ch;
+                if (!blank_char(r, ch))
+                    last = w;
+            }
+            w = last;
+        }
+        char end = *p; /* read before the NUL below may land on it */
+        *w++ = '\0';
+        if ((st = push_cell(r, start)))
+            return st;
+        ++*ncell;
+        if (end == '\0')
+            break;
+        p++;
+        if (end == '\n') {
+            r->lineno++;
+            break;
+        }
+    }
+    *pp = p;
+    *wp = w;
+    return MIB_OK;
+}
+
+/* The first record is a header when a cell is neither a number nor a
+ * missing value. */
+static int is_header(char *const *cells, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        double v;
+        if (parse_number(cells[j], &v) != 0 && !mib_csv_is_missing(cells[j]))
+            return 1;
+    }
+    return 0;
+}
+
+static int take_header(reader *r)
+{
+    mib_csv *out = r->out;
+    r->header_line = r->record_line;
+    out->names = malloc(out->cols * sizeof *out->names);
+    if (!out->names)
+        return no_memory(r);
+    memcpy(out->names, out->cell, out->cols * sizeof *out->names);
+    r->ncells = 0;
+    return MIB_OK;
+}
+
+/* Room for the line of one more row: capacity doubles. */
+static int grow_lines(reader *r)
 {
     mib_csv *out = r->out;
     if (out->rows < r->cap_rows)
         return MIB_OK;
-    size_t first = out->cols < 65536 ? 65536 / out->cols : 1;
-    r->cap_rows = r->cap_rows ? 2 * r->cap_rows : first;
-    if (r->cap_rows > SIZE_MAX / sizeof(double) / out->cols)
+    size_t cap = r->cap_rows ? 2 * r->cap_rows : 1024;
+    size_t *nl = realloc(out->line, cap * sizeof *nl);
+    if (!nl)
         return no_memory(r);
-    double *nv = realloc(out->v, r->cap_rows * out->cols * sizeof *nv);
-    size_t *nl = nv ? realloc(out->line, r->cap_rows * sizeof *nl) : NULL;
-    /* keep whichever grew, so that mib_csv_free frees it */
-    if (nv)
-        out->v = nv;
-    if (nl)
-        out->line = nl;
-    return nv && nl ? MIB_OK : no_memory(r);
-}
-
-/* The message for cell (an empty, non-numeric or non-finite cell). */
-static int bad_cell(const reader *r, size_t col, const char *cell, int bad_number)
-{
-    char label[300];
-    mib_csv_column_label(r->out, col, label, sizeof label);
-    if (!*cell)
-        return mib_fail(r->err, MIB_EFORMAT, "'%s' line %zu, column %s: empty cell "
-                        "(lines count from 1, columns from 0)", r->path, r->lineno, label);
-    if (bad_number)
-        return mib_fail(r->err, MIB_EFORMAT, "'%s' line %zu, column %s: '%.40s' is not a "
-                        "number (lines count from 1, columns from 0)", r->path, r->lineno,
-                        label, cell);
-    return mib_fail(r->err, MIB_EFORMAT, "'%s' line %zu, column %s: '%.40s' is not "
-                    "finite (lines count from 1, columns from 0)", r->path, r->lineno, label,
-                    cell);
-}
-
-/* Append line (of out->cols cells) as a data row. */
-static int read_row(reader *r, char *line)
-{
-    mib_csv *out = r->out;
-    int st = grow_rows(r);
-    if (st)
-        return st;
-    double *row = out->v + out->rows * out->cols;
-    size_t j = 0;
-    for (char *c = line, *next; c; c = next, j++) {
-        next = cut_cell(c);
-        char *cell = trim_cell(c);
-        int bad_number = parse_number(cell, &row[j]) != 0;
-        if (bad_number || !isfinite(row[j]))
-            return bad_cell(r, j, cell, bad_number);
-    }
-    out->line[out->rows++] = r->lineno;
+    out->line = nl;
+    r->cap_rows = cap;
     return MIB_OK;
 }
 
-/* A non-blank line: the header (first line only), or a data row with as
- * many cells as the first line. */
-static int read_line(reader *r, char *line)
+/* A record of ncell cells just pushed: the header (first record only), or
+ * a data row with as many cells as the first record. */
+static int take_record(reader *r, size_t ncell)
 {
     mib_csv *out = r->out;
-    size_t ncell = count_cells(line);
-    if (out->cols == 0) { /* first line: header or data? */
-        int header = 0, st;
+    if (out->cols == 0) {
         out->cols = ncell;
-        if ((st = probe_header(r, line, &header)))
-            return st;
-        if (header)
-            return read_header(r, line, ncell);
+        if (is_header(out->cell, ncell))
+            return take_header(r);
     }
     if (ncell != out->cols)
         return mib_fail(r->err, MIB_EFORMAT,
                         "'%s' line %zu has %zu cell%s, but the first line has %zu (every row "
-                        "needs the same number of columns)", r->path, r->lineno, ncell,
+                        "needs the same number of columns)", r->label, r->record_line, ncell,
                         ncell == 1 ? "" : "s", out->cols);
-    return read_row(r, line);
+    int st = grow_lines(r);
+    if (st)
+        return st;
+    out->line[out->rows++] = r->record_line;
+    return MIB_OK;
 }
 
-/* Every line of the text at p, split in place, blank lines skipped; then
- * refuse a file with no data. */
-static int read_lines(reader *r, char *p)
+/* A line of blanks only, from p: skipped, not a record. */
+static int blank_line(const reader *r, const char *p)
 {
-    while (p && *p) {
-        char *nl = strchr(p, '\n'), *line = p;
-        if (nl)
-            *nl = '\0';
-        p = nl ? nl + 1 : NULL;
-        r->lineno++;
-        int st = blank(line) ? MIB_OK : read_line(r, line);
-        if (st)
+    while (blank_char(r, *p))
+        p++;
+    return *p == '\n' || *p == '\0';
+}
+
+/* Every record of the text at p; then refuse a text with no data. */
+static int read_records(reader *r, char *p)
+{
+    char *w = p;
+    int st;
+    r->lineno = 1;
+    while (*p) {
+        if (blank_line(r, p)) {
+            char *nl = strchr(p, '\n');
+            if (!nl)
+                break;
+            p = nl + 1;
+            r->lineno++;
+            continue;
+        }
+        size_t ncell;
+        r->record_line = r->lineno;
+        if ((st = read_record(r, &p, &w, &ncell)) || (st = take_record(r, ncell)))
             return st;
     }
     if (r->out->cols == 0)
-        return mib_fail(r->err, MIB_EFORMAT, "'%s' is empty", r->path);
+        return mib_fail(r->err, MIB_EFORMAT, "'%s' is empty", r->label);
     if (r->out->rows == 0)
         return mib_fail(r->err, MIB_EFORMAT, "'%s' has a header (line %zu) but no data rows",
-                        r->path, r->header_line);
+                        r->label, r->header_line);
     return MIB_OK;
+}
+
+int mib_csv_parse(char *text, size_t len, char sep, const char *label, mib_csv *out,
+                  mib_err *err)
+{
+    reader r = {.label = label, .out = out, .err = err, .sep = sep};
+    int st;
+    memset(out, 0, sizeof *out);
+    out->text = text;
+    out->label = label;
+    /* NUL-terminated splitting would stop at a NUL and silently drop the rest */
+    if (memchr(text, '\0', len))
+        st = mib_fail(err, MIB_EFORMAT, "'%s' is not a text file (it contains NUL bytes)",
+                      label);
+    else if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
+        st = read_records(&r, text + 3);
+    else
+        st = read_records(&r, text);
+    if (st)
+        mib_csv_free(out);
+    return st;
+}
+
+int mib_csv_read(const char *path, char sep, mib_csv *out, mib_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    memset(out, 0, sizeof *out);
+    int st = read_all(path, &text, &len, err);
+    return st ? st : mib_csv_parse(text, len, sep, path, out, err);
+}
+
+const char *mib_csv_cell(const mib_csv *c, size_t row, size_t col)
+{
+    return c->cell[row * c->cols + col];
+}
+
+size_t mib_csv_mark_missing(const mib_csv *c, const size_t *cols, size_t k,
+                            unsigned char *drop)
+{
+    size_t marked = 0;
+    for (size_t i = 0; i < c->rows; i++) {
+        for (size_t j = 0; j < k && !drop[i]; j++)
+            drop[i] = (unsigned char)mib_csv_is_missing(mib_csv_cell(c, i, cols[j]));
+        marked += drop[i];
+    }
+    return marked;
+}
+
+/* The message for a cell of row that is not a finite number. */
+static int bad_cell(const mib_csv *c, size_t row, size_t col, const char *cell, double v,
+                    int number, mib_err *err)
+{
+    char label[300], text[100];
+    size_t line = c->line[row];
+    mib_csv_column_label(c, col, label, sizeof label);
+    mib_csv_printable(cell, 40, text, sizeof text);
+    if (!*cell)
+        return mib_fail(err, MIB_EFORMAT, "'%s' line %zu, column %s: empty cell, a missing "
+                        "value (--dropna drops such rows; " WHERE_NOTE ")", c->label, line,
+                        label);
+    if (number && isnan(v))
+        return mib_fail(err, MIB_EFORMAT, "'%s' line %zu, column %s: '%s' is not finite, "
+                        "a missing value (--dropna drops such rows; " WHERE_NOTE ")", c->label,
+                        line, label, text);
+    if (number)
+        return mib_fail(err, MIB_EFORMAT, "'%s' line %zu, column %s: '%s' is not finite "
+                        "(" WHERE_NOTE ")", c->label, line, label, text);
+    if (mib_csv_is_missing(cell))
+        return mib_fail(err, MIB_EFORMAT, "'%s' line %zu, column %s: '%s' is a missing "
+                        "value (--dropna drops such rows; " WHERE_NOTE ")", c->label, line,
+                        label, text);
+    return mib_fail(err, MIB_EFORMAT, "'%s' line %zu, column %s: '%s' is not a number "
+                    "(" WHERE_NOTE ")", c->label, line, label, text);
+}
+
+int mib_csv_extract(const mib_csv *c, const size_t *cols, size_t k,
+                    const unsigned char *drop, double *out, mib_err *err)
+{
+    for (size_t i = 0; i < c->rows; i++) {
+        if (drop && drop[i])
+            continue;
+        for (size_t j = 0; j < k; j++) {
+            const char *cell = mib_csv_cell(c, i, cols[j]);
+            int number = parse_number(cell, out) == 0;
+            if (!number || !isfinite(*out))
+                return bad_cell(c, i, cols[j], cell, *out, number, err);
+            out++;
+        }
+    }
+    return MIB_OK;
+}
+
+void mib_csv_printable(const char *s, size_t max, char *buf, size_t len)
+{
+    size_t used = 0;
+    for (; *s && max && used + 3 < len; s++, max--) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            buf[used++] = '\\';
+            buf[used++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+        } else {
+            buf[used++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+        }
+    }
+    buf[used] = '\0';
 }
 
 void mib_csv_column_label(const mib_csv *c, size_t col, char *buf, size_t len)
 {
-    if (c->names)
-        snprintf(buf, len, "%zu ('%s')", col, c->names[col]);
-    else
+    char name[160];
+    if (!c->names) {
         snprintf(buf, len, "%zu", col);
+        return;
+    }
+    mib_csv_printable(c->names[col], 60, name, sizeof name);
+    snprintf(buf, len, "%zu ('%s')", col, name);
 }
 
 void mib_csv_free(mib_csv *c)
 {
-    if (c->names)
-        for (size_t j = 0; j < c->cols; j++)
-            free(c->names[j]);
-    free(c->names);
-    free(c->v);
+    free(c->names); /* the names point into the text */
+    free(c->cell);
     free(c->line);
+    free(c->text);
     memset(c, 0, sizeof *c);
-}
-
-int mib_csv_read(const char *path, mib_csv *out, mib_err *err)
-{
-    reader r = {.path = path, .out = out, .err = err};
-    char *buf = NULL;
-    size_t len = 0;
-    int st;
-    memset(out, 0, sizeof *out);
-    if ((st = read_all(path, &buf, &len, err)))
-        return st;
-    /* strchr-based splitting would stop at a NUL and silently drop the rest */
-    if (memchr(buf, '\0', len))
-        st = mib_fail(err, MIB_EFORMAT, "'%s' is not a text file (it contains NUL bytes)", path);
-    else if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
-        st = read_lines(&r, buf + 3);
-    else
-        st = read_lines(&r, buf);
-    free(buf);
-    if (st)
-        mib_csv_free(out);
-    return st;
 }

@@ -5,6 +5,7 @@
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "bench/store/store.h"
 
 static int write_matrix(hid_t file, const char *name, size_t n, size_t d, const double *a)
@@ -60,36 +61,32 @@ int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, 
     return MIB_OK;
 }
 
-int mib_store_read_matrix(const char *path, const char *name, double **out, size_t *rows,
-                          size_t *cols, mib_err *err)
+/* Dataset name of an open file (label names the file in messages) into
+ * *out; the file stays open. */
+static int read_dataset(hid_t file, const char *label, const char *name, double **out,
+                        size_t *rows, size_t *cols, mib_err *err)
 {
     int st = MIB_OK;
-    hid_t file = -1, set = -1, space = -1;
+    hid_t set = -1, space = -1;
     hsize_t dims[2] = {0, 1};
     double *a = NULL;
     *out = NULL;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) {
-        st = mib_fail(err, MIB_EIO, "cannot open HDF5 file '%s'", path);
-        goto done;
-    }
     if (H5Lexists(file, name, H5P_DEFAULT) <= 0 ||
         (set = H5Dopen2(file, name, H5P_DEFAULT)) < 0) {
-        st = mib_fail(err, MIB_EFORMAT, "'%s' has no dataset '%s'", path, name);
+        st = mib_fail(err, MIB_EFORMAT, "'%s' has no dataset '%s'", label, name);
         goto done;
     }
     space = H5Dget_space(set);
     int rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
     if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
         st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' is not a 1-D or 2-D array", name,
-                      path);
+                      label);
         goto done;
     }
     if (rank == 1)
         dims[1] = 1;
     if (dims[0] == 0 || dims[1] == 0) {
-        st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' is empty", name, path);
+        st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' is empty", name, label);
         goto done;
     }
     a = malloc(dims[0] * dims[1] * sizeof *a);
@@ -98,7 +95,7 @@ int mib_store_read_matrix(const char *path, const char *name, double **out, size
         goto done;
     }
     if (H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) < 0) {
-        st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' is not numeric", name, path);
+        st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' is not numeric", name, label);
         goto done;
     }
     *out = a;
@@ -111,9 +108,55 @@ done:
         H5Sclose(space);
     if (set >= 0)
         H5Dclose(set);
-    if (file >= 0)
-        H5Fclose(file);
     return st;
+}
+
+int mib_store_read_matrix(const char *path, const char *name, double **out, size_t *rows,
+                          size_t *cols, mib_err *err)
+{
+    *out = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0)
+        return mib_fail(err, MIB_EIO, "cannot open HDF5 file '%s'", path);
+    int st = read_dataset(file, path, name, out, rows, cols, err);
+    H5Fclose(file);
+    return st;
+}
+
+int mib_store_read_matrix_image(const void *image, size_t len, const char *label,
+                                const char *name, double **out, size_t *rows, size_t *cols,
+                                mib_err *err)
+{
+    *out = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* The core (in-memory) driver on a copy of the image, never written
+     * back. Given an image, it first opens the file's name and refuses a
+     * name that exists (and a FIFO's name would block): so the name is one
+     * that cannot exist, a path through /dev/null, which is no directory. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = -1;
+    if (fapl >= 0 && H5Pset_fapl_core(fapl, 1 << 16, 0) >= 0 &&
+        H5Pset_file_image(fapl, (void *)image, len) >= 0)
+        file = H5Fopen("/dev/null/mibench-file-image", H5F_ACC_RDONLY, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (file < 0)
+        return mib_fail(err, MIB_EFORMAT, "'%s' starts like an HDF5 file but HDF5 cannot "
+                        "read it (truncated?)", label);
+    int st = read_dataset(file, label, name, out, rows, cols, err);
+    H5Fclose(file);
+    return st;
+}
+
+int mib_store_is_hdf5_image(const void *image, size_t len)
+{
+    /* the superblock's signature sits at 0 or, after a user block, at
+     * 512, 1024, 2048, ... (HDF5 file format, section II.A) */
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    for (size_t at = 0; at + sizeof sig <= len; at = at ? 2 * at : 512)
+        if (memcmp((const unsigned char *)image + at, sig, sizeof sig) == 0)
+            return 1;
+    return 0;
 }
 
 int mib_store_is_hdf5(const char *path)

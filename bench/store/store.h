@@ -27,8 +27,20 @@ int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, 
 int mib_store_read_matrix(const char *path, const char *name, double **out,
                           size_t *rows, size_t *cols, mib_err *err);
 
-/* 1 if path starts with the HDF5 signature, 0 otherwise (or unreadable). */
+/* The same from an HDF5 file held in memory (len bytes, read from a pipe
+ * or standard input); label names it in messages. The image is copied. */
+int mib_store_read_matrix_image(const void *image, size_t len, const char *label,
+                                const char *name, double **out, size_t *rows, size_t *cols,
+                                mib_err *err);
+
+/* 1 if path starts with the HDF5 signature, 0 otherwise (or unreadable).
+ * It opens and reads path: use it on regular files only, since on a pipe
+ * it would consume what it reads. */
 int mib_store_is_hdf5(const char *path);
+
+/* 1 if the len bytes at image carry the HDF5 signature where a file may
+ * (offset 0, or 512, 1024, ... after a user block), else 0. */
+int mib_store_is_hdf5_image(const void *image, size_t len);
 
 /* Results files (layout in results.h). A writer creates every object at the
  * start, then only appends rows to the chunked /trials and /curves and
