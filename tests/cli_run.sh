@@ -183,4 +183,22 @@ for s in default kraskov scaling; do
   rm -f "$TMP/lock-only.h5" "$TMP/lock-only.h5.journal"
 done
 
+# A study of 2e5 cells x 10 replicates starts its trials within seconds in
+# 1.5 GB of address space (a replicate slot holds what the summary needs,
+# not a whole 770-byte row: 2e6 rows once needed 1.5 GB alone), and SIGTERM
+# during it is honoured at once.
+if [ "${MIBENCH_SANITIZED:-0}" != 1 ]; then
+  { printf '[study]\nreplicates = 10\nn = 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000\n[generators]\n'
+    for i in $(seq 1 200); do printf 'gen = gaussian:rho=0.%03d\n' "$i"; done
+    echo "[estimators]"; for k in $(seq 1 100); do echo "est = ksg1:k=$k"; done; } >"$TMP/big.ini"
+  ( ulimit -v 1500000; exec "$MIBENCH" run "$TMP/big.ini" -o "$TMP/big.h5" --threads 2 --quiet ) \
+    >"$TMP/out" 2>"$TMP/err" &
+  p=$!
+  for _ in $(seq 1 100); do [ -s "$TMP/big.h5.journal" ] && grep -q '^trial' "$TMP/big.h5.journal" && break; sleep 0.2; done
+  kill -TERM $p; wait $p; rc=$?
+  expect_eq "2e5-cell study in 1.5 GB: SIGTERM exit status" "$rc" 143
+  grep -q "stopped by SIGTERM after [1-9]" "$TMP/err"; expect_eq "stopped after some trials" $? 0
+  rm -f "$TMP"/big.h5*
+fi
+
 finish

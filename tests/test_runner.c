@@ -263,19 +263,19 @@ static int exists(const char *suffix)
 
 /* ---- summary arithmetic ---- */
 
-static mib_trial_row trow(int32_t rep, double est, double secs, int status)
+static mib_trial_stat trow(int32_t rep, double est, double secs, int status)
 {
-    return (mib_trial_row){.cell = 4, .replicate = rep, .estimate = est, .seconds = secs,
-                           .status = status};
+    return (mib_trial_stat){.replicate = rep, .estimate = est, .seconds = secs,
+                            .status = status};
 }
 
 Test(summary, hand_values)
 {
     mib_cell_row cell = {.cell = 4, .generator = "g", .estimator = "e", .n = 10,
                          .batch_size = 0, .true_mi = 0.25};
-    mib_trial_row t[6] = {trow(2, 0.2, 2.0, 0), trow(0, 0.1, 1.0, 0), trow(3, NAN, 9.0, 5),
-                          trow(1, 0.3, 4.0, 0), trow(0, 99, 99, 0), trow(5, 0.4, 3.0, 0)};
-    t[4].cell = 3; /* another cell's trial: ignored */
+    mib_trial_stat t[6] = {trow(2, 0.2, 2.0, 0), trow(0, 0.1, 1.0, 0), trow(3, NAN, 9.0, 5),
+                           trow(1, 0.3, 4.0, 0), trow(-1, 99, 99, 0), trow(5, 0.4, 3.0, 0)};
+    /* t[4] is an empty slot (replicate -1): ignored */
     mib_summary_row s;
     cr_assert_eq(mib_summary_compute(&cell, t, 6, &s), MIB_OK);
     cr_assert_eq(s.cell, 4);
@@ -292,7 +292,7 @@ Test(summary, hand_values)
     cr_assert_float_eq(s.mean_seconds, 2.5, 1e-15);
     cr_assert_float_eq(s.median_seconds, 2.5, 1e-15); /* of 1 2 3 4 */
     /* the same trials in another order give bit-identical statistics */
-    mib_trial_row u[6] = {t[5], t[3], t[2], t[1], t[4], t[0]};
+    mib_trial_stat u[6] = {t[5], t[3], t[2], t[1], t[4], t[0]};
     mib_summary_row s2;
     mib_summary_compute(&cell, u, 6, &s2);
     cr_assert(s2.mean == s.mean && s2.variance == s.variance && s2.mse == s.mse);
@@ -356,12 +356,18 @@ Test(runner, cells_seeds_failures_and_shared_samples)
             cr_assert_eq(find(&r, c, k, &n1)->estimate, find(&r, c + 2, k, &n2)->estimate);
         }
     /* the stored summary is the summary of the stored trials */
+    mib_trial_stat *stats = malloc(r.ntrials * sizeof *stats);
     for (size_t c = 0; c < r.ncells; c++) {
         mib_summary_row want;
-        mib_summary_compute(&r.cells[c], r.trials, r.ntrials, &want);
+        size_t k = 0;
+        for (size_t i = 0; i < r.ntrials; i++)
+            if (r.trials[i].cell == (int64_t)c)
+                stats[k++] = mib_trial_stat_of(&r.trials[i]);
+        mib_summary_compute(&r.cells[c], stats, k, &want);
         cr_assert(same(r.summary[c].mean, want.mean) && r.summary[c].count == want.count &&
                   r.summary[c].failures == want.failures);
     }
+    free(stats);
     cr_assert_eq(r.summary[5].count, 0);
     cr_assert_eq(r.summary[5].failures, 3);
     mib_results_free(&r);

@@ -45,7 +45,7 @@ typedef struct sweep {
     size_t *cell_gen, *cell_est;  /* study indices of each cell's specs */
     mib_generator **gens;         /* one per study generator */
     int slots;                    /* replicate slots per cell */
-    mib_trial_row *trials;        /* ncells x slots, finished trials */
+    mib_trial_stat *trials;       /* ncells x slots: what summaries need of finished trials */
     unsigned char *have;          /* 0 empty, else the source (1 journal, 2 HDF5, 3 run) */
     mib_store *store;
     mib_journal *journal;
@@ -110,9 +110,12 @@ static int alloc_gens(const mib_study *study, mib_generator ***out, mib_err *err
     return MIB_OK;
 }
 
-/* Cells in study order (generators x estimators x sizes) minus limits. */
-static int build_cells(const mib_study *study, mib_generator *const *gens, mib_cell_row **out,
-                       size_t **cell_gen, size_t **cell_est, size_t *count, mib_err *err)
+/* Cells in study order (generators x estimators x sizes) minus limits.
+ * *stop, when set, ends it early with MIB_EINTR (a million cells take
+ * seconds). */
+static int build_cells(const mib_study *study, mib_generator *const *gens,
+                       volatile sig_atomic_t *stop, mib_cell_row **out, size_t **cell_gen,
+                       size_t **cell_est, size_t *count, mib_err *err)
 {
     size_t cap = study->ngens * study->nests * study->nn, n = 0;
     mib_cell_row *cells = calloc(cap ? cap : 1, sizeof *cells);
@@ -128,7 +131,7 @@ static int build_cells(const mib_study *study, mib_generator *const *gens, mib_c
         double truth;
         if (mib_generator_truth(gens[g], &truth, NULL) != MIB_OK)
             truth = NAN;
-        for (size_t e = 0; e < study->nests; e++) {
+        for (size_t e = 0; e < study->nests && !(stop && *stop); e++) {
             const mib_spec *es = &study->ests[e];
             const mib_estimator_type *et = mib_estimator_type_of(es, NULL);
             /* a discrete-only estimator cannot take continuous samples */
@@ -150,13 +153,15 @@ static int build_cells(const mib_study *study, mib_generator *const *gens, mib_c
             }
         }
     }
-    if (n == 0) {
+    if (n == 0 || (stop && *stop)) {
         free(cells);
         free(cg);
         free(ce);
-        return mib_fail(err, MIB_EINVAL, "the study has no cells: every estimator is excluded "
-                        "at every n by [limits] or because it needs discrete data and no "
-                        "generator is discrete");
+        return stop && *stop
+                   ? mib_fail(err, MIB_EINTR, "stopped while building the cell table")
+                   : mib_fail(err, MIB_EINVAL, "the study has no cells: every estimator is "
+                              "excluded at every n by [limits] or because it needs discrete "
+                              "data and no generator is discrete");
     }
     *out = cells;
     *count = n;
@@ -226,8 +231,8 @@ static void sync_dir(const char *path)
     }
 }
 
-/* Slots for `slots` replicates per cell; empty slots have cell -1, so the
- * summary of a cell's slot range sees only its finished trials. */
+/* Slots for `slots` replicates per cell; empty slots have replicate -1,
+ * so the summary of a cell's slot range sees only its finished trials. */
 static int alloc_slots(sweep *s, int slots, mib_err *err)
 {
     size_t total = s->ncells * (size_t)slots;
@@ -238,7 +243,7 @@ static int alloc_slots(sweep *s, int slots, mib_err *err)
         return mib_fail(err, MIB_ENOMEM, "out of memory for %zu cells x %d replicates",
                         s->ncells, slots);
     for (size_t i = 0; i < total; i++)
-        s->trials[i].cell = -1;
+        s->trials[i].replicate = -1;
     return MIB_OK;
 }
 
@@ -296,7 +301,7 @@ static int curve_order(const void *a, const void *b)
 /* A trial both the journal (a) and the HDF5 file (b) hold must be the
  * same there: a record that disagrees is a conflict to report, never one
  * to settle silently. */
-static int agree(const mib_trial_row *a, const mib_trial_row *b, const char *apath,
+static int agree(const mib_trial_stat *a, const mib_trial_row *b, const char *apath,
                  const char *bpath, mib_err *err)
 {
     int same = a->seed == b->seed && a->status == b->status &&
@@ -305,7 +310,7 @@ static int agree(const mib_trial_row *a, const mib_trial_row *b, const char *apa
                 : mib_fail(err, MIB_EFORMAT, "cannot resume: '%s' and '%s' disagree on cell %lld "
                            "replicate %d (estimate %.17g, status %d there; %.17g, status %d "
                            "here); remove the one you do not trust, or start afresh with "
-                           "--force", apath, bpath, (long long)a->cell, a->replicate,
+                           "--force", apath, bpath, (long long)b->cell, b->replicate,
                            a->estimate, a->status, b->estimate, b->status);
 }
 
@@ -363,7 +368,7 @@ static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
             if (s->have[slot])
                 continue;
             s->have[slot] = (unsigned char)(k + 1);
-            s->trials[slot] = *t;
+            s->trials[slot] = mib_trial_stat_of(t);
             (*order)[s->kept++] = *t;
         }
         for (size_t i = 0; ok[k] && i < src[k].ncurves; i++) {
@@ -606,7 +611,7 @@ static void record(sweep *s, const mib_trial_row *t, const mib_curve_row *curves
     if (!st)
         st = mib_store_append(s->store, t, 1, curves, nc, &err);
     if (!st) {
-        s->trials[base + (size_t)t->replicate] = *t;
+        s->trials[base + (size_t)t->replicate] = mib_trial_stat_of(t);
         s->have[base + (size_t)t->replicate] = 3;
         st = mib_summary_compute(&s->cells[t->cell], &s->trials[base], (size_t)s->slots, &sum)
                  ? mib_fail(&err, MIB_ENOMEM, "out of memory summarising")
@@ -683,7 +688,8 @@ static int setup(sweep *s, mib_err *err)
     const mib_run_options *opt = s->opt;
     int st;
     if ((st = mib_study_check(s->study, err)) || (st = alloc_gens(s->study, &s->gens, err)) ||
-        (st = build_cells(s->study, s->gens, &s->cells, &s->cell_gen, &s->cell_est, &s->ncells, err)))
+        (st = build_cells(s->study, s->gens, opt->stop, &s->cells, &s->cell_gen, &s->cell_est,
+                          &s->ncells, err)))
         return st;
     if (!(s->externals = mib_study_externals_text(s->study)))
         return mib_fail(err, MIB_ENOMEM, "out of memory");

@@ -8,10 +8,16 @@
 #include <string.h>
 #include "bench/harness/summary.h"
 
+mib_trial_stat mib_trial_stat_of(const mib_trial_row *t)
+{
+    return (mib_trial_stat){.replicate = t->replicate, .status = t->status, .seed = t->seed,
+                            .estimate = t->estimate, .seconds = t->seconds};
+}
+
 static int by_replicate(const void *a, const void *b)
 {
-    int32_t x = (*(const mib_trial_row *const *)a)->replicate;
-    int32_t y = (*(const mib_trial_row *const *)b)->replicate;
+    int32_t x = (*(const mib_trial_stat *const *)a)->replicate;
+    int32_t y = (*(const mib_trial_stat *const *)b)->replicate;
     return (x > y) - (x < y);
 }
 
@@ -21,10 +27,10 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int mib_summary_compute(const mib_cell_row *cell, const mib_trial_row *trials,
-                          size_t ntrials, mib_summary_row *out)
+int mib_summary_compute(const mib_cell_row *cell, const mib_trial_stat *trials,
+                        size_t ntrials, mib_summary_row *out)
 {
-    const mib_trial_row **ok = malloc((ntrials ? ntrials : 1) * sizeof *ok);
+    const mib_trial_stat **ok = malloc((ntrials ? ntrials : 1) * sizeof *ok);
     double *secs = malloc((ntrials ? ntrials : 1) * sizeof *secs);
     size_t k = 0;
     memset(out, 0, sizeof *out);
@@ -42,7 +48,7 @@ int mib_summary_compute(const mib_cell_row *cell, const mib_trial_row *trials,
         return MIB_ENOMEM;
     }
     for (size_t i = 0; i < ntrials; i++) {
-        if (trials[i].cell != cell->cell)
+        if (trials[i].replicate < 0)
             continue;
         if (trials[i].status == MIB_OK)
             ok[k++] = &trials[i];

@@ -3,16 +3,30 @@
 #ifndef MIB_HARNESS_SUMMARY_H
 #define MIB_HARNESS_SUMMARY_H
 #include <stddef.h>
+#include <stdint.h>
 #include "mibench/results.h"
 
-/* Summary of one cell from its trials (any order: they are taken sorted by
- * replicate, so the result is the same whatever the finishing order).
+/* What a cell's summary needs of one finished trial: 32 bytes instead of a
+ * whole mib_trial_row, so a sweep keeps one per replicate slot of a
+ * million cells in a few hundred MB. */
+typedef struct mib_trial_stat {
+    int32_t replicate; /* -1: an empty slot */
+    int32_t status;
+    uint64_t seed;
+    double estimate, seconds;
+} mib_trial_stat;
+
+/* The stat of a trial row. */
+mib_trial_stat mib_trial_stat_of(const mib_trial_row *t);
+
+/* Summary of one cell from its trials' stats (any order: they are taken
+ * sorted by replicate, so the result is the same whatever the finishing
+ * order; empty slots are skipped).
  * Statistics over the successful trials: mean, bias = mean - true_mi,
  * unbiased variance, std_error = sqrt(variance / count), mse = mean of
  * (estimate - true_mi)^2, rmse = sqrt(mse), mean and median seconds; NaN
- * where undefined (no success; variance of one). Trials of other cells are
- * ignored. MIB_ENOMEM or MIB_OK. */
-int mib_summary_compute(const mib_cell_row *cell, const mib_trial_row *trials,
+ * where undefined (no success; variance of one). MIB_ENOMEM or MIB_OK. */
+int mib_summary_compute(const mib_cell_row *cell, const mib_trial_stat *trials,
                         size_t ntrials, mib_summary_row *out);
 
 #endif
