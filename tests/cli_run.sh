@@ -201,4 +201,14 @@ if [ "${MIBENCH_SANITIZED:-0}" != 1 ]; then
   rm -f "$TMP"/big.h5*
 fi
 
+# A second Ctrl-C ends the run at once, says so, and leaves no lock file.
+"$MIBENCH" run --gen gaussian --est kde --n 30000 --seeds 4 -o "$TMP/kde2.h5" --threads 1 \
+  >/dev/null 2>"$TMP/err" &
+p=$!
+sleep 1.5; kill -INT $p; sleep 0.3; kill -INT $p; wait $p; rc=$?
+expect_eq "second SIGINT: exit status" "$rc" 130
+grep -q "stopped at once by a second signal" "$TMP/err"; expect_eq "second SIGINT: message" $? 0
+[ ! -e "$TMP/kde2.h5.lock" ]; expect_eq "second SIGINT: no lock file left" $? 0
+rm -f "$TMP"/kde2.h5*
+
 finish

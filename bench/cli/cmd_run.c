@@ -21,11 +21,20 @@
 /* The one piece of process-wide state: what a signal handler may touch. */
 static volatile sig_atomic_t stop_signal = 0;
 
-/* First signal: stop after the trials in hand. Second: die at once (the
- * journal still holds every finished trial). */
+/* OUT.h5.lock and the line a second signal prints, made before the sweep
+ * (a signal handler may only write and unlink). */
+static char lock_path[4200], second_note[4400];
+
+/* First signal: stop after the trials in hand. Second: say so, remove the
+ * lock file (its flock dies with the process anyway) and die at once; the
+ * journal still holds every finished trial. */
 static void on_signal(int sig)
 {
     if (stop_signal) {
+        ssize_t ignored = write(STDERR_FILENO, second_note, strlen(second_note));
+        (void)ignored;
+        if (lock_path[0])
+            unlink(lock_path);
         signal(sig, SIG_DFL);
         raise(sig);
     }
@@ -392,6 +401,10 @@ static int sweep(const mib_study *study, const run_args *a, mib_run_report *rep,
     opt.output = a->out;
     opt.command_line = cli_command_line;
     opt.stop = &stop_signal;
+    snprintf(lock_path, sizeof lock_path, "%s.lock", a->out);
+    snprintf(second_note, sizeof second_note, "\nmibench run: stopped at once by a second "
+             "signal; the finished trials are in '%s' and its journal; continue with "
+             "--resume\n", a->out);
     if (!a->quiet && isatty(STDERR_FILENO)) {
         opt.progress = show_progress;
         opt.progress_ctx = &ps;
