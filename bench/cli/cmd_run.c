@@ -290,8 +290,9 @@ static int help(void)
            "                   -o OUT.h5 [options]\n"
            "Runs every trial of a study - generator spec x estimator spec x n x replicate,\n"
            "'|' alternatives in specs expanded - and records each in OUT.h5 as it finishes\n"
-           "(/cells, /trials, /summary, /curves; see docs). Trial data depend only on\n"
-           "(seed, generator spec, n, replicate), so results do not depend on --threads.\n"
+           "(/cells, /trials, /summary, /curves; README: The results file). Trial data\n"
+           "depend only on (seed, generator spec, n, replicate), so results do not depend\n"
+           "on --threads.\n"
            "Only the estimation is timed (wall and CPU seconds).\n"
            "\n");
     cli_print_options(stdout, options, 16);
