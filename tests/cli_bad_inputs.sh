@@ -24,6 +24,7 @@ printf 'x,y\n1,\nNA,3\n' >"$T/all_na.csv"
 printf 'x,y\n1,2\n"2,3\n' >"$T/unclosed.csv"
 printf 'x,y\n1,2\n"2"3,3\n' >"$T/after_quote.csv"
 cp "$SRC/tests/data/pandas.csv" "$T/pandas.csv"
+cp "$SRC/tests/data/huge_dims.h5" "$T/huge_dims.h5"   # a crafted 2^61 x 1 /x
 "$MIBENCH" sample gaussian -n 5 -o "$T/x5.h5" && "$MIBENCH" sample gaussian:dim=2 -n 6 -o "$T/y6.h5"
 # rows.h5: /x with 5 rows and /y with 6 (h5copy from hdf5-tools)
 if command -v h5copy >/dev/null; then

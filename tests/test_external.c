@@ -124,7 +124,7 @@ Test(external, failures_are_failed_trials_and_resume_reruns_none)
         "[study]\nreplicates = 2\nn = 50\n"
         "[generators]\ngen = gaussian\n"
         "[estimators]\nest = gaussian\nest = fail\nest = hang:timeout=0.5\nest = garbage\n"
-        "est = crash\nest = nan\nest = silent\nest = missing\n"
+        "est = crash\nest = nan\nest = silent\nest = missing\nest = closed:timeout=0.5\n"
         "est = badw:protocol=worker\n"
         "[external]\nfail = @SRC@/tests/external/misbehave.sh fail\n"
         "hang = @SRC@/tests/external/misbehave.sh hang\n"
@@ -132,6 +132,7 @@ Test(external, failures_are_failed_trials_and_resume_reruns_none)
         "crash = @SRC@/tests/external/misbehave.sh crash\n"
         "nan = @SRC@/tests/external/misbehave.sh nan\n"
         "silent = @SRC@/tests/external/misbehave.sh silent\n"
+        "closed = @SRC@/tests/external/misbehave.sh closed\n"
         "missing = /nonexistent/estimator --flag\n"
         "badw = @SRC@/tests/external/misbehave.sh badworker\n";
     static const struct {
@@ -147,6 +148,8 @@ Test(external, failures_are_failed_trials_and_resume_reruns_none)
         {"nan", MIB_EEXTERNAL, "external 'nan' printed nan"},
         {"silent", MIB_EEXTERNAL, "external 'silent' printed no number"},
         {"missing", MIB_EEXTERNAL, "cannot run '/nonexistent/estimator': No such file"},
+        /* closed its pipes and ran on: the deadline still holds */
+        {"closed", MIB_ETIMEOUT, "external 'closed' ran longer than timeout=0.5 s"},
         {"badw", MIB_EEXTERNAL, "worker 'badw' answered '{\"answer\": 1}' without a finite"},
     };
     mib_study s;
@@ -154,8 +157,8 @@ Test(external, failures_are_failed_trials_and_resume_reruns_none)
     mib_results r;
     mib_err err = {""};
     run_study(text, 2, 0, &s, &rep);
-    cr_assert_eq(rep.trials, 9 * 2);
-    cr_assert_eq(rep.failed, 8 * 2);
+    cr_assert_eq(rep.trials, 10 * 2);
+    cr_assert_eq(rep.failed, 9 * 2);
     cr_assert_eq(mib_results_read(out, &r, &err), MIB_OK, "%s", err.msg);
     for (size_t w = 0; w < sizeof want / sizeof want[0]; w++)
         for (int32_t k = 0; k < 2; k++) {
@@ -166,7 +169,7 @@ Test(external, failures_are_failed_trials_and_resume_reruns_none)
             cr_expect(strstr(t->message, want[w].message), "%s: message '%s' lacks '%s'",
                       want[w].est, t->message, want[w].message);
             cr_expect(isnan(t->estimate));
-            if (strcmp(want[w].est, "hang") == 0)
+            if (strcmp(want[w].est, "hang") == 0 || strcmp(want[w].est, "closed") == 0)
                 cr_expect(t->seconds < 5, "the hung program was not killed in time");
         }
     mib_results_free(&r);
@@ -178,7 +181,7 @@ Test(external, failures_are_failed_trials_and_resume_reruns_none)
     /* resume: every trial, failed or not, is recorded, so none runs again */
     run_study(text, 2, 1, &s, &rep);
     cr_expect_eq(rep.ran, 0);
-    cr_expect_eq(rep.kept, 9 * 2);
+    cr_expect_eq(rep.kept, 10 * 2);
     mib_study_free(&s);
 }
 
@@ -219,6 +222,8 @@ Test(external, bad_declarations_are_refused)
         {"a b", "true", "external estimator name 'a b' is not allowed"},
         {"q", "prog 'unbalanced", "does not split into words"},
         {"c", "prog $(rm -rf /)", "uses command substitution"},
+        {"a", "prog $((1+2))", "uses arithmetic expansion"},
+        {"b", "prog $[1+2]", "uses arithmetic expansion"},
         {"u", "prog $MIBENCH_UNDEFINED_VARIABLE_X", "names an undefined variable"},
         {"e", "   ", "is empty"},
     };

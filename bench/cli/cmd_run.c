@@ -358,9 +358,12 @@ static int flags_study(const run_args *a, mib_study *s, mib_err *err)
     bad |= append(&text, &len, "[estimators]", "");
     for (int i = 0; i < a->nests; i++)
         bad |= append(&text, &len, "est = ", a->ests[i]);
-    char *decl = mib_study_externals_text(s);
-    if (decl && *decl)
-        bad |= append(&text, &len, "[external]\n", decl) || (text[--len] = '\0');
+    char *decl = mib_study_externals_text(s); /* "NAME = COMMAND\n" lines */
+    size_t dlen = decl ? strlen(decl) : 0;
+    if (dlen) {
+        decl[dlen - 1] = '\0'; /* append() ends the last line itself */
+        bad |= append(&text, &len, "[external]\n", decl);
+    }
     bad |= !decl;
     free(decl);
     if (a->nplugins)

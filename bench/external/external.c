@@ -366,6 +366,26 @@ static int write_samples(const mib_external *e, const mib_data *d, int format, c
     return st;
 }
 
+/* Wait for a child whose output has ended (it may have closed its pipes
+ * and gone on running) against the same deadline and stop request; on
+ * success *wstatus is its status and c->pid is -1. */
+static int reap(const mib_external *e, child *c, double deadline, double timeout,
+                volatile sig_atomic_t *stop, int *wstatus, mib_err *err)
+{
+    for (;;) {
+        pid_t got = waitpid(c->pid, wstatus, WNOHANG);
+        if (got == c->pid || (got < 0 && errno != EINTR)) {
+            c->pid = -1;
+            return MIB_OK;
+        }
+        int how = stop && *stop ? READ_STOPPED : now() >= deadline ? READ_TIMEOUT : READ_MORE;
+        if (how != READ_MORE)
+            return read_status(e, how, timeout, "", err); /* the caller kills the group */
+        struct timespec nap = {0, 5000000}; /* 5 ms */
+        nanosleep(&nap, NULL);
+    }
+}
+
 /* bmi's protocol: one run of COMMAND FILE DIMX DIMY. */
 static int run_bmi(mib_external *e, const mib_data *d, const mib_spec *spec,
                    const mib_workspace *ws, const char *file, double *mi, mib_err *err)
@@ -391,8 +411,8 @@ static int run_bmi(mib_external *e, const mib_data *d, const mib_spec *spec,
     if ((st = read_status(e, how, timeout, errline, err)))
         goto done;
     int wstatus = 0;
-    waitpid(c.pid, &wstatus, 0);
-    c.pid = -1;
+    if ((st = reap(e, &c, now() + timeout, timeout, ws->stop, &wstatus, err)))
+        goto done;
     if (!(st = exit_status(e, wstatus, errline, err)))
         st = parse_last_number(e, out ? out : (char[]){""}, errline, mi, err);
 done:
@@ -585,6 +605,13 @@ int mib_external_create(const char *name, const char *command, const char *tmp_d
         st = mib_fail(err, MIB_ENOMEM, "out of memory declaring '%s'", name);
         goto fail;
     }
+    /* glibc's wordexp crashes on some arithmetic expansions (found by
+     * tests/fuzz/fuzz_study), and a command line has no use for them */
+    if (strstr(command, "$((") || strstr(command, "$[")) {
+        st = mib_fail(err, MIB_ESPEC, "external '%s': command '%s' uses arithmetic expansion "
+                      "($((...)) or $[...]), which is not run", name, command);
+        goto fail;
+    }
     if ((rc = wordexp(command, &e->words, WRDE_NOCMD | WRDE_UNDEF)) != 0 ||
         e->words.we_wordc == 0) {
         if (rc == 0)
@@ -632,10 +659,18 @@ void mib_external_free(mib_external *e)
 {
     if (!e)
         return;
+    for (size_t i = 0; i < e->nworkers; i++)
+        close_fd(&e->workers[i]->proc.in); /* EOF: a well-behaved worker exits */
+    double deadline = now() + 1.0;           /* give them a second, then the group goes */
     for (size_t i = 0; i < e->nworkers; i++) {
         worker *w = e->workers[i];
-        close_fd(&w->proc.in); /* EOF: a well-behaved worker exits */
-        child_kill(&w->proc);
+        int wstatus;
+        while (w->proc.pid > 0 && now() < deadline &&
+               waitpid(w->proc.pid, &wstatus, WNOHANG) == 0) {
+            struct timespec nap = {0, 5000000};
+            nanosleep(&nap, NULL);
+        }
+        child_kill(&w->proc); /* also its group's leftovers; a reaped pid is not waited again */
         free(w->buf);
         free(w);
     }

@@ -364,7 +364,7 @@ int mib_journal_load(const char *path, mib_results *out, char *start_time, size_
 {
     char *text = NULL, *f[MAX_FIELDS] = {NULL};
     size_t len = 0, tcap = 0, ccap = 0, pending = 0; /* curve lines awaiting their trial */
-    int checked = 1;
+    int checked = 1, curve_lost = 0; /* a curve line of the coming trial was damaged */
     memset(out, 0, sizeof *out);
     *complete = 1;
     *damaged = 0;
@@ -383,6 +383,7 @@ int mib_journal_load(const char *path, mib_results *out, char *start_time, size_
             break;
         }
         *nl = '\0';
+        int was_curve = strncmp(line, "curve\t", 6) == 0;
         int nf = verify(line, checked) ? -1 : split(line, f), bad = 1;
         if (nf > 0 && strcmp(f[0], "curve") == 0) {
             mib_curve_row *c = grow((void **)&out->curves, &out->ncurves, &ccap, sizeof *c);
@@ -396,11 +397,13 @@ int mib_journal_load(const char *path, mib_results *out, char *start_time, size_
             mib_trial_row *t = grow((void **)&out->trials, &out->ntrials, &tcap, sizeof *t);
             if (!t)
                 goto nomem;
-            if ((bad = trial_line(f, nf, out, t)) != 0)
+            /* a trial whose curve lost a line is dropped too: it runs again whole */
+            if ((bad = trial_line(f, nf, out, t) || curve_lost) != 0)
                 out->ntrials--;
-            else
-                pending = 0;
+            pending = 0;
+            curve_lost = 0;
         }
+        curve_lost |= bad && was_curve;
         /* a damaged line is skipped, never applied; with checksums the lines
          * after it are still good, without them nothing after it is trusted */
         *damaged += bad != 0;

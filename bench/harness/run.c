@@ -663,7 +663,8 @@ static int plan(sweep *s, mib_err *err)
 static void sweep_trials(sweep *s)
 {
     long ntasks = (long)s->ntasks;
-    openblas_set_num_threads(1); /* run.h: one BLAS thread per trial */
+    int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1); /* run.h: one BLAS thread per trial, restored below */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(s->opt->threads)
     for (long i = 0; i < ntasks; i++) {
         int stop;
@@ -679,6 +680,7 @@ static void sweep_trials(sweep *s)
         }
         free(cb.rows);
     }
+    openblas_set_num_threads(blas_threads);
 }
 
 /* Check the study, build its generators and cells, and fix the limits,

@@ -9,6 +9,7 @@
  * Legend labels keep every parameter that tells a spec from the others of
  * its type or from its type's default, and say when a series is limited
  * to a smaller N than the others or repeats another one exactly. */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -1154,6 +1155,8 @@ static int spawn_gnuplot(render_job *j, mib_err *err)
     if (!attr_ok || posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
         posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) ||
         posix_spawn_file_actions_adddup2(&fa, fileno(j->log), 2) ||
+        /* no other descriptor: HDF5's, say, would keep a results file's flock */
+        posix_spawn_file_actions_addclosefrom_np(&fa, 3) ||
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) || posix_spawnattr_setpgroup(&attr, 0)) {
         st = mib_fail(err, MIB_ENOMEM, "figure %s: out of memory", j->f->name);
     } else {

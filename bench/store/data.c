@@ -3,6 +3,7 @@
  * Cost: O(n (dx + dy)) I/O. HDF5's automatic error printing is switched off
  * per call; every failure becomes one mib_err line. */
 #include <hdf5.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,14 @@ static int read_dataset(hid_t file, const char *label, const char *name, double 
         dims[1] = 1;
     if (dims[0] == 0 || dims[1] == 0) {
         st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' is empty", name, label);
+        goto done;
+    }
+    /* the sizes come from the file: refuse what cannot be real before the
+     * product can wrap around (a crafted 2^61 x 1 dataset once did) */
+    if (dims[0] > SIZE_MAX / sizeof *a / dims[1] || dims[0] * dims[1] > (1ull << 40)) {
+        st = mib_fail(err, MIB_EFORMAT, "dataset '%s' in '%s' claims %llu x %llu values; "
+                      "refused", name, label, (unsigned long long)dims[0],
+                      (unsigned long long)dims[1]);
         goto done;
     }
     a = malloc(dims[0] * dims[1] * sizeof *a);

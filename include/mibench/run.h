@@ -11,10 +11,11 @@
  * cell sees the same samples and results do not depend on thread count,
  * order or resumption. The runner never prints: progress goes through a
  * callback, and a signal handler in the caller sets *stop. mib_run sets
- * OpenBLAS to one thread (openblas_set_num_threads(1)) before it starts
- * the trials: the parallelism is over trials, a BLAS pool sharing a core
- * with a busy trial slows it down by two orders of magnitude, and one BLAS
- * thread keeps the neural estimates independent of the thread count.
+ * OpenBLAS to one thread (openblas_set_num_threads(1)) while the trials
+ * run, and restores the caller's count after them: the parallelism is
+ * over trials, a BLAS pool sharing a core with a busy trial slows it down
+ * by two orders of magnitude, and one BLAS thread keeps the neural
+ * estimates independent of the thread count.
  */
 #ifndef MIBENCH_RUN_H
 #define MIBENCH_RUN_H

@@ -4,6 +4,7 @@
 case "$1" in
   fail) echo "cannot fit: singular matrix" >&2; exit 3 ;;
   hang) sleep 60 & wait ;;
+  closed) exec >&- 2>&-; sleep 60 ;;
   garbage) echo "estimate follows"; echo "0.5 nats" ;;
   crash) echo "about to crash" >&2; kill -SEGV $$ ;;
   nan) echo nan ;;
