@@ -126,3 +126,21 @@ int mib_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace
                       t->info.name);
     return st;
 }
+
+int mib_estimate_text(const char *spec, const double *x, const double *y, size_t n,
+                      size_t dx, size_t dy, int threads, double *mi, mib_err *err)
+{
+    mib_spec s;
+    mib_workspace ws;
+    mib_result res;
+    mib_data d = {.n = n, .dx = dx, .dy = dy, .x = x, .y = y};
+    if (!mi)
+        return mib_fail(err, MIB_EINVAL, "mib_estimate_text: NULL output");
+    *mi = NAN;
+    mib_workspace_init(&ws);
+    ws.threads = threads > 0 ? threads : 1;
+    int st = mib_estimator_spec_parse(spec, &s, err);
+    if (!st && !(st = mib_estimate(&d, &s, &ws, &res, err)))
+        *mi = res.mi;
+    return st;
+}

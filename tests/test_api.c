@@ -110,6 +110,29 @@ Test(api, the_readme_example)
     cr_assert_str_eq(mib_version(), MIB_VERSION);
 }
 
+/* The one-call form gives what parse + mib_estimate give, and refuses
+ * what they refuse. */
+Test(api, one_call_estimate_equals_the_long_form)
+{
+    mib_err err = {""};
+    mib_spec spec;
+    mib_workspace ws;
+    mib_result res;
+    double mi = 0;
+    mib_workspace_init(&ws);
+    mib_data d = {.n = 8, .dx = 1, .dy = 1, .x = xs, .y = ys};
+    cr_assert_eq(mib_estimator_spec_parse("ksg2:k=2", &spec, &err), MIB_OK);
+    cr_assert_eq(mib_estimate(&d, &spec, &ws, &res, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(mib_estimate_text("ksg2:k=2", xs, ys, 8, 1, 1, 0, &mi, &err), MIB_OK, "%s",
+                 err.msg);
+    cr_assert_eq(mi, res.mi);
+    cr_assert_eq(mib_estimate_text("ksg9", xs, ys, 8, 1, 1, 1, &mi, &err), MIB_ESPEC);
+    cr_assert(isnan(mi));
+    cr_assert_eq(mib_estimate_text("ksg1:k=8", xs, ys, 8, 1, 1, 1, &mi, &err), MIB_ESMALL);
+    cr_assert_eq(mib_estimate_text("ksg1", NULL, ys, 8, 1, 1, 1, &mi, &err), MIB_EINVAL);
+    cr_assert_eq(mib_estimate_text("ksg1", xs, ys, 8, 1, 1, 1, NULL, &err), MIB_EINVAL);
+}
+
 /* Without any call to gsl_set_error_handler_off, a GSL domain error
  * returns a status: loading libmibench turned the abort handler off. */
 Test(api, gsl_errors_do_not_abort)

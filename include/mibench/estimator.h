@@ -124,6 +124,13 @@ MIB_API int mib_estimate(const mib_data *data, const mib_spec *spec,
                          const mib_workspace *ws, mib_result *res,
                          mib_err *err);
 
+/* The common case in one call: parse spec (e.g. "ksg1:k=5"), estimate on
+ * n row-major rows of x (n*dx) and y (n*dy) with `threads` threads (0: 1)
+ * and seed 0, and put the estimate in nats into *mi. Every status of
+ * mib_estimator_spec_parse and mib_estimate, with err filled. */
+MIB_API int mib_estimate_text(const char *spec, const double *x, const double *y, size_t n,
+                              size_t dx, size_t dy, int threads, double *mi, mib_err *err);
+
 #ifdef __cplusplus
 }
 #endif
