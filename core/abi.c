@@ -78,6 +78,7 @@ static const layout layouts[] = {
     FIELD(mib_results, nsummary), FIELD(mib_results, curves), FIELD(mib_results, ncurves),
     FIELD(mib_results, study_name), FIELD(mib_results, master_seed),
     FIELD(mib_results, external_commands), FIELD(mib_results, has_external_commands),
+    FIELD(mib_results, command_line),
     TYPE(mib_study_limit), FIELD(mib_study_limit, estimator), FIELD(mib_study_limit, max_n),
     TYPE(mib_study), FIELD(mib_study, name), FIELD(mib_study, seed),
     FIELD(mib_study, replicates), FIELD(mib_study, n), FIELD(mib_study, nn),

@@ -211,4 +211,14 @@ grep -q "stopped at once by a second signal" "$TMP/err"; expect_eq "second SIGIN
 [ ! -e "$TMP/kde2.h5.lock" ]; expect_eq "second SIGINT: no lock file left" $? 0
 rm -f "$TMP"/kde2.h5*
 
+# The results file keeps the command of every run that wrote it.
+"$MIBENCH" run --gen gaussian --est kde --n 30000 --seeds 3 -o "$TMP/cl.h5" --threads 1 --quiet \
+  2>/dev/null &
+p=$!; sleep 1; kill -INT $p; wait $p
+expect_ok run --gen gaussian --est kde --n 30000 --seeds 3 -o "$TMP/cl.h5" --threads 1 --resume --quiet
+if command -v h5dump >/dev/null; then
+  h5dump -a command_line "$TMP/cl.h5" >"$TMP/attr" 2>&1
+  expect_eq "command_line keeps both runs" "$(grep -c -- '--seeds 3 -o' "$TMP/attr"):$(grep -c -- '--resume' "$TMP/attr")" "2:1"
+fi
+
 finish

@@ -58,6 +58,7 @@ typedef struct sweep {
     char start_time[40];
     char out[4096], journal_path[4096], lock_path[4096];
     char *externals;              /* the study's "NAME = COMMAND" lines */
+    char command_lines[4096];     /* of the runs that wrote the file before (resume) */
     int lock_fd;
 } sweep;
 
@@ -342,6 +343,8 @@ static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
         goto done;
     if (ok[0] && *start)
         snprintf(s->start_time, sizeof s->start_time, "%s", start);
+    if (ok[1])
+        snprintf(s->command_lines, sizeof s->command_lines, "%s", src[1].command_line);
     rep->rebuilt = ok[0] && !ok[1] && access(s->out, F_OK) == 0;
 
     int maxrep = s->study->replicates;
@@ -426,12 +429,18 @@ static int kept_summaries(const sweep *s, mib_summary_row **out, mib_err *err)
 static int write_fresh_tmp(sweep *s, const mib_trial_row *order, const mib_curve_row *curves,
                            size_t ncurves, const char *tmp_h5, const char *tmp_j, mib_err *err)
 {
-    char host[256] = "";
+    char host[256] = "", lines[sizeof s->command_lines];
     mib_summary_row *sum = NULL;
     int st;
     gethostname(host, sizeof host - 1);
+    /* every run's command, the first one first; when they no longer fit,
+     * the oldest give way to the newest */
+    const char *now_cmd = s->opt->command_line ? s->opt->command_line : "";
+    if (!*s->command_lines ||
+        (size_t)snprintf(lines, sizeof lines, "%s\n%s", s->command_lines, now_cmd) >= sizeof lines)
+        snprintf(lines, sizeof lines, "%s", now_cmd);
     mib_store_meta meta = {
-        .command_line = s->opt->command_line, .study_name = s->study->name,
+        .command_line = lines, .study_name = s->study->name,
         .study_text = s->study->text, .start_time = s->start_time, .host = host,
         .external_commands = s->externals,
         .master_seed = s->study->seed, .threads = (int32_t)s->opt->threads,

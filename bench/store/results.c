@@ -384,6 +384,7 @@ int mib_results_read(const char *path, mib_results *out, mib_err *err)
         st = read_table(file, path, &tables[i], &p[i], &n[i], err);
     if (!st) {
         get_string_attr(file, "study_name", out->study_name, sizeof out->study_name);
+        get_string_attr(file, "command_line", out->command_line, sizeof out->command_line);
         out->has_external_commands = H5Aexists(file, "external_commands") > 0;
         get_string_attr(file, "external_commands", out->external_commands,
                         sizeof out->external_commands);

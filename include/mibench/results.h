@@ -85,6 +85,9 @@ typedef struct mib_results {
                                      "NAME = COMMAND" lines of the study's
                                      external estimators ("" if none) */
     int has_external_commands; /* 0: a file without that attribute */
+    char command_line[4096];   /* root attribute command_line: the command
+                                  of every run that wrote the file (the
+                                  first, then each --resume), one a line */
 } mib_results;
 
 /* Read every dataset of a results file. MIB_EIO when it cannot be opened,

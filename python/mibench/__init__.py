@@ -703,8 +703,9 @@ def load(path):
         ``"cells"``, ``"trials"``, ``"summary"``, ``"curves"``: NumPy
         structured arrays with the files' field names (README, "The results
         file"), strings decoded to ``str``; ``"attrs"``: ``{"study_name",
-        "master_seed", "external_commands"}`` (the ``NAME = COMMAND`` lines of
-        the study's external estimators).
+        "master_seed", "external_commands", "command_line"}`` (the ``NAME =
+        COMMAND`` lines of the study's external estimators; the command of
+        every run that wrote the file, one a line).
 
     Raises
     ------
@@ -738,6 +739,7 @@ def load(path):
                 "attrs": {"study_name": res.study_name.decode("utf-8", "replace"),
                           "master_seed": int(res.master_seed),
                           "external_commands":
-                              res.external_commands.decode("utf-8", "replace")}}
+                              res.external_commands.decode("utf-8", "replace"),
+                          "command_line": res.command_line.decode("utf-8", "replace")}}
     finally:
         _LIB.mib_results_free(byref(res))

@@ -173,7 +173,8 @@ class mib_results(Structure):
                 ("summary", POINTER(mib_summary_row)), ("nsummary", c_size_t),
                 ("curves", POINTER(mib_curve_row)), ("ncurves", c_size_t),
                 ("study_name", c_char * 64), ("master_seed", c_uint64),
-                ("external_commands", c_char * 4096), ("has_external_commands", c_int)]
+                ("external_commands", c_char * 4096), ("has_external_commands", c_int),
+                ("command_line", c_char * 4096)]
 
 
 class mib_study_limit(Structure):
