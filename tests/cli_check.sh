@@ -138,4 +138,12 @@ expect_ok check --help
 expect_grep "help documents the exit codes" 'Exit status: 0 no regression, 1 regression \(or no cell in common\), 2 usage or file error' "$TMP/out"
 expect_grep "help documents --unpaired" '^  --unpaired ' "$TMP/out"
 expect_grep "help documents --max-abs-bias" '^  --max-abs-bias X ' "$TMP/out"
+# --bits: the tables in bits (the same numbers / ln 2), X read in bits
+expect_ok check "$TMP/a.h5" "$TMP/a.h5"
+nats=$(awk 'NR == 2 {print $(NF-5)}' "$TMP/out")
+expect_ok check "$TMP/a.h5" "$TMP/a.h5" --bits
+bits=$(awk 'NR == 2 {print $(NF-5)}' "$TMP/out")
+expect_eq "--bits mean = nats / ln 2" "$(awk -v n="$nats" -v b="$bits" 'BEGIN { d = n / log(2) - b; print (d < 1e-4 * (n < 0 ? -n : n) + 1e-9 && d > -1e-4 * (n < 0 ? -n : n) - 1e-9) }')" 1
+expect_grep "--bits: gates in bits" 'max-abs-bias = 5 bits' <(
+  "$MIBENCH" check "$TMP/a.h5" --max-abs-bias 5 --bits 2>/dev/null | tail -1)
 finish

@@ -18,8 +18,14 @@
 typedef struct check_args {
     const char *files[2];
     int nfiles;
+    int bits; /* --bits: tables and X given in bits; the files stay in nats */
     mib_check_options opt;
 } check_args;
+
+/* What one printed unit is in nats: 1, or ln 2 with --bits. Set once by
+ * cmd_check before anything is printed. */
+static double unit = 1.0;
+static const char *unit_name = "nats";
 
 /* Strict non-negative finite real into *out; 0, or the exit code after the
  * one-line error naming the option. */
@@ -79,6 +85,8 @@ static const cli_option options[] = {
      .help = "fail a cell whose |mean - true MI| exceeds X nats"},
     {.name = "--max-rmse", .arg = "X", .parse = set_max_rmse,
      .help = "fail a cell whose RMSE against the true MI exceeds X nats"},
+    {.name = "--bits", .offset = offsetof(check_args, bits), .heading = "Output:",
+     .help = "print the tables in bits and read X in bits (the files stay\nin nats)"},
     {0},
 };
 
@@ -130,21 +138,22 @@ static void format_mean(const mib_summary_row *r, char *buf, size_t len)
     if (!r)
         snprintf(buf, len, "-");
     else if (isfinite(r->std_error))
-        snprintf(buf, len, "%.6g +- %.2g", r->mean, r->std_error);
+        snprintf(buf, len, "%.6g +- %.2g", r->mean / unit, r->std_error / unit);
     else
-        snprintf(buf, len, "%.6g", r->mean);
+        snprintf(buf, len, "%.6g", r->mean / unit);
     if (r && r->failures) {
         size_t used = strlen(buf);
         snprintf(buf + used, len - used, " (%lld failed)", (long long)r->failures);
     }
 }
 
-static void format_num(double v, const char *fmt, char *buf, size_t len)
+/* v (in nats when in_units) printed with fmt, "-" for NaN. */
+static void format_num(double v, int in_units, const char *fmt, char *buf, size_t len)
 {
     if (isnan(v))
         snprintf(buf, len, "-");
     else
-        snprintf(buf, len, fmt, v);
+        snprintf(buf, len, fmt, in_units ? v / unit : v);
 }
 
 /* Cell labels: over both files' cells together, so a label tells its
@@ -192,13 +201,13 @@ static void print_compare_row(FILE *f, const mib_check_row *row, const char *cel
     const char *test = !row->base || !row->cur ? "-" : row->paired ? "paired" : "unpaired";
     format_mean(row->base, b, sizeof b);
     format_mean(row->cur, c, sizeof c);
-    format_num(row->diff, "%+.3g", d, sizeof d);
-    format_num(row->in_se, "%+.2f", z, sizeof z);
+    format_num(row->diff, 1, "%+.3g", d, sizeof d);
+    format_num(row->in_se, 0, "%+.2f", z, sizeof z);
     mib_check_verdict(row, v, sizeof v);
     fprintf(f, "%-*s  %-8s  %-30s  %-30s  %-11s  %-9s  ", w, cell, test, b, c, d, z);
     if (gates) {
-        format_num(row->cur ? row->cur->bias : NAN, "%+.3g", bias, sizeof bias);
-        format_num(row->cur ? row->cur->rmse : NAN, "%.3g", rmse, sizeof rmse);
+        format_num(row->cur ? row->cur->bias : NAN, 1, "%+.3g", bias, sizeof bias);
+        format_num(row->cur ? row->cur->rmse : NAN, 1, "%.3g", rmse, sizeof rmse);
         fprintf(f, "%-10s  %-9s  ", bias, rmse);
     }
     fprintf(f, "%s%s\n", v, row->regression ? "  REGRESSION" : "");
@@ -209,10 +218,10 @@ static void print_gate_row(FILE *f, const mib_check_row *row, const char *cell, 
 {
     char t[32], c[64], bias[32], rmse[32], v[64];
     const mib_summary_row *s = row->cur;
-    format_num(s->true_mi, "%.6g", t, sizeof t);
+    format_num(s->true_mi, 1, "%.6g", t, sizeof t);
     format_mean(s, c, sizeof c);
-    format_num(s->bias, "%+.3g", bias, sizeof bias);
-    format_num(s->rmse, "%.3g", rmse, sizeof rmse);
+    format_num(s->bias, 1, "%+.3g", bias, sizeof bias);
+    format_num(s->rmse, 1, "%.3g", rmse, sizeof rmse);
     mib_check_verdict(row, v, sizeof v);
     if (!isfinite(s->true_mi))
         snprintf(v, sizeof v, "no true MI");
@@ -267,14 +276,15 @@ static void settings(const mib_check_options *o, int with_base, char *buf, size_
     size_t used = 0;
     buf[0] = '\0';
     if (with_base)
-        used += (size_t)snprintf(buf, len, "z = %g, abs-tol = %g%s%s%s", o->z, o->abs_tol,
+        used += (size_t)snprintf(buf, len, "z = %g, abs-tol = %g%s%s%s", o->z, o->abs_tol / unit,
                                  o->strict ? ", strict" : "", o->unpaired ? ", unpaired" : "",
                                  o->time_factor > 0 ? ", time checked" : "");
     if (!isnan(o->max_abs_bias) && used < len)
-        used += (size_t)snprintf(buf + used, len - used, "%smax-abs-bias = %g nats", used ? ", " : "",
-                                 o->max_abs_bias);
+        used += (size_t)snprintf(buf + used, len - used, "%smax-abs-bias = %g %s", used ? ", " : "",
+                                 o->max_abs_bias / unit, unit_name);
     if (!isnan(o->max_rmse) && used < len)
-        snprintf(buf + used, len - used, "%smax-rmse = %g nats", used ? ", " : "", o->max_rmse);
+        snprintf(buf + used, len - used, "%smax-rmse = %g %s", used ? ", " : "", o->max_rmse / unit,
+                 unit_name);
 }
 
 /* The summary line: cells and, apart, the reasons the failing ones fail. */
@@ -325,6 +335,13 @@ int cmd_check(int argc, char **argv)
     int rc = cli_parse(&parser, argc, argv, &a);
     if (rc != CLI_CONTINUE)
         return rc;
+    if (a.bits) { /* X were given in bits; the comparison runs in nats */
+        unit = M_LN2;
+        unit_name = "bits";
+        a.opt.abs_tol *= M_LN2;
+        a.opt.max_abs_bias *= M_LN2;
+        a.opt.max_rmse *= M_LN2;
+    }
     if (a.nfiles == 0 || (a.nfiles == 1 && !gated(&a.opt)))
         return cli_fail(CLI_EXIT_USAGE, "check", "give two files, BASELINE.h5 and CURRENT.h5, or one with "
                         "--max-abs-bias or --max-rmse; see 'mibench check --help'");
