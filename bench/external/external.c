@@ -407,11 +407,12 @@ static int run_bmi(mib_external *e, const mib_data *d, const mib_spec *spec,
     argv[n + 3] = NULL;
     if ((st = child_start(argv, ws, 0, &c, err)))
         goto done;
-    int how = child_read(&c, &out, &len, 0, errline, &errlen, now() + timeout, ws->stop);
+    double deadline = now() + timeout; /* for the whole call: output, then exit */
+    int how = child_read(&c, &out, &len, 0, errline, &errlen, deadline, ws->stop);
     if ((st = read_status(e, how, timeout, errline, err)))
         goto done;
     int wstatus = 0;
-    if ((st = reap(e, &c, now() + timeout, timeout, ws->stop, &wstatus, err)))
+    if ((st = reap(e, &c, deadline, timeout, ws->stop, &wstatus, err)))
         goto done;
     if (!(st = exit_status(e, wstatus, errline, err)))
         st = parse_last_number(e, out ? out : (char[]){""}, errline, mi, err);
