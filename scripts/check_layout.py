@@ -29,7 +29,7 @@ ARROWS = {
     "bench/cli": ["core/", "bench/cli/", "bench/plot/", "bench/check/", "bench/harness/",
                   "bench/external/", "bench/store/"],
     # benchmark programs time internals and set up OpenBLAS as programs do
-    "bench/perf": ["core/", "estimators/", "generators/", "bench/cli/blas_kernels.h",
+    "bench/perf": ["core/", "estimators/", "generators/", "bench/perf/", "bench/cli/blas_kernels.h",
                    "bench/harness/"],
     # plugins users copy: the public headers, nothing of the library's insides
     "examples": [],
