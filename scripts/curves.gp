@@ -1,6 +1,7 @@
 # curves.gp - training curves of neural bounds, one panel per bound: the
 # raw estimate per step (light), its exponential moving average (dark) and
-# the true MI in force at each step (black steps), all in nats.
+# the true MI in force at each step (black steps), all in nats (or bits,
+# units='bits').
 # Table: curves-G-S.tsv from `mibench plot` (columns 1 step, 2 estimate,
 # 3 ema, 4 true_mi).
 # By hand: gnuplot -e "tsv='curves-1-staircase.tsv'; out='curves.png'" curves.gp
@@ -9,7 +10,7 @@ _d = ARG0; _i = strlen(_d); while (_i > 0 && _d[_i:_i] ne "/") { _i = _i - 1 }
 load (_i > 0 ? _d[1:_i] : "")."mibench.gp"
 set multiplot layout nblocks,1 title heading
 set xlabel 'training step'
-set ylabel 'MI (nats)'
+set ylabel sprintf('MI (%s)', units)
 set key inside top left horizontal opaque samplen 2 font ",9"
 do for [i=0:nblocks-1] {
     # Fit the y range to the smoothed line and the truth: raw traces of

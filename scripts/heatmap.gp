@@ -2,9 +2,9 @@
 # relative error of the mean estimate, 100 (mean - true MI) / true MI
 # percent, on a fixed symmetric scale (-50% .. +50%, clipped beyond), the
 # number written in each cell with its unit. Where the true MI is 0 the
-# cell is grey and shows the bias in nats. A circle marks an error within
-# 2 standard errors of zero; "N=..." marks a pair limited to a smaller N
-# than the generator's largest.
+# cell is grey and shows the bias in nats (or bits, units='bits'). A
+# circle marks an error within 2 standard errors of zero; "N=..." marks a
+# pair limited to a smaller N than the generator's largest.
 # Table: heatmap.tsv from `mibench plot` (columns 1 gen_index,
 # 2 est_index, 3 rel_error_pct, 4 text, 5 generator, 6 estimator, 8 true_mi,
 # 9 mean, 12 within_2se, 13 n_note).
@@ -47,7 +47,7 @@ plot keyentry with boxxyerror fc palette \
          title 'colour: relative error of the mean, fixed scale -50% .. +50% (clipped)', \
      tsv using 1:2:(0.5):(0.5):(clip($3)) with boxxyerror fc palette lw 2 dt solid notitle, \
      '' using ($8 == 0 && $9 == $9 ? $1 : NaN):2:(0.5):(0.5) with boxxyerror fc rgb '#d9d9d9' lw 2 dt solid \
-         title (nzero > 0 ? 'grey: the true MI is 0; the number is the bias in nats' : ''), \
+         title (nzero > 0 ? 'grey: the true MI is 0; the number is the bias in '.units : ''), \
      '' using 1:2:4:(inkcol(3)):xtic(5):ytic(6) with labels tc rgb variable font ',11' notitle, \
      '' using ($12 == 1 ? $1 + 0.41 : NaN):($2 - 0.33) with points pt 6 ps 0.9 lw 1.5 lc rgb '#333333' \
          title (nwithin > 0 ? 'error within 2 SE of 0' : ''), \

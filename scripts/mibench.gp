@@ -2,7 +2,10 @@
 # Before loading it a script sets kind, width and height (and naxis = 1
 # when its x axis is N); the caller passes (gnuplot -e) tsv = the table,
 # and optionally out = the figure file, term = a gnuplot terminal with
-# options, heading = the figure title.
+# options, heading = the figure title, units = 'nats' (the default) or
+# 'bits', the unit the table's MI columns are in (`mibench plot --bits`
+# writes them in bits and passes units='bits'); unit_nats is then one
+# unit in nats (1 or ln 2), for values the scripts compute themselves.
 # The tables are tab-separated, one block per series (two blank lines
 # between blocks), each block opening with a header whose first field is
 # the series label. Missing values are NaN. Defines nblocks; with naxis,
@@ -18,6 +21,12 @@ if (!exists("out")) {
     out = sprintf('%s-%s.%s', tsv[1:strlen(tsv) - 4], kind, ext)
 }
 if (!exists("heading")) { heading = tsv }
+if (!exists("units")) { units = 'nats' }
+if (units ne 'nats' && units ne 'bits') {
+    print sprintf("%s: units='%s': use 'nats' or 'bits'", ARG0, units)
+    exit status 2
+}
+unit_nats = units eq 'bits' ? log(2) : 1.0
 eval 'set terminal '.term
 set termoption noenhanced
 set output out

@@ -10,8 +10,10 @@
 # no 1000), the Okabe-Ito colours with a dash pattern per series and no
 # yellow, the heatmap's fixed colour scale (+1.6% pale, -80% clipped to
 # the end colour, true MI 0 grey), its marks and key; a missing or failing
-# gnuplot and bad options give one clear line. Skipped (exit 77) when
-# gnuplot is not installed.
+# gnuplot and bad options give one clear line; --bits: MI columns / ln 2
+# (variance and MSE / ln(2)^2), relative errors and seconds unchanged,
+# labels and index.html in bits. Skipped (exit 77) when gnuplot is not
+# installed.
 . "$(dirname "$0")/lib.sh"
 : "${FIXTURE:?FIXTURE must name tests/fixture_tool}"
 
@@ -149,4 +151,50 @@ cp "$SRC"/scripts/*.gp "$TMP/bad/"
 echo 'plot undefined_thing_xyz' >>"$TMP/bad/bias.gp"
 expect_fail 1 "figure bias-1-gaussian_rho_0.5: gnuplot exited with status 1: \"$TMP/bad-out/bias.gp\" line " -- \
   plot "$D/small.h5" -o "$TMP/bad-out" --scripts "$TMP/bad"
+# --bits: the same file drawn in nats and in bits. MI columns / ln 2,
+# variance / ln(2)^2, relative errors and seconds unchanged, the labels
+# and index.html in bits; the results file stays as it was (in nats).
+curves_before=$(cksum <"$D/curves.h5")
+expect_ok plot "$D/curves.h5" -o "$TMP/nats" --format svg
+expect_ok plot "$D/curves.h5" -o "$TMP/bits" --format svg --bits
+ST=stats-1-gaussian_rho_0.5.tsv
+# ratio COL FILE POWER: "ok" when every row's nats/bits of column COL is ln(2)^POWER
+ratio() {
+  paste "$TMP/nats/$2" "$TMP/bits/$2" | awk -F'\t' -v c="$1" -v p="$3" '
+    BEGIN { w = log(2) ^ p }
+    $1 !~ /^[0-9]/ { next }                       # block headers and blank lines
+    { k++; a = $c; b = $(c + (NF / 2)); if (a == "NaN" && b == "NaN") next
+      if (b == 0 ? a != 0 : (a / b - w) / w > 1e-9 || (a / b - w) / w < -1e-9) bad++ }
+    END { print (k > 0 && !bad) ? "ok" : "bad (" bad + 0 " of " k + 0 " rows)" }'
+}
+expect_eq "stats mean in bits = nats / ln 2" "$(ratio 2 $ST 1)" ok
+expect_eq "stats bias in bits = nats / ln 2" "$(ratio 3 $ST 1)" ok
+expect_eq "stats variance in bits^2 = nats^2 / ln(2)^2" "$(ratio 6 $ST 2)" ok
+expect_eq "stats mse in bits^2 = nats^2 / ln(2)^2" "$(ratio 7 $ST 2)" ok
+expect_eq "stats rmse and ci95 in bits" "$(ratio 8 $ST 1) $(ratio 4 $ST 1)" "ok ok"
+expect_eq "truth-1 true MI in bits" "$(ratio 1 truth-1-gaussian.tsv 1)" ok
+expect_eq "curves estimate in bits" "$(ratio 2 curves-1-gaussian_rho_0.5.tsv 1)" ok
+expect_eq "heatmap rel_error_pct unchanged" "$(cut -f3 "$TMP/bits/heatmap.tsv" | cksum)" \
+  "$(cut -f3 "$TMP/nats/heatmap.tsv" | cksum)"
+expect_eq "heatmap mean in bits" "$(ratio 9 heatmap.tsv 1)" ok
+expect_eq "time table unchanged" "$(cksum <"$TMP/bits/time-3-square.tsv")" "$(cksum <"$TMP/nats/time-3-square.tsv")"
+grep -F "out='bias-1-gaussian_rho_0.5.svg'" "$TMP/bits/index.html" | grep -qF "units='bits'&quot; bias.gp"
+expect_eq "bias redraw command passes units='bits'" $? 0
+grep -qF "units=" "$TMP/nats/index.html"; expect_eq "nats commands pass no units" $? 1
+grep -qF "MI in bits (variance and MSE in bits^2" "$TMP/bits/index.html"; expect_eq "index.html says bits" $? 0
+grep -qF "MI in nats" "$TMP/nats/index.html"; expect_eq "index.html says nats" $? 0
+grep -qF "bias = mean estimate - true MI (bits)" "$TMP/bits/bias-1-gaussian_rho_0.5.svg"
+expect_eq "bias y label in bits" $? 0
+grep -qF "bias = mean estimate - true MI (nats)" "$TMP/nats/bias-1-gaussian_rho_0.5.svg"
+expect_eq "bias y label in nats without --bits" $? 0
+grep -qF "variance (bits^2)" "$TMP/bits/spread-1-gaussian_rho_0.5.svg"; expect_eq "spread label in bits^2" $? 0
+grep -qF "bias in bits" "$TMP/bits/index.html"; expect_eq "heatmap caption says bits" $? 0
+expect_eq "results file untouched by --bits" "$(cksum <"$D/curves.h5")" "$curves_before"
+# A hand redraw without units still works (nats by default) and a bad unit is refused.
+CHECKS=$((CHECKS + 1))
+if (cd "$TMP/bits" && gnuplot -e "tsv='$ST'; out='hand.svg'; term='svg'" bias.gp) 2>"$TMP/err" &&
+   grep -qF "true MI (nats)" "$TMP/bits/hand.svg"
+then pass "bias.gp defaults units to nats"; else fail "redraw without units: $(cat "$TMP/err")"; fi
+(cd "$TMP/bits" && gnuplot -e "tsv='$ST'; units='bit'" bias.gp) >"$TMP/gp.out" 2>&1
+expect_eq "units='bit' refused" "$?:$(grep -c "units='bit': use 'nats' or 'bits'" "$TMP/gp.out")" "2:1"
 finish

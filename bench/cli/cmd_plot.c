@@ -1,8 +1,9 @@
 /* cmd_plot.c - `mibench plot OUT.h5 [-o DIR] [--format png|svg|pdf]
- * [--scripts DIR] [--gnuplot PROG] [--timeout S]`: every figure of a
- * results file drawn by gnuplot into DIR (default: the results path
+ * [--scripts DIR] [--gnuplot PROG] [--timeout S] [--bits]`: every figure
+ * of a results file drawn by gnuplot into DIR (default: the results path
  * without its extension), with the TSV tables, the .gp scripts and an
- * index.html. The results file is only read. */
+ * index.html; --bits gives the tables, figures and page in bits. The
+ * results file is only read (and stays in nats). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,14 +13,15 @@
 
 static const char usage_text[] =
     "usage: mibench plot OUT.h5 [-o DIR] [--format png|svg|pdf] [--scripts DIR] [--gnuplot PROG]\n"
-    "                    [--timeout SECONDS]\n"
+    "                    [--timeout SECONDS] [--bits]\n"
     "Draws the figures of a results file with gnuplot: bias, variance and MSE, and time\n"
     "against N per generator; estimate against true MI; training curves (when the file has\n"
     "any); a heatmap of relative errors. DIR (default: OUT.h5 without its extension) gets\n"
     "one TSV table and one figure per plot, the gnuplot scripts to redraw them by hand,\n"
     "and index.html. --scripts: where the .gp scripts are (default $MIBENCH_SCRIPTS, else\n"
     "the source tree's scripts/, else the installed copy); --gnuplot: the program (default gnuplot, from PATH);\n"
-    "--timeout: seconds allowed per figure (default 120).\n";
+    "--timeout: seconds allowed per figure (default 120); --bits: the tables, figures and\n"
+    "index.html in bits (MI / ln 2, variance and MSE / ln(2)^2; the results file stays in nats).\n";
 
 /* The source tree's scripts while it exists (a build used in place), else the
  * copy `meson install` put under the data directory. */
@@ -53,6 +55,7 @@ int cmd_plot(int argc, char **argv)
     const char *file = NULL, *dir = NULL, *format = "png", *scripts = getenv("MIBENCH_SCRIPTS");
     const char *gnuplot = "gnuplot";
     size_t timeout = 120;
+    mib_plot_unit unit = MIB_PLOT_NATS;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **target = strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ? &dir
@@ -63,6 +66,8 @@ int cmd_plot(int argc, char **argv)
         if (cli_is_help(a)) {
             fputs(usage_text, stdout);
             return CLI_EXIT_OK;
+        } else if (strcmp(a, "--bits") == 0) {
+            unit = MIB_PLOT_BITS;
         } else if (target || strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0])
                 return cli_fail(CLI_EXIT_USAGE, "plot", "%s needs a value", a);
@@ -100,7 +105,8 @@ int cmd_plot(int argc, char **argv)
         goto done;
     }
     o.dir = dir;
-    if ((st = mib_plot_export(&r, dir, &set, &err)) || (st = mib_plot_copy_scripts(&set, &o, &err))) {
+    if ((st = mib_plot_export_unit(&r, dir, unit, &set, &err)) ||
+        (st = mib_plot_copy_scripts(&set, &o, &err))) {
         rc = cli_fail(cli_status_exit(st), "plot", "%s", err.msg);
         goto done;
     }

@@ -4,7 +4,7 @@
  * argument vector, never a shell) with a timeout; every error names the
  * figure. The results are only read. Cost: O(S u) for S summary rows over
  * u distinct generators and estimators, plus O(C log C) for C curve points.
- * Conventions: MI in nats, times in seconds, error bars +-1.96 SE; the
+ * Conventions: MI in nats (or bits, MIB_PLOT_BITS), times in seconds, error bars +-1.96 SE; the
  * TSV layout is documented in plot.h (the contract with the .gp files).
  * Legend labels keep every parameter that tells a spec from the others of
  * its type or from its type's default, and say when a series is limited
@@ -48,6 +48,17 @@ int mib_plot_format_parse(const char *text, mib_plot_format *out, mib_err *err)
 const char *mib_plot_format_ext(mib_plot_format f)
 {
     return format_names[f];
+}
+
+const char *mib_plot_unit_name(mib_plot_unit u)
+{
+    return u == MIB_PLOT_BITS ? "bits" : "nats";
+}
+
+/* What one unit of u is in nats: 1, or ln 2 for bits. */
+static double unit_nats(mib_plot_unit u)
+{
+    return u == MIB_PLOT_BITS ? M_LN2 : 1.0;
 }
 
 /* The gnuplot terminal for a format at w x h pixels (PDF: 100 px = 1 in). */
@@ -174,6 +185,8 @@ typedef struct ctx {
     const mib_results *r;
     const char *dir;
     const char *study;
+    mib_plot_unit unit;              /* of the MI quantities written */
+    double u, u2;                    /* one unit in nats, and squared: divide by them */
     const char **gens;               /* distinct generator specs, summary order */
     char (*glab)[MIB_SPEC_LEN];
     char (*gslug)[48];
@@ -318,6 +331,7 @@ static int add_figure(ctx *c, const char *script, const char *what, const char *
     f->what = what;
     f->width = w;
     f->height = h;
+    f->unit = c->unit;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->title, sizeof f->title, fmt, ap);
@@ -366,9 +380,10 @@ static int write_generator(ctx *c, size_t g)
                 blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
             const mib_summary_row *s = c->rows[i];
-            double v[] = {(double)s->n, s->mean, s->bias, Z95 * s->std_error, s->std_error,
-                          s->variance, s->mse, s->rmse, s->true_mi, (double)s->count,
-                          (double)s->failures};
+            double u = c->u, u2 = c->u2;
+            double v[] = {(double)s->n, s->mean / u, s->bias / u, Z95 * s->std_error / u,
+                          s->std_error / u, s->variance / u2, s->mse / u2, s->rmse / u,
+                          s->true_mi / u, (double)s->count, (double)s->failures};
             put_row(f, v, sizeof v / sizeof v[0]);
             any_bias |= isfinite(s->bias);
             any_var |= isfinite(s->variance) && s->variance > 0;
@@ -538,8 +553,8 @@ static int write_family(ctx *c, size_t fam)
             continue;
         fprintf(f, "%s%s\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n", blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
-            double v[] = {pts[i]->true_mi, pts[i]->mean, pts[i]->std_error, (double)pts[i]->n,
-                          (double)pts[i]->batch_size};
+            double v[] = {pts[i]->true_mi / c->u, pts[i]->mean / c->u, pts[i]->std_error / c->u,
+                          (double)pts[i]->n, (double)pts[i]->batch_size};
             put_row(f, v, 5);
             if (isnan(t0))
                 t0 = pts[i]->true_mi;
@@ -560,8 +575,8 @@ done:
 }
 
 /* The text of a heatmap cell: the relative error in percent, or where the
- * true MI is 0 the bias in nats; "-" when unknown. Sets *rel. */
-static void heat_text(const mib_summary_row *s, double *rel, char *text, size_t len)
+ * true MI is 0 the bias in c's unit; "-" when unknown. Sets *rel. */
+static void heat_text(const ctx *c, const mib_summary_row *s, double *rel, char *text, size_t len)
 {
     double t = s ? s->true_mi : NAN, m = s ? s->mean : NAN;
     *rel = NAN;
@@ -570,13 +585,13 @@ static void heat_text(const mib_summary_row *s, double *rel, char *text, size_t 
         *rel = 100 * (m - t) / t;
         snprintf(text, len, fabs(*rel) < 9.5 ? "%+.1f%%" : "%+.0f%%", *rel);
     } else if (t == 0 && isfinite(m)) {
-        snprintf(text, len, "%+.2g nats", m);
+        snprintf(text, len, "%+.2g %s", m / c->u, mib_plot_unit_name(c->unit));
     }
 }
 
 /* heatmap.tsv: every (generator, estimator) pair at its largest N: the
  * relative error 100 (mean - truth) / truth (percent; NaN where unknown
- * or where the truth is 0, whose cells show the bias in nats), whether
+ * or where the truth is 0, whose cells show the bias in nats or bits), whether
  * the error is within 2 SE of zero, and the N when it is below the
  * generator's largest. */
 static int write_heatmap(ctx *c)
@@ -594,7 +609,7 @@ static int write_heatmap(ctx *c)
             const mib_summary_row *s = largest_n(c, g, e);
             double rel, within = NAN;
             char text[48], note[48] = "-";
-            heat_text(s, &rel, text, sizeof text);
+            heat_text(c, s, &rel, text, sizeof text);
             any |= isfinite(rel) || (s && s->true_mi == 0 && isfinite(s->mean));
             if (s && isfinite(s->bias) && isfinite(s->std_error))
                 within = fabs(s->bias) <= 2 * s->std_error;
@@ -604,8 +619,9 @@ static int write_heatmap(ctx *c)
             put(f, 0, (double)e);
             put(f, 0, rel);
             fprintf(f, "\t%s\t%s\t%s", text, c->glab[g], c->elab[e]);
-            double w[] = {s ? (double)s->n : NAN, s ? s->true_mi : NAN, s ? s->mean : NAN,
-                          s ? s->bias : NAN, s ? s->std_error : NAN, within};
+            double w[] = {s ? (double)s->n : NAN, s ? s->true_mi / c->u : NAN,
+                          s ? s->mean / c->u : NAN, s ? s->bias / c->u : NAN,
+                          s ? s->std_error / c->u : NAN, within};
             for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
                 put(f, 0, w[i]);
             fprintf(f, "\t%s\n", note);
@@ -625,9 +641,15 @@ static int write_heatmap(ctx *c)
         snprintf(at, sizeof at, "N = %lld", (long long)n0);
     int st = close_out(f, c->dir, file, c->err);
     if (!st && any)
-        st = add_figure(c, "heatmap", "relative error 100 (mean - true MI) / true MI at the largest N "
-                        "(fixed colour scale, clipped at +-50%; grey: true MI 0, bias in nats; "
-                        "circles: within 2 SE of 0)", "heatmap", file, w > 760 ? w : 760,
+        st = add_figure(c, "heatmap",
+                        c->unit == MIB_PLOT_BITS
+                            ? "relative error 100 (mean - true MI) / true MI at the largest N "
+                              "(fixed colour scale, clipped at +-50%; grey: true MI 0, bias in bits; "
+                              "circles: within 2 SE of 0)"
+                            : "relative error 100 (mean - true MI) / true MI at the largest N "
+                              "(fixed colour scale, clipped at +-50%; grey: true MI 0, bias in nats; "
+                              "circles: within 2 SE of 0)",
+                        "heatmap", file, w > 760 ? w : 760,
                         h > 480 ? h : 480, "%s - relative error of the mean at %s", c->study, at);
     return st;
 }
@@ -672,7 +694,8 @@ static int write_curves(ctx *c, size_t g, const size_t *ccell, const int32_t *mi
         }
         for (size_t i = 0; i < r->ncurves; i++)
             if (ccell[i] == p && r->curves[i].replicate == minrep[p])
-                pts[k++] = (curve_ref){r->curves[i].step, r->curves[i].estimate, r->curves[i].true_mi};
+                pts[k++] = (curve_ref){r->curves[i].step, r->curves[i].estimate / c->u,
+                                       r->curves[i].true_mi / c->u};
         qsort(pts, k, sizeof *pts, by_step);
         for (size_t i = 0; i < k; i++)
             y[i] = pts[i].estimate;
@@ -921,10 +944,18 @@ static void ctx_free(ctx *c)
 
 int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mib_err *err)
 {
-    ctx c = {.r = r, .dir = dir, .study = r->study_name[0] ? r->study_name : "study", .set = out,
-             .err = err};
+    return mib_plot_export_unit(r, dir, MIB_PLOT_NATS, out, err);
+}
+
+int mib_plot_export_unit(const mib_results *r, const char *dir, mib_plot_unit unit, mib_plot_set *out,
+                         mib_err *err)
+{
+    unit = unit == MIB_PLOT_BITS ? MIB_PLOT_BITS : MIB_PLOT_NATS;
+    ctx c = {.r = r, .dir = dir, .study = r->study_name[0] ? r->study_name : "study", .unit = unit,
+             .u = unit_nats(unit), .u2 = unit_nats(unit) * unit_nats(unit), .set = out, .err = err};
     int st;
     memset(out, 0, sizeof *out);
+    out->unit = unit;
     /* Each step runs only if every one before it succeeded. */
     if ((st = check_export(r, dir, err)) || (st = index_specs(&c)) || (st = group_families(&c)) ||
         (st = label_specs(&c)) || (st = make_dirs(dir, err)) || (st = write_overview(&c)) ||
@@ -958,7 +989,8 @@ static size_t gp_quote(char *buf, size_t used, size_t len, const char *s)
 }
 
 /* The -e expression for figure f with its files under prefix ("" or
- * "DIR/"): tsv='..'; out='..'; term='..'; heading='..'. */
+ * "DIR/"): tsv='..'; out='..'; term='..'; heading='..', then
+ * "; units='bits'" for a figure in bits (the scripts default to nats). */
 static void gp_expr(const mib_plot_figure *f, mib_plot_format fmt, const char *prefix, char *buf,
                     size_t len)
 {
@@ -975,6 +1007,8 @@ static void gp_expr(const mib_plot_figure *f, mib_plot_format fmt, const char *p
     }
     if (used + 1 < len)
         strcat(buf, "'");
+    if (f->unit == MIB_PLOT_BITS && strlen(buf) + 16 < len)
+        strcat(buf, "; units='bits'");
 }
 
 /* Append s quoted for a POSIX shell: in double quotes when it holds none
@@ -1262,6 +1296,7 @@ int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char
 {
     const char *name = "index.html", *ext = mib_plot_format_ext(fmt);
     const char *study = r->study_name[0] ? r->study_name : "study";
+    double u = unit_nats(s->unit); /* the summary's MI columns in the figures' unit */
     FILE *f = open_out(dir, name, err);
     if (!f)
         return MIB_EIO;
@@ -1276,9 +1311,11 @@ int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char
     html(f, study);
     fputs("</h1>\n<p>Results file <code>", f);
     html(f, source);
-    fprintf(f, "</code>, drawn by mibench %s. MI in nats, times in seconds. Each figure's table is the "
+    fprintf(f, "</code>, drawn by mibench %s. MI in %s%s, times in seconds. Each figure's table is the "
                ".tsv file of the same number in this folder; the command under it redraws the figure "
-               "from inside this folder.</p>\n", MIB_VERSION);
+               "from inside this folder.</p>\n", MIB_VERSION, mib_plot_unit_name(s->unit),
+            s->unit == MIB_PLOT_BITS ? " (variance and MSE in bits^2; the results file is in nats)"
+                                     : " (variance and MSE in nats^2)");
     if (!s->ncurve_cells)
         fputs("<p>This file has no training curves (no neural estimators trained online), so there "
               "are no curve figures.</p>\n",
@@ -1315,9 +1352,10 @@ int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char
         fputs("</td><td class=\"s\">", f);
         html(f, w->estimator);
         fprintf(f, "</td><td>%lld</td><td>%lld</td>", (long long)w->n, (long long)w->batch_size);
-        html_num(f, w->true_mi);
+        html_num(f, w->true_mi / u);
         fprintf(f, "<td>%lld</td><td>%lld</td>", (long long)w->count, (long long)w->failures);
-        double v[] = {w->mean, w->bias, w->std_error, w->variance, w->mse, w->median_seconds};
+        double v[] = {w->mean / u, w->bias / u, w->std_error / u, w->variance / (u * u), w->mse / (u * u),
+                      w->median_seconds};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
             html_num(f, v[j]);
         fputs("</tr>\n", f);

@@ -20,10 +20,15 @@
  *   heatmap.tsv     gen_index est_index rel_error_pct text generator estimator
  *                   n true_mi mean bias std_error within_2se n_note (figure
  *                   heatmap; each pair at its largest N; rel_error_pct NaN
- *                   where the true MI is 0, whose text is the bias in nats;
+ *                   where the true MI is 0, whose text is the bias in nats
+ *                   or bits;
  *                   within_2se 1 when |bias| <= 2 SE, 0, or NaN unknown;
  *                   n_note "N=M" when M is below the generator's largest N,
  *                   else "-")
+ * MI columns (mean, bias, ci95, std_error, rmse, true_mi, estimate, ema;
+ * variance and mse squared) are in nats, or in bits when exported with
+ * MIB_PLOT_BITS (divided by ln 2, ln 2 squared); relative errors (percent),
+ * seconds, N, counts and batch sizes do not change.
  * Series labels keep every parameter that tells a spec apart from the
  * others of its type, or from its registered type's default ("ksg1:k=4"
  * even alone), and add in parentheses "N <= M" (stats, time) or "N = M"
@@ -46,6 +51,13 @@ int mib_plot_format_parse(const char *text, mib_plot_format *out, mib_err *err);
 /* File extension without the dot ("png"). */
 const char *mib_plot_format_ext(mib_plot_format f);
 
+/* The unit of the MI quantities in the tables and figures (the results
+ * file itself is always in nats). Zero is nats. */
+typedef enum mib_plot_unit { MIB_PLOT_NATS, MIB_PLOT_BITS } mib_plot_unit;
+
+/* "nats" | "bits". */
+const char *mib_plot_unit_name(mib_plot_unit u);
+
 typedef struct mib_plot_figure {
     char name[96];      /* file stem of the figure in DIR: "bias-1-gaussian" */
     char tsv[96];       /* its table in DIR: "stats-1-gaussian.tsv" */
@@ -53,12 +65,14 @@ typedef struct mib_plot_figure {
     const char *what;   /* one-line description for index.html */
     char title[2 * MIB_SPEC_LEN + 128]; /* study - what - generator */
     int width, height;  /* pixels (PDF: hundredths of an inch) */
+    mib_plot_unit unit; /* of its table; passed to the script as units='bits' */
 } mib_plot_figure;
 
 typedef struct mib_plot_set {
     mib_plot_figure *figs;
     size_t nfigs;
     size_t ncurve_cells; /* cells with a training curve; 0: no curve figures */
+    mib_plot_unit unit;  /* of every table, figure and of index.html */
 } mib_plot_set;
 
 /* Write the TSV tables of every figure of r into dir (created, with its
@@ -68,6 +82,12 @@ typedef struct mib_plot_set {
  * summary or a dir containing a control character, MIB_EIO naming the
  * file that could not be written, MIB_ENOMEM. *out is zeroed on failure. */
 int mib_plot_export(const mib_results *r, const char *dir, mib_plot_set *out, mib_err *err);
+
+/* mib_plot_export with the MI quantities in unit (MIB_PLOT_BITS: divided
+ * by ln 2, variances and MSE by ln 2 squared); mib_plot_export is
+ * mib_plot_export_unit(r, dir, MIB_PLOT_NATS, out, err). */
+int mib_plot_export_unit(const mib_results *r, const char *dir, mib_plot_unit unit, mib_plot_set *out,
+                         mib_err *err);
 
 /* Free a set; accepts NULL and zeroed sets. */
 void mib_plot_set_free(mib_plot_set *s);
@@ -97,9 +117,10 @@ typedef struct mib_plot_render_options {
 int mib_plot_copy_scripts(const mib_plot_set *s, const mib_plot_render_options *o, mib_err *err);
 
 /* Draw one figure: runs `gnuplot -e "tsv='..'; out='..'; term='..';
- * heading='..'" DIR/<script>.gp` as a child process (posix_spawnp with an
- * argument vector, the caller's environment, stdin and stdout on
- * /dev/null), kills it after o->timeout seconds. Errors name the figure:
+ * heading='..'" DIR/<script>.gp` ("; units='bits'" appended for a
+ * figure in bits; the scripts default units to 'nats') as a child process
+ * (posix_spawnp with an argument vector, the caller's environment, stdin
+ * and stdout on /dev/null), kills it after o->timeout seconds. Errors name the figure:
  * MIB_EUNSUPPORTED when the program is not found, MIB_EIO when it fails
  * (with its last stderr line), times out or writes no output. */
 int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, mib_err *err);
@@ -109,7 +130,8 @@ int mib_plot_render(const mib_plot_figure *f, const mib_plot_render_options *o, 
 void mib_plot_command(const mib_plot_figure *f, mib_plot_format fmt, char *buf, size_t len);
 
 /* Write DIR/index.html: every figure of s, then the summary table of r
- * (static HTML, no scripts). source names the results file in the page. */
+ * (static HTML, no scripts), its MI quantities in s->unit, which the page
+ * names. source names the results file in the page. */
 int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char *dir,
                          mib_plot_format fmt, const char *source, mib_err *err);
 
