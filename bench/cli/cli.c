@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include "bench/cli/cli.h"
 
 const char *cli_command_line = "";
@@ -58,6 +60,16 @@ int cli_parse_size(const char *s, size_t min, size_t max, size_t *out)
         return -1;
     *out = (size_t)v;
     return 0;
+}
+
+int cli_terminal_width(void)
+{
+    struct winsize w;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
+        return w.ws_col;
+    const char *env = getenv("COLUMNS");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 && v < 10000 ? (int)v : 80;
 }
 
 int cli_is_help(const char *arg)

@@ -48,6 +48,10 @@ int cli_parse_size(const char *s, size_t min, size_t max, size_t *out);
 /* Parse a seed (any 64-bit unsigned, decimal or 0x hex); 0 on success. */
 int cli_parse_u64(const char *s, unsigned long long *out);
 
+/* Columns of the terminal on stderr (COLUMNS, else 80, when it will not
+ * say); cheap, so callers read it at every line and follow a resize. */
+int cli_terminal_width(void);
+
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -828,8 +827,7 @@ static void *beat(void *arg)
         if (pthread_cond_timedwait(&h->wake, &h->lock, &next) != ETIMEDOUT || h->done)
             continue;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        struct winsize w;
-        int width = ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 1 ? w.ws_col : 80;
+        int width = cli_terminal_width();
         char line[640];
         snprintf(line, sizeof line, "mibench estimate: %lds elapsed, running %s",
                  (long)(now.tv_sec - h->t0.tv_sec), h->what); /* the spec is cut first */

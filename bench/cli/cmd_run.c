@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 #include "bench/cli/cli.h"
 #include "mibench/run.h"
@@ -73,18 +72,6 @@ static void fmt_time(double s, char *buf, size_t len)
         snprintf(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
-/* Columns of the terminal on stderr (COLUMNS, else 80, when it will not
- * say); read at every line, so a resized window is followed. */
-static int terminal_width(void)
-{
-    struct winsize w;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 0)
-        return w.ws_col;
-    const char *env = getenv("COLUMNS");
-    long v = env ? strtol(env, NULL, 10) : 0;
-    return v > 0 && v < 10000 ? (int)v : 80;
-}
-
 /* s cut to at most max bytes, ending in "..." when cut. */
 static void fit(const char *s, size_t max, char *out, size_t len)
 {
@@ -126,7 +113,7 @@ static void show_progress(void *ctx, const mib_run_progress *p)
         snprintf(failed, sizeof failed, ", %zu failed", p->failed);
     snprintf(head, sizeof head, "[%zu/%zu%s] ", p->done, p->total, failed);
     snprintf(tail, sizeof tail, " n=%lld  elapsed %s, ETA %s", (long long)p->n, el, eta);
-    size_t width = (size_t)terminal_width() - 1, fixed = strlen(head) + strlen(tail);
+    size_t width = (size_t)cli_terminal_width() - 1, fixed = strlen(head) + strlen(tail);
     if (fixed + 12 > width) { /* no room for a readable cell: shorter tail */
         snprintf(tail, sizeof tail, " n=%lld ETA %s", (long long)p->n, eta);
         fixed = strlen(head) + strlen(tail);
