@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "bench/harness/journal.h"
+#include "bench/harness/summary.h"
 
 #define MAGIC "mibench-journal 2"     /* lines carry a CRC-32 */
 #define MAGIC_V1 "mibench-journal 1"  /* no checksums (mibench 0.1.0) */
@@ -270,13 +271,8 @@ static int trial_line(char **f, int nf, const mib_results *r, mib_trial_row *t)
         i64(f[7], &status) || status < 0 || status >= MIB_NSTATUS)
         return -1;
     const mib_cell_row *c = &r->cells[cell];
-    t->cell = cell;
-    memcpy(t->generator, c->generator, sizeof t->generator);
-    memcpy(t->estimator, c->estimator, sizeof t->estimator);
-    t->n = c->n;
-    t->batch_size = c->batch_size;
+    MIB_ROW_KEY_FROM_CELL(t, c); /* c->cell == cell: cell lines are read in order */
     t->replicate = (int32_t)rep;
-    t->true_mi = c->true_mi;
     t->status = (int32_t)status;
     snprintf(t->status_name, sizeof t->status_name, "%s", mib_status_name(t->status));
     snprintf(t->message, sizeof t->message, "%s", f[8]);

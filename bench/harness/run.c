@@ -540,14 +540,9 @@ static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_bu
     int keep = 1;
 
     memset(row, 0, sizeof *row);
-    row->cell = c->cell;
-    memcpy(row->generator, c->generator, sizeof row->generator);
-    memcpy(row->estimator, c->estimator, sizeof row->estimator);
-    row->n = c->n;
-    row->batch_size = c->batch_size;
+    MIB_ROW_KEY_FROM_CELL(row, c);
     row->replicate = k->rep;
     row->seed = mib_run_trial_seed(s->study->seed, c->generator, c->n, k->rep);
-    row->true_mi = c->true_mi;
     snprintf(row->status_name, sizeof row->status_name, "%s", mib_status_name(MIB_OK));
     cb->cell = c->cell;
     cb->rep = k->rep;

@@ -34,12 +34,7 @@ int mib_summary_compute(const mib_cell_row *cell, const mib_trial_stat *trials,
     double *secs = malloc((ntrials ? ntrials : 1) * sizeof *secs);
     size_t k = 0;
     memset(out, 0, sizeof *out);
-    out->cell = cell->cell;
-    memcpy(out->generator, cell->generator, sizeof out->generator);
-    memcpy(out->estimator, cell->estimator, sizeof out->estimator);
-    out->n = cell->n;
-    out->batch_size = cell->batch_size;
-    out->true_mi = cell->true_mi;
+    MIB_ROW_KEY_FROM_CELL(out, cell);
     out->mean = out->bias = out->variance = out->std_error = out->mse = out->rmse = NAN;
     out->mean_seconds = out->median_seconds = NAN;
     if (!ok || !secs) {

@@ -4,7 +4,20 @@
 #define MIB_HARNESS_SUMMARY_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "mibench/results.h"
+
+/* The cell's key (cell, generator, estimator, n, batch_size, true_mi) into
+ * a trial or summary row, which share those fields with mib_cell_row. */
+#define MIB_ROW_KEY_FROM_CELL(row, c)                                              \
+    do {                                                                          \
+        (row)->cell = (c)->cell;                                                  \
+        memcpy((row)->generator, (c)->generator, sizeof (row)->generator);        \
+        memcpy((row)->estimator, (c)->estimator, sizeof (row)->estimator);        \
+        (row)->n = (c)->n;                                                        \
+        (row)->batch_size = (c)->batch_size;                                      \
+        (row)->true_mi = (c)->true_mi;                                            \
+    } while (0)
 
 /* What a cell's summary needs of one finished trial: 32 bytes instead of a
  * whole mib_trial_row, so a sweep keeps one per replicate slot of a
