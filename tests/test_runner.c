@@ -392,6 +392,69 @@ Test(runner, thread_count_does_not_change_results)
     mib_study_free(&s);
 }
 
+/* opt->serve as a remote process would do it, in this process: tasks run by
+ * a worker of the same study, rows sent back through the queue; also
+ * checks that a second copy of a row and a forged row are refused. */
+typedef struct serve_test {
+    const mib_study *study;
+    size_t served, refused;
+} serve_test;
+
+static void serve_by_worker(void *ctx, mib_run_queue *q)
+{
+    serve_test *t = ctx;
+    mib_run_options o;
+    mib_run_worker *w;
+    mib_err err = {""};
+    mib_run_options_init(&o);
+    cr_assert_eq(mib_run_worker_open(t->study, &o, &w, &err), MIB_OK, "%s", err.msg);
+    int64_t cell;
+    int32_t rep;
+    while (mib_run_queue_next(q, &cell, &rep)) {
+        mib_trial_row row;
+        mib_curve_row *curves;
+        size_t nc;
+        cr_assert_eq(mib_run_worker_trial(w, cell, rep, &row, &curves, &nc), 1);
+        cr_assert_eq(mib_run_queue_record(q, &row, curves, nc, &err), MIB_OK, "%s", err.msg);
+        t->served++;
+        t->refused += mib_run_queue_record(q, &row, curves, nc, &err) == MIB_EINVAL;
+        row.replicate = 99;
+        t->refused += mib_run_queue_record(q, &row, NULL, 0, &err) == MIB_EINVAL;
+        free(curves);
+    }
+    mib_run_worker_close(w);
+}
+
+Test(runner, trials_served_elsewhere_equal_local_ones)
+{
+    mib_study s;
+    mib_err err = {""};
+    mib_results a, b;
+    char out2[160];
+    snprintf(out2, sizeof out2, "%s/served.h5", dir);
+    toy_study(&s);
+    add(&s.ests, &s.nests, &tonline.info, "steps=4,batch=8");
+    s.replicates = 20;
+    cr_assert_eq(run(&s, out, 1, 0, 0, NULL, NULL, NULL, &err), MIB_OK, "%s", err.msg);
+    serve_test t = {.study = &s};
+    mib_run_options o;
+    mib_run_options_init(&o);
+    o.output = out2;
+    o.serve = serve_by_worker;
+    o.serve_ctx = &t;
+    cr_assert_eq(mib_run(&s, &o, NULL, &err), MIB_OK, "%s", err.msg);
+    cr_assert_gt(t.served, 0);
+    cr_assert_eq(t.refused, 2 * t.served);
+    read_ok(out, &a);
+    read_ok(out2, &b);
+    assert_same_trials(&a, &b, 20);
+    cr_assert_eq(a.ncurves, b.ncurves);
+    cr_assert_eq(a.ncurves, 2 * 2 * 20 * 4);
+    mib_results_free(&a);
+    mib_results_free(&b);
+    mib_study_free(&s);
+}
+
 /* Progress callback that raises a stop after 5 recorded trials. */
 static void stop_after_5(void *ctx, const mib_run_progress *p)
 {

@@ -1,14 +1,22 @@
-/* run.c - the sweep: cells x replicates as OpenMP tasks, largest n
- * first, one estimator and one BLAS thread per trial; each trial's data from
- * its own stream; only the estimation timed (monotonic and thread-CPU
- * clocks). One writer records finished trials in a critical section:
- * journal line (write + fsync), then HDF5 row + summary row + H5Fflush +
- * fsync. Resume loads journal and file, checks cells and seed, writes a
- * fresh file with the finished trials and runs only the missing ones.
- * Cost: the trials, plus O(replicates) per record for the cell summary. */
+/* run.c - the sweep: cells x replicates, largest n first, handed out one at
+ * a time from a shared queue to the sweep's own threads (and, through
+ * mib_run_queue_*, to other processes such as MPI ranks); one estimator and
+ * one BLAS thread per trial; each trial's data from its own stream; only
+ * the estimation timed (monotonic and thread-CPU clocks).
+ * Group commit: a finished trial is one write() to the journal under a
+ * short mutex (it then survives kill -9); a committer thread, every
+ * COMMIT_INTERVAL seconds and at the end, fsyncs the journal and then
+ * appends the batch to the HDF5 file with its cells' summary rows, flushes
+ * and fsyncs it. No trial thread ever waits for an fsync.
+ * Resume loads journal and file, checks cells and seed, writes a fresh file
+ * with the finished trials and runs only the missing ones.
+ * Cost: the trials, plus O(1) per record and O(replicates) per touched
+ * cell and commit for the summaries. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +31,8 @@
 #include "bench/store/store.h"
 
 #define DEFAULT_MEMORY_FACTOR 8.0 /* working memory of estimators without a hook, x input */
+#define COMMIT_INTERVAL 0.2       /* seconds between group commits (README: Crash safety) */
+#define HAVE_CLAIMED 4            /* have[]: handed to another process, not yet back */
 
 typedef struct task {
     size_t cell;
@@ -37,7 +47,15 @@ typedef struct curve_buf {
     int32_t rep;
 } curve_buf;
 
-typedef struct sweep {
+/* Trials journaled but not yet in the HDF5 file, and the cells they touch. */
+typedef struct batch {
+    mib_trial_row *rows;
+    size_t n, cap;
+    mib_curve_row *curves;
+    size_t ncurves, capcurves;
+} batch;
+
+struct mib_run_queue { /* the sweep; also a worker (mib_run_worker) with no output */
     const mib_study *study;
     const mib_run_options *opt;
     mib_cell_row *cells;
@@ -46,13 +64,23 @@ typedef struct sweep {
     mib_generator **gens;         /* one per study generator */
     int slots;                    /* replicate slots per cell */
     mib_trial_stat *trials;       /* ncells x slots: what summaries need of finished trials */
-    unsigned char *have;          /* 0 empty, else the source (1 journal, 2 HDF5, 3 run) */
+    unsigned char *have;          /* 0 empty, else the source (1 journal, 2 HDF5, 3 run,
+                                     HAVE_CLAIMED handed out to another process) */
     mib_store *store;
     mib_journal *journal;
     task *tasks;
     size_t ntasks, kept, done, failed;
+    atomic_size_t next;           /* the queue: tasks[next] is the next to hand out */
+    atomic_int abort;             /* set after a recording failure */
+    /* under mu: the records, the batch for the committer, the first failure */
+    pthread_mutex_t mu;
+    pthread_cond_t wake;          /* the committer's: closing */
+    int closing;
+    batch pend;
+    size_t *dirty;                /* cells with trials in pend, each once */
+    size_t ndirty;
+    unsigned char *is_dirty;      /* ncells */
     int status;                   /* first recording failure */
-    int abort;                    /* set (atomically) after a recording failure */
     mib_err err;
     double t0, mem_limit;
     char start_time[40];
@@ -60,7 +88,8 @@ typedef struct sweep {
     char *externals;              /* the study's "NAME = COMMAND" lines */
     char command_lines[4096];     /* of the runs that wrote the file before (resume) */
     int lock_fd;
-} sweep;
+};
+typedef struct mib_run_queue sweep;
 
 void mib_run_options_init(mib_run_options *o)
 {
@@ -602,33 +631,59 @@ done:
     return keep;
 }
 
-/* Record a finished trial: journal, HDF5 row, summary row, flush. Called
- * by one thread at a time. */
-static void record(sweep *s, const mib_trial_row *t, const mib_curve_row *curves, size_t nc)
+/* The first recording failure stops the sweep (caller holds mu). */
+static void fail_locked(sweep *s, int st, const mib_err *err)
+{
+    if (!s->status) {
+        s->status = st;
+        s->err = *err;
+    }
+    atomic_store(&s->abort, 1);
+}
+
+/* Append n items of size bytes to a growing array. */
+static int push(void **rows, size_t *count, size_t *cap, const void *items, size_t n,
+                size_t size)
+{
+    if (*count + n > *cap) {
+        size_t c = *cap ? *cap : 64;
+        while (c < *count + n)
+            c *= 2;
+        void *g = realloc(*rows, c * size);
+        if (!g)
+            return -1;
+        *rows = g;
+        *cap = c;
+    }
+    memcpy((char *)*rows + *count * size, items, n * size);
+    *count += n;
+    return 0;
+}
+
+/* Record a finished trial (caller holds mu): one write() to the journal,
+ * which makes it survive kill -9, then its slot, the committer's batch and
+ * the progress callback. The fsyncs and the HDF5 file are the committer's. */
+static void record_locked(sweep *s, const mib_trial_row *t, const mib_curve_row *curves,
+                          size_t nc)
 {
     mib_err err = {""};
-    size_t base = (size_t)t->cell * (size_t)s->slots;
-    mib_summary_row sum;
+    size_t slot = (size_t)t->cell * (size_t)s->slots + (size_t)t->replicate;
     if (s->status)
         return;
-    int st = mib_journal_append(s->journal, t, curves, nc, 1, &err);
-    if (!st)
-        st = mib_store_append(s->store, t, 1, curves, nc, &err);
-    if (!st) {
-        s->trials[base + (size_t)t->replicate] = mib_trial_stat_of(t);
-        s->have[base + (size_t)t->replicate] = 3;
-        st = mib_summary_compute(&s->cells[t->cell], &s->trials[base], (size_t)s->slots, &sum)
-                 ? mib_fail(&err, MIB_ENOMEM, "out of memory summarising")
-                 : mib_store_put_summary(s->store, &sum, 1, &err);
-    }
-    if (!st)
-        st = mib_store_sync(s->store, 1, &err);
+    int st = mib_journal_append(s->journal, t, curves, nc, 0, &err);
+    if (!st && (push((void **)&s->pend.rows, &s->pend.n, &s->pend.cap, t, 1, sizeof *t) ||
+                push((void **)&s->pend.curves, &s->pend.ncurves, &s->pend.capcurves, curves, nc,
+                     sizeof *curves)))
+        st = mib_fail(&err, MIB_ENOMEM, "out of memory queueing a trial for '%s'", s->out);
     if (st) {
-        s->status = st;
-        s->err = err;
-#pragma omp atomic write
-        s->abort = 1;
+        fail_locked(s, st, &err);
         return;
+    }
+    s->trials[slot] = mib_trial_stat_of(t);
+    s->have[slot] = 3;
+    if (!s->is_dirty[t->cell]) {
+        s->is_dirty[t->cell] = 1;
+        s->dirty[s->ndirty++] = (size_t)t->cell;
     }
     s->done++;
     s->failed += t->status != MIB_OK;
@@ -638,6 +693,86 @@ static void record(sweep *s, const mib_trial_row *t, const mib_curve_row *curves
                               .elapsed = now(CLOCK_MONOTONIC) - s->t0};
         s->opt->progress(s->opt->progress_ctx, &p);
     }
+}
+
+/* ---- group commit ---- */
+
+/* Take the pending batch into b and the summary rows of the cells it
+ * touches into *sums (caller holds mu). */
+static int take_batch(sweep *s, batch *b, mib_summary_row **sums, size_t *nsums, size_t *capsums,
+                      mib_err *err)
+{
+    batch t = *b;
+    *b = s->pend;
+    s->pend = t;
+    s->pend.n = s->pend.ncurves = 0;
+    *nsums = 0;
+    if (s->ndirty > *capsums) {
+        mib_summary_row *g = realloc(*sums, s->ndirty * sizeof *g);
+        if (!g)
+            return mib_fail(err, MIB_ENOMEM, "out of memory summarising");
+        *sums = g;
+        *capsums = s->ndirty;
+    }
+    for (size_t i = 0; i < s->ndirty; i++) {
+        size_t c = s->dirty[i];
+        s->is_dirty[c] = 0;
+        if (mib_summary_compute(&s->cells[c], &s->trials[c * (size_t)s->slots],
+                                (size_t)s->slots, &(*sums)[(*nsums)++]))
+            return mib_fail(err, MIB_ENOMEM, "out of memory summarising");
+    }
+    s->ndirty = 0;
+    return MIB_OK;
+}
+
+/* Journal fsync first (the HDF5 file never holds a trial the journal might
+ * lose), then the batch and its summaries into the HDF5 file, fsync'd. */
+static int commit_batch(sweep *s, const batch *b, const mib_summary_row *sums, size_t nsums,
+                        mib_err *err)
+{
+    int st = mib_journal_sync(s->journal, err);
+    if (!st && b->n)
+        st = mib_store_append(s->store, b->rows, b->n, b->curves, b->ncurves, err);
+    if (!st && nsums)
+        st = mib_store_put_summary(s->store, sums, nsums, err);
+    return st ? st : mib_store_sync(s->store, 1, err);
+}
+
+/* The committer thread: every COMMIT_INTERVAL seconds, and once more when
+ * the sweep closes, commits what the trial threads recorded. Holds mu only
+ * to take the batch and summarise its cells. */
+static void *committer(void *arg)
+{
+    sweep *s = arg;
+    batch b = {0};
+    mib_summary_row *sums = NULL;
+    size_t nsums = 0, capsums = 0;
+    pthread_mutex_lock(&s->mu);
+    for (int last = 0; !last;) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += (long)(COMMIT_INTERVAL * 1e9);
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        while (!s->closing && pthread_cond_timedwait(&s->wake, &s->mu, &until) == 0)
+            ;
+        last = s->closing || s->status;
+        if (s->status || !s->pend.n)
+            continue;
+        mib_err err = {""};
+        int st = take_batch(s, &b, &sums, &nsums, &capsums, &err);
+        pthread_mutex_unlock(&s->mu);
+        if (!st)
+            st = commit_batch(s, &b, sums, nsums, &err);
+        pthread_mutex_lock(&s->mu);
+        if (st)
+            fail_locked(s, st, &err);
+    }
+    pthread_mutex_unlock(&s->mu);
+    free(b.rows);
+    free(b.curves);
+    free(sums);
+    return NULL;
 }
 
 static int task_order(const void *a, const void *b)
@@ -664,27 +799,99 @@ static int plan(sweep *s, mib_err *err)
     return MIB_OK;
 }
 
-static void sweep_trials(sweep *s)
+/* The next task, or NULL when none is left or the sweep stops. */
+static const task *claim(sweep *s)
 {
-    long ntasks = (long)s->ntasks;
+    if (atomic_load(&s->abort) || (s->opt->stop && *s->opt->stop))
+        return NULL;
+    size_t i = atomic_fetch_add(&s->next, 1);
+    return i < s->ntasks ? &s->tasks[i] : NULL;
+}
+
+int mib_run_queue_next(mib_run_queue *q, int64_t *cell, int32_t *replicate)
+{
+    const task *k = q ? claim(q) : NULL;
+    if (!k)
+        return 0;
+    pthread_mutex_lock(&q->mu);
+    q->have[k->cell * (size_t)q->slots + (size_t)k->rep] = HAVE_CLAIMED;
+    pthread_mutex_unlock(&q->mu);
+    *cell = (int64_t)k->cell;
+    *replicate = k->rep;
+    return 1;
+}
+
+int mib_run_queue_record(mib_run_queue *q, const mib_trial_row *row,
+                         const mib_curve_row *curves, size_t ncurves, mib_err *err)
+{
+    if (!q || !row || (ncurves && !curves))
+        return mib_fail(err, MIB_EINVAL, "mib_run_queue_record: NULL argument");
+    int st = MIB_OK;
+    pthread_mutex_lock(&q->mu);
+    size_t slot = (size_t)row->cell * (size_t)q->slots + (size_t)row->replicate;
+    if (!valid_trial(q, row) || row->replicate >= q->slots || q->have[slot] != HAVE_CLAIMED)
+        st = mib_fail(err, MIB_EINVAL, "a trial row for cell %lld replicate %d that was not "
+                      "handed out (or came back twice, or from another study)",
+                      (long long)row->cell, row->replicate);
+    for (size_t i = 0; !st && i < ncurves; i++)
+        if (curves[i].cell != row->cell || curves[i].replicate != row->replicate)
+            st = mib_fail(err, MIB_EINVAL, "a curve point of another trial came with cell %lld "
+                          "replicate %d", (long long)row->cell, row->replicate);
+    if (!st)
+        record_locked(q, row, curves, ncurves);
+    pthread_mutex_unlock(&q->mu);
+    return st;
+}
+
+static void *serve_main(void *arg)
+{
+    sweep *s = arg;
+    s->opt->serve(s->opt->serve_ctx, s);
+    return NULL;
+}
+
+/* Run the tasks: opt->threads trial threads here, and opt->serve (when
+ * set) on a thread of its own for other processes; then the last commit.
+ * OpenBLAS runs one thread per trial meanwhile (run.h). */
+static int sweep_trials(sweep *s, mib_err *err)
+{
+    pthread_t commit_thread, serve_thread;
+    int serving = 0;
+    if (pthread_create(&commit_thread, NULL, committer, s) != 0)
+        return mib_fail(err, MIB_ERESOURCE, "cannot start the committer thread");
+    if (s->opt->serve && pthread_create(&serve_thread, NULL, serve_main, s) == 0)
+        serving = 1;
+    else if (s->opt->serve) {
+        pthread_mutex_lock(&s->mu);
+        fail_locked(s, MIB_ERESOURCE, &(mib_err){"cannot start the thread serving other "
+                                                 "processes"});
+        pthread_mutex_unlock(&s->mu);
+    }
     int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1); /* run.h: one BLAS thread per trial, restored below */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(s->opt->threads)
-    for (long i = 0; i < ntasks; i++) {
-        int stop;
-#pragma omp atomic read
-        stop = s->abort;
-        if (stop || (s->opt->stop && *s->opt->stop))
-            continue;
-        mib_trial_row row;
-        curve_buf cb = {0};
-        if (run_trial(s, &s->tasks[i], &row, &cb)) {
-#pragma omp critical(mib_run_record)
-            record(s, &row, cb.rows, cb.n);
+    openblas_set_num_threads(1);
+#pragma omp parallel num_threads(s->opt->threads)
+    {
+        const task *k;
+        while ((k = claim(s))) {
+            mib_trial_row row;
+            curve_buf cb = {0};
+            if (run_trial(s, k, &row, &cb)) {
+                pthread_mutex_lock(&s->mu);
+                record_locked(s, &row, cb.rows, cb.n);
+                pthread_mutex_unlock(&s->mu);
+            }
+            free(cb.rows);
         }
-        free(cb.rows);
     }
     openblas_set_num_threads(blas_threads);
+    if (serving)
+        pthread_join(serve_thread, NULL);
+    pthread_mutex_lock(&s->mu);
+    s->closing = 1;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(commit_thread, NULL);
+    return MIB_OK;
 }
 
 /* Check the study, build its generators and cells, and fix the limits,
@@ -697,7 +904,9 @@ static int setup(sweep *s, mib_err *err)
         (st = build_cells(s->study, s->gens, opt->stop, &s->cells, &s->cell_gen, &s->cell_est,
                           &s->ncells, err)))
         return st;
-    if (!(s->externals = mib_study_externals_text(s->study)))
+    s->dirty = malloc(s->ncells * sizeof *s->dirty);
+    s->is_dirty = calloc(s->ncells, 1);
+    if (!(s->externals = mib_study_externals_text(s->study)) || !s->dirty || !s->is_dirty)
         return mib_fail(err, MIB_ENOMEM, "out of memory");
     if (strlen(s->externals) >= sizeof ((mib_results *)0)->external_commands)
         return mib_fail(err, MIB_EINVAL, "the external commands are longer than %zu characters "
@@ -801,6 +1010,12 @@ static int close_output(sweep *s, int st, mib_err *err)
 
 static void sweep_free(sweep *s)
 {
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->wake);
+    free(s->pend.rows);
+    free(s->pend.curves);
+    free(s->dirty);
+    free(s->is_dirty);
     free(s->tasks);
     free(s->trials);
     free(s->have);
@@ -808,28 +1023,93 @@ static void sweep_free(sweep *s)
     free(s->cell_gen);
     free(s->cell_est);
     free(s->externals);
-    free_gens(s->gens, s->study->ngens);
+    free_gens(s->gens, s->gens ? s->study->ngens : 0);
+}
+
+/* A sweep with its mutex and condition variable (on the monotonic clock,
+ * which the committer's deadlines use). */
+static int sweep_init(sweep *s, const mib_study *study, const mib_run_options *opt, mib_err *err)
+{
+    pthread_condattr_t ca;
+    memset(s, 0, sizeof *s);
+    s->study = study;
+    s->opt = opt;
+    s->lock_fd = -1;
+    s->t0 = now(CLOCK_MONOTONIC);
+    atomic_init(&s->next, 0);
+    atomic_init(&s->abort, 0);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    if (!study || !opt)
+        return mib_fail(err, MIB_EINVAL, "NULL study or options");
+    if (opt->threads < 1)
+        return mib_fail(err, MIB_EINVAL, "threads must be >= 1, got %d", opt->threads);
+    return setup(s, err);
 }
 
 int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
             mib_err *err)
 {
-    sweep s = {.study = study, .opt = opt, .lock_fd = -1};
+    sweep s;
     mib_run_report local;
     int exists = 0, st;
     rep = rep ? rep : &local;
     memset(rep, 0, sizeof *rep);
-    s.t0 = now(CLOCK_MONOTONIC);
-    if (opt->threads < 1)
-        return mib_fail(err, MIB_EINVAL, "threads must be >= 1, got %d", opt->threads);
-    if (!(st = setup(&s, err)) && !(st = claim_output(&s, &exists, err)) &&
+    if (!(st = sweep_init(&s, study, opt, err)) && !(st = claim_output(&s, &exists, err)) &&
         !(st = restart_output(&s, exists, rep, err)) && !(st = plan(&s, err))) {
         report_kept(&s, rep);
-        sweep_trials(&s);
-        st = sweep_status(&s, rep, err);
+        st = sweep_trials(&s, err);
+        st = st ? st : sweep_status(&s, rep, err);
     }
     st = close_output(&s, st, err);
     rep->seconds = now(CLOCK_MONOTONIC) - s.t0;
     sweep_free(&s);
     return st;
+}
+
+/* ---- workers: trials of a sweep run in another process ---- */
+
+int mib_run_worker_open(const mib_study *study, const mib_run_options *opt,
+                        mib_run_worker **out, mib_err *err)
+{
+    sweep *s = malloc(sizeof *s);
+    int st = s ? sweep_init(s, study, opt, err) : mib_fail(err, MIB_ENOMEM, "out of memory");
+    if (st && s) {
+        sweep_free(s);
+        free(s);
+        s = NULL;
+    }
+    *out = s;
+    return st;
+}
+
+int mib_run_worker_trial(const mib_run_worker *w, int64_t cell, int32_t replicate,
+                         mib_trial_row *row, mib_curve_row **curves, size_t *ncurves)
+{
+    *curves = NULL;
+    *ncurves = 0;
+    if (cell < 0 || (size_t)cell >= w->ncells || replicate < 0) {
+        memset(row, 0, sizeof *row);
+        row->cell = cell;
+        row->replicate = replicate;
+        fail_row(row, MIB_EINVAL, "no such cell in this worker's study");
+        return 1;
+    }
+    task k = {(size_t)cell, w->cells[cell].n, replicate};
+    curve_buf cb = {0};
+    int keep = run_trial(w, &k, row, &cb);
+    *curves = cb.rows;
+    *ncurves = cb.n;
+    return keep;
+}
+
+void mib_run_worker_close(mib_run_worker *w)
+{
+    if (!w)
+        return;
+    sweep_free(w);
+    free(w);
 }

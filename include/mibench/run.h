@@ -40,6 +40,9 @@ typedef struct mib_run_progress {
     double elapsed;            /* seconds since the sweep began */
 } mib_run_progress;
 
+/* The sweep's queue of trials, as other processes' trials see it (below). */
+typedef struct mib_run_queue mib_run_queue;
+
 typedef struct mib_run_options {
     const char *output;        /* the results file, OUT.h5 */
     int resume;                /* continue an existing OUT.h5 */
@@ -52,6 +55,15 @@ typedef struct mib_run_options {
                                     close cleanly, return MIB_EINTR */
     void (*progress)(void *ctx, const mib_run_progress *p); /* may be NULL */
     void *progress_ctx;
+    /* Other processes running trials of this sweep (bench/mpi does it for
+     * MPI ranks). When serve is set, mib_run calls serve(serve_ctx, q) on
+     * a thread of its own while its `threads` threads run trials: serve
+     * hands tasks out with mib_run_queue_next, gets them run elsewhere (by
+     * mib_run_worker_trial) and records their rows with
+     * mib_run_queue_record, and returns once the queue is empty and every
+     * task it handed out is back (or will never be). May be NULL. */
+    void (*serve)(void *serve_ctx, mib_run_queue *q);
+    void *serve_ctx;
 } mib_run_options;
 
 typedef struct mib_run_report {
@@ -78,6 +90,34 @@ MIB_API void mib_run_options_init(mib_run_options *o);
  * status of a generator that cannot be built. rep may be NULL. */
 MIB_API int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
             mib_err *err);
+
+/* The queue (for opt->serve): the next trial to run elsewhere, largest n
+ * first, into *cell and *replicate; 0 when none is left or the sweep stops
+ * (a signal, a recording failure), else 1. Thread-safe. */
+MIB_API int mib_run_queue_next(mib_run_queue *q, int64_t *cell, int32_t *replicate);
+
+/* Record the row (and curve points) of a trial mib_run_queue_next handed
+ * out, as the sweep's own threads do: MIB_EINVAL for a row of no handed-out
+ * task (another study, a second copy). Thread-safe. */
+MIB_API int mib_run_queue_record(mib_run_queue *q, const mib_trial_row *row,
+                                 const mib_curve_row *curves, size_t ncurves, mib_err *err);
+
+/* A worker: the study's generators and cells, to run trials of a sweep by
+ * (cell, replicate) in another process, with the same data, seeds and
+ * results as mib_run's own threads (opt: mem_limit, threads for the
+ * default memory limit, stop; output is not used). */
+typedef struct mib_run_queue mib_run_worker;
+MIB_API int mib_run_worker_open(const mib_study *study, const mib_run_options *opt,
+                                mib_run_worker **out, mib_err *err);
+
+/* Run one trial into row and its curve points into *curves (malloc'd,
+ * free() them; *ncurves may be 0). A bad cell gives a failed row. Returns
+ * 1 when the row is to be recorded, 0 when opt->stop cut the trial short
+ * (run it again later). Thread-safe: one worker serves many threads. */
+MIB_API int mib_run_worker_trial(const mib_run_worker *w, int64_t cell, int32_t replicate,
+                                 mib_trial_row *row, mib_curve_row **curves, size_t *ncurves);
+
+MIB_API void mib_run_worker_close(mib_run_worker *w);
 
 /* The data seed of a trial. */
 MIB_API uint64_t mib_run_trial_seed(uint64_t master, const char *generator, int64_t n,

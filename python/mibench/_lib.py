@@ -194,7 +194,8 @@ class mib_study(Structure):
 class mib_run_options(Structure):
     _fields_ = [("output", c_char_p), ("resume", c_int), ("force", c_int), ("threads", c_int),
                 ("mem_limit", c_double), ("command_line", c_char_p), ("stop", POINTER(c_int)),
-                ("progress", c_void_p), ("progress_ctx", c_void_p)]
+                ("progress", c_void_p), ("progress_ctx", c_void_p),
+                ("serve", c_void_p), ("serve_ctx", c_void_p)]
 
 
 class mib_run_report(Structure):
