@@ -3,7 +3,7 @@
 compiles). Every quoted #include must name its folder ("core/spec.h"), and a
 folder may include only the folders its arrows allow (README, "Layout"):
 
-    bench/cli -> bench/plot, bench/check -> bench/harness -> bench/external -> bench/store
+    bench/cli -> bench/plot, bench/check, bench/mpi -> bench/harness -> bench/external -> bench/store
     bench/harness -> generators, estimators -> core; everything -> mibench/
 
 Example plugins (examples/) are built against the public headers alone.
@@ -26,7 +26,8 @@ ARROWS = {
     "bench/harness": ["core/", "bench/harness/", "bench/external/", "bench/store/"],
     "bench/plot": ["core/", "bench/plot/", "bench/harness/"],
     "bench/check": ["core/", "bench/check/", "bench/harness/"],
-    "bench/cli": ["core/", "bench/cli/", "bench/plot/", "bench/check/", "bench/harness/",
+    "bench/mpi": ["core/", "bench/mpi/", "bench/harness/"],
+    "bench/cli": ["core/", "bench/cli/", "bench/plot/", "bench/check/", "bench/mpi/", "bench/harness/",
                   "bench/external/", "bench/store/"],
     # benchmark programs time internals and set up OpenBLAS as programs do
     "bench/perf": ["core/", "estimators/", "generators/", "bench/perf/", "bench/cli/blas_kernels.h",
@@ -38,10 +39,11 @@ ARROWS = {
 SYSTEM = {
     "hdf5.h": ["bench/store"],
     "ini.h": ["bench/harness"],
+    "mpi.h": ["bench/mpi"],
 }
 # the library's folders: no printing, exiting, aborting or environment
 LIBRARY = ["core", "generators", "estimators", "bench/store", "bench/external", "bench/harness",
-           "bench/plot", "bench/check"]
+           "bench/plot", "bench/check", "bench/mpi"]
 FORBIDDEN_CALLS = re.compile(
     r"\b(printf|puts|perror|getenv|setenv|exit|_exit|abort)\s*\(|\bfprintf\s*\(\s*(stderr|stdout)")
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="gcc libc6-dev meson ninja-build pkg-config git libgsl-dev libhdf5-dev hdf5-tools
 libopenblas-dev libcriterion-dev libinih-dev libjansson-dev zlib1g-dev gnuplot-nox python3
-python3-numpy clang libclang-rt-14-dev libomp-dev"
+python3-numpy clang libclang-rt-14-dev libomp-dev openmpi-bin libopenmpi-dev"
 
 missing=()
 for p in $PACKAGES; do

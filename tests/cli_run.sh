@@ -7,16 +7,6 @@
 # the values of an uninterrupted run.
 . "$(dirname "$0")/lib.sh"
 
-# trials FILE: one sorted line per /trials row: cell replicate seed estimate status
-trials() {
-  h5dump -d /trials -m '%.17g' -y -w 0 "$1" | awk '
-    /DATA \{/ { on = 1; next }
-    !on { next }
-    /^ *\{ *$/ { k = 0; next }
-    /^ *\}, \{ *$/ { if (k) print f[1], f[6], f[7], f[9], f[12]; k = 0; next }
-    /^ *\} *$/ { if (k) print f[1], f[6], f[7], f[9], f[12]; k = 0; next }
-    { sub(/^ +/, ""); sub(/,$/, ""); f[++k] = $0 }' | sort -n -k1,1 -k2,2
-}
 journal_trials() { local n; n=$(grep -c '^trial' "$1" 2>/dev/null); echo "${n:-0}"; }
 
 # A study slow enough to be killed in flight (about a second of CPU).

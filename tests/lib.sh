@@ -39,6 +39,32 @@ expect_eq() {
   if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
 }
 
+# table FILE DATASET FIELD...: one line per row of a compound dataset of a
+# results file, the given fields (1-based, in h5dump's order, numbers as
+# %.17g), sorted numerically by the first three.
+table() {
+  local file=$1 set=$2; shift 2
+  h5dump -d "$set" -m '%.17g' -y -w 0 "$file" | awk -v want="$*" '
+    BEGIN { nw = split(want, w, " ") }
+    function out(  i, s) {
+      if (!k) return
+      s = f[w[1]]; for (i = 2; i <= nw; i++) s = s " " f[w[i]]
+      print s; k = 0
+    }
+    /DATA \{/ { on = 1; next }
+    !on { next }
+    /^ *\{ *$/ { k = 0; next }
+    /^ *\}, \{ *$/ { out(); next }
+    /^ *\},? *$/ { out(); next }   # h5dump sometimes breaks "}, {" in two
+    { sub(/^ +/, ""); sub(/,$/, ""); f[++k] = $0 }' | sort -n -k1,1 -k2,2 -k3,3
+}
+# trials FILE: cell replicate seed estimate status, one line per trial
+trials() { table "$1" /trials 1 6 7 9 12; }
+# summary FILE: cell count failures mean bias variance std_error mse rmse (no timings)
+summary() { table "$1" /summary 1 7 8 9 10 11 12 13 14; }
+# curves FILE: cell replicate step estimate true_mi
+curves() { table "$1" /curves 1 2 3 4 5; }
+
 finish() {
   echo "$((CHECKS - FAILS)) of $CHECKS checks passed"
   [ "$FAILS" -eq 0 ]

@@ -3,6 +3,8 @@
  * results file by the harness (bench/harness/run.c), with a progress line
  * on a terminal, SIGINT/SIGTERM turned into a clean stop
  * (exit 130/143) and the runner's statuses turned into one-line errors.
+ * Under mpirun or srun the ranks share the sweep (bench/mpi): rank 0
+ * writes, the others run trials and print only their errors.
  * Exit: 0 every trial recorded (failed trials are data: counted on
  * stderr), 1 failure, 2 usage, 130/143 interrupted. */
 #include <ctype.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "bench/cli/cli.h"
+#include "bench/mpi/sweep.h"
 #include "mibench/run.h"
 #include "mibench/study.h"
 
@@ -383,9 +386,17 @@ static int parse_args(run_args *a, int argc, char **argv)
     return CLI_CONTINUE;
 }
 
-/* mib_run with SIGINT/SIGTERM turned into a clean stop (on_signal) and the
- * progress line on a terminal; the old handlers are back on return. */
-static int sweep(const mib_study *study, const run_args *a, mib_run_report *rep, mib_err *err)
+/* The MPI job this process is part of (rank 0 of 1 outside mpirun). */
+typedef struct mpi_job {
+    int rank, size;
+} mpi_job;
+
+/* mib_run (shared by the ranks of an MPI job) with SIGINT/SIGTERM turned
+ * into a clean stop (on_signal) and the progress line on rank 0's
+ * terminal; the old handlers are back on return. study may be NULL on a
+ * rank whose study failed to load (the others must still hear of it). */
+static int sweep(const mib_study *study, const run_args *a, const mpi_job *job,
+                 mib_run_report *rep, mib_err *err)
 {
     progress_state ps = {0};
     mib_run_options opt = a->opt; /* a copy: it points at ps, which ends here */
@@ -396,7 +407,7 @@ static int sweep(const mib_study *study, const run_args *a, mib_run_report *rep,
     snprintf(second_note, sizeof second_note, "\nmibench run: stopped at once by a second "
              "signal; the finished trials are in '%s' and its journal; continue with "
              "--resume\n", a->out);
-    if (!a->quiet && isatty(STDERR_FILENO)) {
+    if (!a->quiet && job->rank == 0 && isatty(STDERR_FILENO)) {
         opt.progress = show_progress;
         opt.progress_ctx = &ps;
     }
@@ -407,7 +418,7 @@ static int sweep(const mib_study *study, const run_args *a, mib_run_report *rep,
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    int st = mib_run(study, &opt, rep, err);
+    int st = mib_mpi_run(study, &opt, job->rank, job->size, rep, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (ps.printed)
@@ -467,23 +478,42 @@ static int declare_externals(const run_args *a, mib_study *s, mib_err *err)
     return MIB_OK;
 }
 
-/* Load or build the study, then sweep it and report. */
+/* Started by mpirun (OpenMPI) or srun (PMI/PMIx): their environment says so. */
+static int mpi_launched(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
+}
+
+/* Load or build the study, then sweep it and report (rank 0) or say only
+ * what went wrong (other ranks). Every rank of an MPI job takes part in
+ * the sweep, even with a study it could not load. */
 static int run_study(const run_args *a)
 {
     mib_err err = {""};
     mib_study study;
+    mpi_job job = {0, 1};
     mib_study_init(&study);
-    int rc, st = declare_externals(a, &study, &err);
+    if (mpi_launched() && mib_mpi_init(&job.rank, &job.size, &err))
+        return cli_fail(CLI_EXIT_FAIL, "run", "%s", err.msg);
+    char who[32] = "run";
+    if (job.rank > 0)
+        snprintf(who, sizeof who, "run (rank %d)", job.rank);
+    int rc = CLI_EXIT_OK, st = declare_externals(a, &study, &err);
     if (!st)
         st = a->file ? mib_study_load(a->file, &study, &err) : flags_study(a, &study, &err);
-    if (st) {
-        rc = cli_fail(cli_status_exit(st), "run", "%s", err.msg);
-    } else {
+    if (st)
+        rc = cli_fail(cli_status_exit(st), who, "%s", err.msg);
+    if (!st || job.size > 1) {
         mib_run_report rep;
-        st = sweep(&study, a, &rep, &err);
-        rc = report(a, st, &rep, &err);
+        mib_err rerr = {""};
+        int rst = sweep(st ? NULL : &study, a, &job, &rep, &rerr);
+        if (!st && job.rank == 0)
+            rc = report(a, rst, &rep, &rerr);
+        else if (!st && rst)
+            rc = cli_fail(cli_status_exit(rst), who, "%s", rerr.msg);
     }
     mib_study_free(&study);
+    mib_mpi_finalize();
     return rc;
 }
 

@@ -88,6 +88,7 @@ struct mib_run_queue { /* the sweep; also a worker (mib_run_worker) with no outp
     char *externals;              /* the study's "NAME = COMMAND" lines */
     char command_lines[4096];     /* of the runs that wrote the file before (resume) */
     int lock_fd;
+    int blas_threads;             /* a worker's caller's OpenBLAS threads, restored on close */
 };
 typedef struct mib_run_queue sweep;
 
@@ -1082,6 +1083,10 @@ int mib_run_worker_open(const mib_study *study, const mib_run_options *opt,
         free(s);
         s = NULL;
     }
+    if (s) { /* one BLAS thread per trial, as in mib_run */
+        s->blas_threads = openblas_get_num_threads();
+        openblas_set_num_threads(1);
+    }
     *out = s;
     return st;
 }
@@ -1110,6 +1115,7 @@ void mib_run_worker_close(mib_run_worker *w)
 {
     if (!w)
         return;
+    openblas_set_num_threads(w->blas_threads);
     sweep_free(w);
     free(w);
 }

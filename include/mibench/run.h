@@ -105,7 +105,8 @@ MIB_API int mib_run_queue_record(mib_run_queue *q, const mib_trial_row *row,
 /* A worker: the study's generators and cells, to run trials of a sweep by
  * (cell, replicate) in another process, with the same data, seeds and
  * results as mib_run's own threads (opt: mem_limit, threads for the
- * default memory limit, stop; output is not used). */
+ * default memory limit, stop; output is not used). Like mib_run, it sets
+ * OpenBLAS to one thread until mib_run_worker_close. */
 typedef struct mib_run_queue mib_run_worker;
 MIB_API int mib_run_worker_open(const mib_study *study, const mib_run_options *opt,
                                 mib_run_worker **out, mib_err *err);
