@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "mibench/abi.h"
+#include "mibench/entropy.h"
 #include "mibench/estimator.h"
 #include "mibench/generator.h"
 #include "mibench/param.h"
@@ -118,7 +119,8 @@ static const struct {
     CONST(MIB_REGISTRY_GENERATOR), CONST(MIB_REGISTRY_ESTIMATOR),
     CONST(MIB_RES_JITTER), CONST(MIB_RES_TIES), CONST(MIB_RES_CAPPED),
     CONST(MIB_RES_EARLYSTOP), CONST(MIB_RES_CONSTANT),
-    CONST(MIB_EST_DISCRETE), CONST(MIB_EST_ONLINE),
+    CONST(MIB_EST_DISCRETE), CONST(MIB_EST_ONLINE), CONST(MIB_EST_MIXED),
+    CONST(MIB_NORM_MAX), CONST(MIB_NORM_EUCLID),
     CONST(MIB_SPEC_LEN), CONST(MIB_MSG_LEN), CONST(MIB_STUDY_MAX_LINE),
 };
 

@@ -22,11 +22,13 @@
 static const mib_param_spec no_params[] = {{.name = NULL}};
 
 /* ln det of the m x m diagonal block at offset off of the d x d
- * correlation matrix r, by an in-place Cholesky factorisation of a copy
- * (written out rather than gsl_linalg_cholesky_decomp1 because GSL's
- * default error handler aborts the process on a non-positive-definite
- * matrix, and a library must not change that global handler). */
-static int logdet(const double *r, size_t d, size_t off, size_t m, double *out, mib_err *err)
+ * symmetric positive-definite matrix r (its lower triangle is read), by an
+ * in-place Cholesky factorisation of a copy (written out rather than
+ * gsl_linalg_cholesky_decomp1 because GSL's default error handler aborts
+ * the process on a non-positive-definite matrix, and a library must not
+ * change that global handler). MIB_EDATA when a pivot shows that the
+ * block's columns are dependent (gaussian.h). */
+int mib_logdet_block(const double *r, size_t d, size_t off, size_t m, double *out, mib_err *err)
 {
     double *l = malloc(m * m * sizeof *l), sum = 0;
     if (!l)
@@ -40,8 +42,8 @@ static int logdet(const double *r, size_t d, size_t off, size_t m, double *out, 
             p2 -= l[j * m + k] * l[j * m + k];
         if (!(p2 > MIN_PIVOT2)) {
             st = mib_fail(err, MIB_EDATA,
-                          "the sample covariance of [x y] is singular: some column is (up to "
-                          "rounding) a linear combination of others");
+                          "the sample covariance is singular: column %zu is (up to rounding) "
+                          "a linear combination of the columns before it", off + j);
             break;
         }
         double p = sqrt(p2);
@@ -106,8 +108,9 @@ static int gaussian_mi(size_t n, size_t dx, const double *x, size_t dy, const do
             c[b * d + a] = c[a * d + b] = c[a * d + b] / sqrt(c[a * d + a] * c[b * d + b]);
     for (size_t a = 0; a < d; a++)
         c[a * d + a] = 1;
-    if ((st = logdet(c, d, 0, d, &lxy, err)) || (st = logdet(c, d, 0, dx, &lx, err)) ||
-        (st = logdet(c, d, dx, dy, &ly, err)))
+    if ((st = mib_logdet_block(c, d, 0, d, &lxy, err)) ||
+        (st = mib_logdet_block(c, d, 0, dx, &lx, err)) ||
+        (st = mib_logdet_block(c, d, dx, dy, &ly, err)))
         goto done;
     *mi = 0.5 * (lx + ly - lxy);
 done:

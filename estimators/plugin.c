@@ -133,6 +133,31 @@ done:
     return st;
 }
 
+int mib_plugin_entropy(size_t n, size_t d, const double *x, int mm, double *h, mib_err *err)
+{
+    if (n >= UINT32_MAX)
+        return mib_fail(err, MIB_ERESOURCE, "the plug-in takes fewer than 2^32 rows, got %zu", n);
+    uint32_t *id = malloc(n * sizeof *id);
+    size_t *c = NULL, k = 0;
+    int st = id ? symbolize(x, n, d, id, &k, err)
+                : mib_fail(err, MIB_ENOMEM, "out of memory for the plug-in on %zu rows", n);
+    if (!st && !(c = calloc(k, sizeof *c)))
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for the plug-in on %zu rows", n);
+    if (!st) {
+        /* -sum (c/n) ln(c/n) = ln n - (1/n) sum c ln c, symbols in order of
+         * first appearance */
+        double sum = 0, dn = (double)n;
+        for (size_t i = 0; i < n; i++)
+            c[id[i]]++;
+        for (size_t s = 0; s < k; s++)
+            sum += (double)c[s] * log((double)c[s]);
+        *h = log(dn) - sum / dn + (mm ? ((double)k - 1) / (2 * dn) : 0);
+    }
+    free(id);
+    free(c);
+    return st;
+}
+
 static int plugin_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
                            mib_result *res, mib_err *err)
 {

@@ -1,5 +1,6 @@
 /* plugin.h - the discrete plug-in estimator type and its core, shared with
- * the histogram estimator (which bins, then calls the core). */
+ * the histogram estimator (which bins, then calls the core), and the
+ * plug-in entropy behind mib_entropy_plugin (entropy.c). */
 #ifndef MIB_PLUGIN_H
 #define MIB_PLUGIN_H
 #include "mibench/estimator.h"
@@ -14,5 +15,11 @@ extern const mib_estimator_type mib_estimator_plugin;
  * O(n (dx + dy)) expected (hashing). */
 int mib_plugin_mi(size_t n, size_t dx, const double *x, size_t dy, const double *y, int mm,
                   double *mi, mib_err *err);
+
+/* Plug-in entropy (nats) of the rows of x (n x d), each row one symbol:
+ * -sum p ln p over occupied symbols, plus, with mm, the Miller-Madow term
+ * (K - 1) / (2n), K = occupied symbols. MIB_ENOMEM, MIB_ERESOURCE (n >=
+ * 2^32). O(n d) expected. */
+int mib_plugin_entropy(size_t n, size_t d, const double *x, int mm, double *h, mib_err *err);
 
 #endif

@@ -14,6 +14,8 @@
 extern const mib_estimator_type mib_estimator_plugin, mib_estimator_histogram,
     mib_estimator_ksg1, mib_estimator_ksg2, mib_estimator_gaussian, mib_estimator_copula,
     mib_estimator_kde;
+/* k-NN estimators beyond KSG (knn/): entropies, mixtures, class labels. */
+extern const mib_estimator_type mib_estimator_kl3h, mib_estimator_mixed_ksg, mib_estimator_ross;
 /* Neural variational bounds (neural/neural.c). */
 extern const mib_estimator_type mib_estimator_mine, mib_estimator_dv, mib_estimator_nwj,
     mib_estimator_infonce, mib_estimator_js, mib_estimator_smile;
@@ -27,6 +29,9 @@ static const mib_type_info *const types[] = {
     &mib_estimator_gaussian.info,
     &mib_estimator_copula.info,
     &mib_estimator_kde.info,
+    &mib_estimator_kl3h.info,
+    &mib_estimator_mixed_ksg.info,
+    &mib_estimator_ross.info,
     &mib_estimator_mine.info,
     &mib_estimator_dv.info,
     &mib_estimator_nwj.info,

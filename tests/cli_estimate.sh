@@ -6,12 +6,6 @@
 # usage/spec, 1 file/data) for every bad input issue 3 lists.
 . "$(dirname "$0")/lib.sh"
 
-# expect_near WHAT GOT WANT TOL: |GOT - WANT| <= TOL
-expect_near() {
-  CHECKS=$((CHECKS + 1))
-  if awk -v g="$2" -v w="$3" -v t="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'
-  then pass "$1 = $2 (want $3 +- $4)"; else fail "$1: got '$2', want $3 +- $4"; fi
-}
 
 # --- good input ---------------------------------------------------------------
 "$MIBENCH" sample gaussian:rho=0.8 -n 4000 --seed 3 -o "$TMP/g.csv" || fail "sample csv"

@@ -6,13 +6,6 @@
 
 GENERATORS="gaussian student uniform-noise square bsc ksc"
 
-# expect_near WHAT GOT WANT TOL: |GOT - WANT| <= TOL
-expect_near() {
-  CHECKS=$((CHECKS + 1))
-  if awk -v g="$2" -v w="$3" -v t="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'
-  then pass "$1 = $2 (want $3 +- $4)"; else fail "$1: got '$2', want $3 +- $4"; fi
-}
-
 # significant digits of a %.17g number
 sigdigits() { echo "$1" | sed -E 's/e.*//; s/[-.]//g; s/^0+//' | tr -d '\n' | wc -c; }
 

@@ -10,6 +10,12 @@ command -v mpirun >/dev/null || { echo "mpirun not found: skipped"; exit 77; }
 MPIRUN=(mpirun --oversubscribe -n 3)
 [ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
 mpi() { timeout 120 "${MPIRUN[@]}" "$MIBENCH" "$@"; }
+# killall PATTERN: SIGKILL the matching processes, then wait until none is
+# left (a dying rank still holds OUT.h5.lock)
+killall() {
+  pkill -9 -f "$1"
+  for _ in $(seq 100); do pgrep -f "$1" >/dev/null || return 0; sleep 0.1; pkill -9 -f "$1"; done
+}
 
 # failing trials (n = 8 <= k = 10), an O(N^2) estimator, online curves
 cat >"$TMP/mpi.ini" <<'EOS'
@@ -82,18 +88,16 @@ expect_eq "SIGTERM: clean stop, lock released" $? 0
 out="$TMP/k.h5"
 RANDOM=14
 for round in 1 2 3 4; do
-  "${MPIRUN[@]}" "$MIBENCH" run "$TMP/slow.ini" -o "$out" --threads 1 --quiet --resume \
-    >/dev/null 2>&1 &
+  timeout 60 "${MPIRUN[@]}" "$MIBENCH" run "$TMP/slow.ini" -o "$out" --threads 1 --quiet \
+    --resume >/dev/null 2>&1 &
   pid=$!
   sleep "0.$((3 + RANDOM % 7))"
-  if [ $round = 3 ]; then   # one worker rank; mpirun then ends the job
-    pkill -9 -f "run $TMP/slow.ini -o $out" -n
+  if [ $round = 3 ]; then   # one worker rank (the newest): mpirun ends the job itself
+    pkill -9 -n -f "^$MIBENCH run $TMP/slow.ini -o $out"
     wait $pid
-  else                      # the whole job, as a node failure would
-    pkill -9 -f "run $TMP/slow.ini -o $out"
-    wait $pid
-  fi
-  sleep 0.2
+  fi                        # else the whole job, as a node failure would
+  killall "run $TMP/slow.ini -o $out"
+  wait $pid
   n=$(grep -c '^trial' "$out.journal" 2>/dev/null)
   echo "round $round: ${n:-0} trials in the journal"
 done
@@ -111,7 +115,7 @@ rm -f "$out" "$out.journal"
 "${MPIRUN[@]}" "$MIBENCH" run "$TMP/slow.ini" -o "$out" --threads 1 --quiet >/dev/null 2>&1 &
 pid=$!
 sleep 0.8
-pkill -9 -f "run $TMP/slow.ini -o $out"
+killall "run $TMP/slow.ini -o $out"
 wait $pid
 expect_ok run "$TMP/slow.ini" -o "$out" --threads 1 --quiet --resume
 trials "$out" >"$TMP/k.txt"

@@ -19,8 +19,8 @@ build_plugin() {
   then pass "built $1.so"; else fail "building $1.so: $(cat "$TMP/cc.out")"; fi
 }
 
-# expect_near WHAT GOT WANT RELTOL
-expect_near() {
+# expect_rel WHAT GOT WANT RELTOL: |GOT - WANT| <= RELTOL |WANT|
+expect_rel() {
   CHECKS=$((CHECKS + 1))
   if awk -v g="$2" -v w="$3" -v t="$4" 'BEGIN { d = g - w; if (d < 0) d = -d;
        a = w < 0 ? -w : w; exit !(g != "" && d <= t * a) }'
@@ -49,11 +49,11 @@ closed() { # closed SHRINK: -1/2 ln(1 - ((1 - SHRINK) r)^2) of $TMP/g.csv
           r = (1 - c) * sxy / sqrt(sxx * syy); printf "%.17g\n", -0.5 * log(1 - r * r) }' "$TMP/g.csv"
 }
 expect_ok estimate pearson "$TMP/g.csv" --plugin "$PLUGIN"
-expect_near "pearson = -1/2 ln(1 - r^2)" "$(cat "$TMP/out")" "$(closed 0)" 1e-12
+expect_rel "pearson = -1/2 ln(1 - r^2)" "$(cat "$TMP/out")" "$(closed 0)" 1e-12
 expect_ok estimate pearson:shrink=0.25 "$TMP/g.csv" --plugin "$PLUGIN"
-expect_near "pearson:shrink=0.25" "$(cat "$TMP/out")" "$(closed 0.25)" 1e-12
+expect_rel "pearson:shrink=0.25" "$(cat "$TMP/out")" "$(closed 0.25)" 1e-12
 expect_ok estimate gaussian "$TMP/g.csv"
-expect_near "pearson = built-in gaussian" "$("$MIBENCH" estimate pearson "$TMP/g.csv" --plugin "$PLUGIN")" \
+expect_rel "pearson = built-in gaussian" "$("$MIBENCH" estimate pearson "$TMP/g.csv" --plugin "$PLUGIN")" \
   "$(cat "$TMP/out")" 1e-12
 expect_ok estimate pearson "$TMP/g.csv" --plugin "$PLUGIN" --json
 grep -q '"estimator": "pearson:shrink=0"' "$TMP/out"; expect_eq "canonical plugin spec" $? 0
@@ -86,7 +86,7 @@ expect_eq "--plugin stored in the study text" $? 0
 h5dump -d /cells "$TMP/r.h5" | grep -q '"bivariate:rho=0.8"'; expect_eq "plugin cell stored" $? 0
 expect_ok run --plugin "$PLUGIN" --gen bivariate:rho=0.8 --est pearson --n 100 --seeds 2 \
   -o "$TMP/t.h5" --quiet
-expect_near "bivariate truth -1/2 ln(1 - 0.8^2)" \
+expect_rel "bivariate truth -1/2 ln(1 - 0.8^2)" \
   "$(h5dump -m '%.17g' -d /cells "$TMP/t.h5" | grep -E '^ +[-0-9.e+]+$' | tail -1 | tr -d ' ')" \
   "$(awk 'BEGIN { printf "%.17g", -0.5 * log(1 - 0.64) }')" 1e-15
 expect_ok run --help

@@ -39,6 +39,13 @@ expect_eq() {
   if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
 }
 
+# expect_near WHAT GOT WANT TOL: |GOT - WANT| <= TOL
+expect_near() {
+  CHECKS=$((CHECKS + 1))
+  if awk -v g="$2" -v w="$3" -v t="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= t) }'
+  then pass "$1 = $2 (want $3 +- $4)"; else fail "$1: got '$2', want $3 +- $4"; fi
+}
+
 # table FILE DATASET FIELD...: one line per row of a compound dataset of a
 # results file, the given fields (1-based, in h5dump's order, numbers as
 # %.17g), sorted numerically by the first three.

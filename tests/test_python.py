@@ -16,6 +16,7 @@ Prints one line per check; exits 1 on any failure, 77 (skip) without NumPy.
 import ctypes
 import doctest
 import json
+import math
 import os
 import shutil
 import signal
@@ -228,6 +229,34 @@ def test_estimate():
         d = mibench.estimate(t, t[::-1].copy(), "ksg1:jitter=0", details=True)
     check("duplicate points without jitter warn (RuntimeWarning) and flag 'ties'",
           "ties" in d["flags"] and any(issubclass(i.category, RuntimeWarning) for i in w))
+
+
+def test_entropy():
+    gpath = os.path.join(TMP, "e.csv")
+    cli("sample", "gaussian:dim=2,rho=0.6", "-n", 3000, "--seed", 4, "-o", gpath)
+    x, _ = mibench.sample("gaussian:dim=2,rho=0.6", 3000, seed=4)
+    bpath = os.path.join(TMP, "eb.csv")
+    cli("sample", "ksc:symbols=3,eps=0.2", "-n", 600, "--seed", 8, "-o", bpath)
+    bx, _ = mibench.sample("ksc:symbols=3,eps=0.2", 600, seed=8)
+    for method, path, xs, extra in (("kl", gpath, x, ["--k", 5]), ("kl-euclid", gpath, x, []),
+                                    ("gaussian", gpath, x, []), ("plugin", bpath, bx, []),
+                                    ("plugin-mm", bpath, bx, [])):
+        kw = {"k": 5} if extra else {}
+        h = mibench.entropy(xs, method, **kw)
+        j = json.loads(cli("entropy", method, path, "--cols", "x0,x1" if xs is x else "x0",
+                           "--json", *extra).stdout, parse_float=str)
+        check("entropy(%s) = %s = mibench entropy --json" % (method, g17(h)),
+              g17(h) == j["entropy"], j)
+    # N(0, I_2) block of the binormal sample: H = ln(2 pi e); SE about 0.015 at n = 3000
+    want = math.log(2 * math.pi * math.e)
+    h = mibench.entropy(x, "gaussian")
+    check("entropy(gaussian) of 2-D N(0, I) = %.4f, ln(2 pi e) = %.4f within 0.06" % (h, want),
+          abs(h - want) < 0.06)
+    expect_error("entropy with an unknown method", mibench.entropy, (x, "renyi"), "invalid",
+                 "unknown entropy method")
+    expect_error("entropy with n <= k", mibench.entropy, (x[:3], "kl"), "too-small", "k=3")
+    expect_error("plug-in entropy of non-integers", mibench.entropy, (x, "plugin"), "bad-data",
+                 "integer")
 
 
 def test_errors():
@@ -455,7 +484,7 @@ def find_libm():
 
 
 def main():
-    for t in (test_loading, test_truth, test_sample, test_estimate, test_errors,
+    for t in (test_loading, test_truth, test_sample, test_estimate, test_entropy, test_errors,
               test_run_and_load, test_interrupt, test_registries, test_doctests):
         try:
             t()

@@ -24,6 +24,7 @@ int cmd_list(int argc, char **argv);
 int cmd_truth(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
+int cmd_entropy(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_check(int argc, char **argv);

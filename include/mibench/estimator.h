@@ -69,6 +69,8 @@ typedef struct mib_result {
 /* Estimator type flags. */
 #define MIB_EST_DISCRETE 0x01u /* needs integer-valued data */
 #define MIB_EST_ONLINE   0x02u /* can train from a mib_sampler */
+#define MIB_EST_MIXED    0x04u /* one side integer (discrete), the other continuous, as
+                                * the spec says: estimate() checks the sides itself */
 
 typedef struct mib_estimator_type {
     mib_type_info info;

@@ -1,6 +1,6 @@
 /* mibench.h - the whole public API of libmibench: status codes, parameter
  * tables and spec strings, registries, RNG streams, generators,
- * estimators, the harness (studies, runs, results files), and the
+ * estimators, entropies, the harness (studies, runs, results files), and the
  * contract of C plugins. */
 #ifndef MIBENCH_H
 #define MIBENCH_H
@@ -12,6 +12,7 @@
 #include "mibench/rng.h"
 #include "mibench/generator.h"
 #include "mibench/estimator.h"
+#include "mibench/entropy.h"
 #include "mibench/results.h"
 #include "mibench/study.h"
 #include "mibench/run.h"

@@ -35,7 +35,8 @@ import numpy as np
 from . import _lib
 from ._lib import Error
 
-__all__ = ["Error", "estimate", "truth", "sample", "estimators", "generators", "run", "load"]
+__all__ = ["Error", "estimate", "entropy", "truth", "sample", "estimators", "generators", "run",
+           "load"]
 
 _LIB, library, _C = _lib.load()
 __version__ = _LIB.mib_version().decode()
@@ -388,6 +389,61 @@ def estimate(x, y, spec="ksg1", threads=None, details=False):
             "steps": int(res.steps)}
 
 
+_ENTROPY_METHODS = ("kl", "kl-euclid", "plugin", "plugin-mm", "gaussian")
+
+
+def entropy(x, method="kl", k=3, threads=None):
+    """Estimate the entropy of the samples x, in nats (``mibench entropy``).
+
+    Parameters
+    ----------
+    x : array_like of shape (n,) or (n, d)
+        Samples, one row per sample; converted to C-contiguous float64.
+    method : str, default "kl"
+        ``"kl"``: Kozachenko-Leonenko k-NN differential entropy with the
+        max-norm; ``"kl-euclid"``: the same with the Euclidean norm;
+        ``"plugin"``: discrete plug-in entropy of the rows as symbols
+        (integer data); ``"plugin-mm"``: with the Miller-Madow correction;
+        ``"gaussian"``: the entropy of a Gaussian with the sample covariance.
+    k : int, default 3
+        Neighbours for the k-NN methods (1 <= k < n).
+    threads : int or None
+        Threads for the k-NN methods (the same bits for any count).
+
+    Raises
+    ------
+    Error
+        Unknown method (``invalid``); NaN or infinite values, non-integers for
+        the plug-in, a singular covariance (``bad-data``); n <= k
+        (``too-small``).
+
+    Examples
+    --------
+    >>> x, _ = mibench.sample("gaussian:rho=0", 20000, seed=1)
+    >>> round(mibench.entropy(x, "gaussian"), 2)   # 1/2 ln(2 pi e) = 1.42
+    1.42
+    """
+    if method not in _ENTROPY_METHODS:
+        raise _invalid("unknown entropy method %r; use one of %s" %
+                       (method, ", ".join(_ENTROPY_METHODS)))
+    xa = _matrix(x, "x")
+    n, d = xa.shape
+    h, err = ctypes.c_double(float("nan")), _lib.new(_lib.mib_err)
+    if method.startswith("kl"):
+        k = _integer(k, "k", 1)
+        norm = _C["MIB_NORM_EUCLID" if method == "kl-euclid" else "MIB_NORM_MAX"]
+        st = _LIB.mib_entropy_kl(_doubles(xa), n, d, k, norm, _threads(threads), byref(h),
+                                 byref(err))
+    elif method.startswith("plugin"):
+        st = _LIB.mib_entropy_plugin(_doubles(xa), n, d, int(method == "plugin-mm"), byref(h),
+                                     byref(err))
+    else:
+        st = _LIB.mib_entropy_gaussian(_doubles(xa), n, d, byref(h), byref(err))
+    if st:
+        raise _fail(st, err)
+    return h.value
+
+
 # ---- the registries ----
 
 def _params(info):
@@ -437,10 +493,10 @@ def estimators():
     Returns
     -------
     dict
-        ``{name: {"name", "summary", "discrete", "online", "params"}}`` in
-        registry order (the order of ``mibench list estimators``).
-        ``discrete``: needs integer data; ``online``: can train on fresh
-        samples. ``params`` is a list of ``{"name", "kind" ("int", "real",
+        ``{name: {"name", "summary", "discrete", "mixed", "online", "params"}}``
+        in registry order (the order of ``mibench list estimators``).
+        ``discrete``: needs integer data; ``mixed``: one side integer, the
+        other continuous (``ross``); ``online``: can train on fresh samples. ``params`` is a list of ``{"name", "kind" ("int", "real",
         "choice", "int-or-choice", "real-or-choice"), "default" (spec text,
         None for an optional parameter), "allowed" (one line, as ``mibench
         list`` prints it), "help", "min", "max", "choices", "excludes"}``.
@@ -455,6 +511,7 @@ def estimators():
     """
     return _registry(_LIB.mib_estimator_at, lambda t: {
         "discrete": bool(t.flags & _C["MIB_EST_DISCRETE"]),
+        "mixed": bool(t.flags & _C["MIB_EST_MIXED"]),
         "online": bool(t.flags & _C["MIB_EST_ONLINE"])})
 
 

@@ -215,7 +215,8 @@ CONSTANTS = ["MIB_OK", "MIB_EINVAL", "MIB_ENOMEM", "MIB_EINTR", "MIB_NSTATUS", "
              "MIB_PARAM_INT", "MIB_PARAM_REAL", "MIB_PARAM_CHOICE", "MIB_PARAM_INT_OR_CHOICE",
              "MIB_PARAM_REAL_OR_CHOICE", "MIB_OPEN_MIN", "MIB_OPEN_MAX",
              "MIB_RES_JITTER", "MIB_RES_TIES", "MIB_RES_CAPPED", "MIB_RES_EARLYSTOP",
-             "MIB_RES_CONSTANT", "MIB_EST_DISCRETE", "MIB_EST_ONLINE"]
+             "MIB_RES_CONSTANT", "MIB_EST_DISCRETE", "MIB_EST_ONLINE", "MIB_EST_MIXED",
+             "MIB_NORM_MAX", "MIB_NORM_EUCLID"]
 
 # name: (restype, argtypes). gsl_rng * is opaque (c_void_p).
 P = POINTER
@@ -246,6 +247,11 @@ PROTOTYPES = {
     "mib_workspace_init": (None, [P(mib_workspace)]),
     "mib_estimate": (c_int, [P(mib_data), P(mib_spec), P(mib_workspace), P(mib_result),
                              P(mib_err)]),
+    "mib_entropy_kl": (c_int, [P(c_double), c_size_t, c_size_t, c_size_t, c_int, c_int,
+                               P(c_double), P(mib_err)]),
+    "mib_entropy_plugin": (c_int, [P(c_double), c_size_t, c_size_t, c_int, P(c_double),
+                                   P(mib_err)]),
+    "mib_entropy_gaussian": (c_int, [P(c_double), c_size_t, c_size_t, P(c_double), P(mib_err)]),
     "mib_study_init": (None, [P(mib_study)]),
     "mib_study_free": (None, [P(mib_study)]),
     "mib_study_load": (c_int, [c_char_p, P(mib_study), P(mib_err)]),

@@ -1,0 +1,81 @@
+/* load.h - reading the samples of `mibench estimate` and `mibench entropy`
+ * from a CSV/TSV or HDF5 file (or a pipe, a FIFO, "-"), and choosing their
+ * columns: two blocks x and y, or one block (entropy's --cols). The rules
+ * are README's, "mibench estimate". Each verb fills a cli_source from its
+ * options, calls cli_load once and frees with cli_loaded_free. */
+#ifndef MIB_CLI_LOAD_H
+#define MIB_CLI_LOAD_H
+
+#include <stddef.h>
+#include "bench/cli/csv.h"
+#include "mibench/mibench.h"
+
+/* Where the samples come from and which columns are wanted. */
+typedef struct cli_source {
+    const char *verb;      /* "estimate", "entropy": for notes on stderr */
+    const char *path;      /* FILE; "-" is standard input */
+    const char *xs, *ys;   /* --x / --y (CSV: names or indices; HDF5: dataset names) or NULL */
+    const char *xopt;      /* the option that gave xs, for messages; NULL: "--x" */
+    const char *dims[2];   /* bmi's DIMX DIMY (checked by the verb), or NULL */
+    char sep;              /* --sep, or 0: tab for a .tsv name, else ',' */
+    int dropna, quiet;
+    int single;            /* one block only: the xs columns, or every column
+                              (HDF5: the dataset xs names, by default /x); y is empty */
+} cli_source;
+
+typedef struct cli_columns {
+    size_t count;
+    size_t *idx;
+} cli_columns;
+
+typedef struct cli_named {
+    const char *name;
+    size_t col;
+} cli_named;
+
+/* A header's names sorted, for O(log cols) lookups. */
+typedef struct cli_name_index {
+    const mib_csv *c;
+    cli_named *sorted; /* c->cols entries, or NULL without a header */
+} cli_name_index;
+
+/* The data and the buffers it lives in; cli_loaded_free frees whatever a
+ * failed load left behind. */
+typedef struct cli_loaded {
+    mib_csv csv;
+    cli_name_index names;
+    cli_columns cx, cy;      /* cy is empty for one block */
+    const char *xset, *yset; /* HDF5: the dataset names */
+    size_t *line;            /* CSV: file line of each kept row */
+    size_t dropped;          /* rows --dropna dropped */
+    double *x, *y;
+    mib_data data;           /* one block: x only, dy = 0 */
+    char where[1200];        /* CSV: the column map appended to data errors */
+    char xbuf[8192], ybuf[8192]; /* --x/--y made from DIMX, DIMY */
+} cli_loaded;
+
+/* Read src into *l (zeroed first). MIB_EINVAL for columns that do not fit
+ * the file (a usage error), MIB_EIO, MIB_EFORMAT, MIB_EDATA, MIB_ENOMEM for
+ * the file and its data; err names the file, line and column. */
+int cli_load(const cli_source *src, cli_loaded *l, mib_err *err);
+
+/* Frees what cli_load allocated; safe after a failure. */
+void cli_loaded_free(cli_loaded *l);
+
+/* On stderr: the rows --dropna dropped, and on a terminal the columns
+ * used; nothing with src->quiet. */
+void cli_note_input(const cli_source *src, const cli_loaded *l);
+
+/* MIB_EDATA naming the file line and column of the first non-integer value
+ * of a CSV's selected columns ("'%s' needs integer (discrete) data", est);
+ * MIB_OK for HDF5 (the library's check names the row). */
+int cli_check_integers(const cli_loaded *l, const char *est, mib_err *err);
+
+/* s as a JSON string on stdout. */
+void cli_json_string(const char *s);
+
+/* The x (y = 0) or y block's columns on stdout as a JSON array, as --x/--y
+ * would name them: header names, else indices; the dataset for HDF5. */
+void cli_json_columns(const cli_loaded *l, int y);
+
+#endif
