@@ -12,6 +12,7 @@
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include "estimators/columns.h"
+#include "estimators/cost.h"
 #include "estimators/gaussian.h"
 
 /* A pivot this small (the share of a column's variance left after the
@@ -169,10 +170,12 @@ const mib_estimator_type mib_estimator_gaussian = {
     .info = {"gaussian", "Gaussian MI of the sample covariance (exact for jointly Gaussian data)",
              no_params},
     .estimate = gaussian_estimate,
+    .cost = mib_cost_covariance,
 };
 
 const mib_estimator_type mib_estimator_copula = {
     .info = {"copula", "Gaussian-copula MI: normal scores of the ranks, then the Gaussian formula",
              no_params},
     .estimate = copula_estimate,
+    .cost = mib_cost_ranks,
 };

@@ -8,6 +8,7 @@
  * per column for quantile bins or fd. Nats. */
 #include <math.h>
 #include <stdlib.h>
+#include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/histogram.h"
 #include "estimators/plugin.h"
@@ -122,4 +123,5 @@ const mib_estimator_type mib_estimator_histogram = {
     .info = {"histogram", "plug-in MI of continuous data binned per column",
              histogram_params},
     .estimate = histogram_estimate,
+    .cost = mib_cost_linear,
 };

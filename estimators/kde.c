@@ -10,6 +10,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/kde.h"
 
@@ -135,4 +136,5 @@ const mib_estimator_type mib_estimator_kde = {
     .info = {"kde", "Gaussian-kernel density plug-in, leave-one-out (O(n^2); n <= 50000)",
              kde_params},
     .estimate = kde_estimate,
+    .cost = mib_cost_pairs,
 };

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "estimators/cost.h"
 #include "estimators/plugin.h"
 
 enum { P_CORRECTION };
@@ -170,4 +171,5 @@ const mib_estimator_type mib_estimator_plugin = {
              plugin_params},
     .flags = MIB_EST_DISCRETE,
     .estimate = plugin_estimate,
+    .cost = mib_cost_linear,
 };

@@ -61,6 +61,14 @@ int mib_estimator_online(const mib_spec *spec)
     return t && (t->flags & MIB_EST_ONLINE) && t->online ? t->online(spec) : 0;
 }
 
+double mib_estimator_cost(const mib_spec *spec, size_t n, size_t dx, size_t dy)
+{
+    const mib_estimator_type *t = mib_estimator_type_of(spec, NULL);
+    if (!t)
+        return 0;
+    return t->cost ? t->cost(spec, n, dx, dy) : 1e-8 * (double)n * (double)(dx + dy);
+}
+
 void mib_workspace_init(mib_workspace *ws)
 {
     if (!ws)

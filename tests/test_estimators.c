@@ -528,3 +528,28 @@ Test(registry, continuous_estimators_refuse_constant_columns, .timeout = 60)
     free(x);
     free(y);
 }
+
+/* Every estimator has a cost: positive, growing with n, at least linear
+ * (up to a constant term; a model below n would order the sweep wrongly);
+ * KDE quadratic. */
+Test(registry, cost_models_grow_with_n)
+{
+    for (size_t i = 0; mib_estimator_at(i); i++) {
+        const mib_estimator_type *t = mib_estimator_at(i);
+        mib_spec spec;
+        mib_err err = {""};
+        cr_assert_eq(mib_estimator_spec_parse(t->info.name, &spec, &err), MIB_OK, "%s", err.msg);
+        double a = mib_estimator_cost(&spec, 1000, 1, 1), b = mib_estimator_cost(&spec, 2000, 1, 1);
+        cr_assert(a > 0 && isfinite(a), "%s: cost %g", t->info.name, a);
+        if (t->flags & MIB_EST_ONLINE)
+            cr_assert_eq(a, b, "%s: training cost does not depend on n", t->info.name);
+        else
+            cr_assert_geq(b, 1.99 * a, "%s: %g then %g", t->info.name, a, b);
+    }
+    mib_spec kde;
+    mib_err err = {""};
+    cr_assert_eq(mib_estimator_spec_parse("kde", &kde, &err), MIB_OK);
+    cr_assert_float_eq(mib_estimator_cost(&kde, 2000, 1, 1) / mib_estimator_cost(&kde, 1000, 1, 1),
+                       4.0, 1e-12);
+    cr_assert_eq(mib_estimator_cost(NULL, 1000, 1, 1), 0);
+}

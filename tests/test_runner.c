@@ -455,6 +455,44 @@ Test(runner, trials_served_elsewhere_equal_local_ones)
     mib_study_free(&s);
 }
 
+/* Progress callback: on one thread the trials come largest expected cost
+ * first, and the costs add up to the total. */
+typedef struct cost_trace {
+    double last, sum, total;
+    size_t calls, out_of_order;
+} cost_trace;
+
+static void trace_costs(void *ctx, const mib_run_progress *p)
+{
+    cost_trace *t = ctx;
+    double c = p->done_cost - t->sum;
+    t->out_of_order += t->calls && c > t->last * (1 + 1e-12);
+    t->last = c;
+    t->sum = p->done_cost;
+    t->total = p->total_cost;
+    t->calls++;
+}
+
+Test(runner, trials_run_largest_expected_cost_first)
+{
+    mib_study s;
+    mib_err err = {""};
+    toy_study(&s);   /* tcorr has no cost hook: the default 1e-8 n (dx + dy) */
+    cost_trace t = {0};
+    mib_run_options o;
+    mib_run_options_init(&o);
+    o.output = out;
+    o.progress = trace_costs;
+    o.progress_ctx = &t;
+    cr_assert_eq(mib_run(&s, &o, NULL, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(t.calls, 36);
+    cr_assert_eq(t.out_of_order, 0);
+    /* 18 trials at n = 80 and 18 at n = 40, two columns each */
+    cr_assert_float_eq(t.total, 1e-8 * 2 * (18 * 80 + 18 * 40), 1e-18);
+    cr_assert_float_eq(t.sum, t.total, 1e-18);
+    mib_study_free(&s);
+}
+
 /* Progress callback that raises a stop after 5 recorded trials. */
 static void stop_after_5(void *ctx, const mib_run_progress *p)
 {

@@ -1,6 +1,7 @@
-/* run.c - the sweep: cells x replicates, largest n first, handed out one at
- * a time from a shared queue to the sweep's own threads (and, through
- * mib_run_queue_*, to other processes such as MPI ranks); one estimator and
+/* run.c - the sweep: cells x replicates, largest expected cost
+ * (mib_estimator_cost) first, handed out one at a time from a shared queue
+ * to the sweep's own threads (and, through mib_run_queue_*, to other
+ * processes such as MPI ranks); one estimator and
  * one BLAS thread per trial; each trial's data from its own stream; only
  * the estimation timed (monotonic and thread-CPU clocks).
  * Group commit: a finished trial is one write() to the journal under a
@@ -36,7 +37,7 @@
 
 typedef struct task {
     size_t cell;
-    int64_t n;
+    double cost;               /* expected seconds (mib_estimator_cost) */
     int32_t rep;
 } task;
 
@@ -70,6 +71,8 @@ struct mib_run_queue { /* the sweep; also a worker (mib_run_worker) with no outp
     mib_journal *journal;
     task *tasks;
     size_t ntasks, kept, done, failed;
+    double *cell_cost;            /* expected seconds of one trial of each cell */
+    double total_cost, done_cost; /* of the tasks, and of those recorded */
     atomic_size_t next;           /* the queue: tasks[next] is the next to hand out */
     atomic_int abort;             /* set after a recording failure */
     /* under mu: the records, the batch for the committer, the first failure */
@@ -688,10 +691,12 @@ static void record_locked(sweep *s, const mib_trial_row *t, const mib_curve_row 
     }
     s->done++;
     s->failed += t->status != MIB_OK;
+    s->done_cost += s->cell_cost[t->cell];
     if (s->opt->progress) {
         mib_run_progress p = {.done = s->done, .total = s->ntasks, .failed = s->failed,
                               .generator = t->generator, .estimator = t->estimator, .n = t->n,
-                              .elapsed = now(CLOCK_MONOTONIC) - s->t0};
+                              .elapsed = now(CLOCK_MONOTONIC) - s->t0,
+                              .done_cost = s->done_cost, .total_cost = s->total_cost};
         s->opt->progress(s->opt->progress_ctx, &p);
     }
 }
@@ -779,14 +784,14 @@ static void *committer(void *arg)
 static int task_order(const void *a, const void *b)
 {
     const task *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n < y->n ? 1 : -1; /* largest first */
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? 1 : -1; /* largest first */
     if (x->cell != y->cell)
         return x->cell < y->cell ? -1 : 1;
     return (x->rep > y->rep) - (x->rep < y->rep);
 }
 
-/* Trials still missing, largest n first. */
+/* Trials still missing, largest expected cost first. */
 static int plan(sweep *s, mib_err *err)
 {
     s->tasks = malloc((s->ncells * (size_t)s->slots + 1) * sizeof *s->tasks);
@@ -794,8 +799,10 @@ static int plan(sweep *s, mib_err *err)
         return mib_fail(err, MIB_ENOMEM, "out of memory planning the sweep");
     for (size_t c = 0; c < s->ncells; c++)
         for (int r = 0; r < s->study->replicates; r++)
-            if (!s->have[c * (size_t)s->slots + (size_t)r])
-                s->tasks[s->ntasks++] = (task){c, s->cells[c].n, r};
+            if (!s->have[c * (size_t)s->slots + (size_t)r]) {
+                s->tasks[s->ntasks++] = (task){c, s->cell_cost[c], r};
+                s->total_cost += s->cell_cost[c];
+            }
     qsort(s->tasks, s->ntasks, sizeof *s->tasks, task_order);
     return MIB_OK;
 }
@@ -905,6 +912,13 @@ static int setup(sweep *s, mib_err *err)
         (st = build_cells(s->study, s->gens, opt->stop, &s->cells, &s->cell_gen, &s->cell_est,
                           &s->ncells, err)))
         return st;
+    if (!(s->cell_cost = malloc(s->ncells * sizeof *s->cell_cost)))
+        return mib_fail(err, MIB_ENOMEM, "out of memory");
+    for (size_t c = 0; c < s->ncells; c++) {
+        const mib_generator *g = s->gens[s->cell_gen[c]];
+        s->cell_cost[c] = mib_estimator_cost(&s->study->ests[s->cell_est[c]],
+                                             (size_t)s->cells[c].n, g->dx, g->dy);
+    }
     s->dirty = malloc(s->ncells * sizeof *s->dirty);
     s->is_dirty = calloc(s->ncells, 1);
     if (!(s->externals = mib_study_externals_text(s->study)) || !s->dirty || !s->is_dirty)
@@ -1017,6 +1031,7 @@ static void sweep_free(sweep *s)
     free(s->pend.curves);
     free(s->dirty);
     free(s->is_dirty);
+    free(s->cell_cost);
     free(s->tasks);
     free(s->trials);
     free(s->have);
@@ -1103,7 +1118,7 @@ int mib_run_worker_trial(const mib_run_worker *w, int64_t cell, int32_t replicat
         fail_row(row, MIB_EINVAL, "no such cell in this worker's study");
         return 1;
     }
-    task k = {(size_t)cell, w->cells[cell].n, replicate};
+    task k = {(size_t)cell, w->cell_cost[cell], replicate};
     curve_buf cb = {0};
     int keep = run_trial(w, &k, row, &cb);
     *curves = cb.rows;

@@ -1,7 +1,7 @@
 /* sweep.h - `mpirun -n R mibench run ...`: one sweep shared by R MPI ranks.
  * Rank 0 owns the output (results file, journal, lock) and runs mib_run
  * with its own threads; its serve thread hands the other ranks' threads
- * one trial at a time from the same queue (largest n first) and records
+ * one trial at a time from the same queue (largest expected cost first) and records
  * the rows they send back. Every rank builds the study itself and draws
  * each trial's data from the trial's own stream, so only (cell, replicate)
  * and result rows cross the network, and results equal a one-process run

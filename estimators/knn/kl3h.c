@@ -9,6 +9,7 @@
  * (a k-th distance of 0) are refused. */
 #include <stdlib.h>
 #include <string.h>
+#include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/knn/knn.h"
 #include "mibench/estimator.h"
@@ -60,4 +61,5 @@ const mib_estimator_type mib_estimator_kl3h = {
     .info = {"kl3h", "H(X) + H(Y) - H(X,Y) with Kozachenko-Leonenko k-NN entropies (max-norm)",
              kl3h_params},
     .estimate = kl3h_estimate,
+    .cost = mib_cost_knn,
 };

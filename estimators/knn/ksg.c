@@ -20,6 +20,7 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_psi.h>
+#include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/knn/kdtree.h"
 #include "estimators/knn/ksg.h"
@@ -539,6 +540,7 @@ const mib_estimator_type mib_estimator_ksg1 = {
              ksg_params},
     .estimate = ksg1_estimate,
     .memory = ksg_memory,
+    .cost = mib_cost_knn,
 };
 
 const mib_estimator_type mib_estimator_ksg2 = {
@@ -546,4 +548,5 @@ const mib_estimator_type mib_estimator_ksg2 = {
              ksg_params},
     .estimate = ksg2_estimate,
     .memory = ksg_memory,
+    .cost = mib_cost_knn,
 };

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_sf_psi.h>
+#include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/knn/knn.h"
 #include "mibench/estimator.h"
@@ -98,4 +99,5 @@ const mib_estimator_type mib_estimator_mixed_ksg = {
              "Gao-Kannan-Oh-Viswanath KSG for discrete-continuous mixtures (zero-distance rule)",
              mixed_params},
     .estimate = mixed_estimate,
+    .cost = mib_cost_knn,
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_sf_psi.h>
+#include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/knn/knn.h"
 #include "mibench/estimator.h"
@@ -153,4 +154,5 @@ const mib_estimator_type mib_estimator_ross = {
                      "(scikit-learn's mutual_info_classif)", ross_params},
     .flags = MIB_EST_MIXED,
     .estimate = ross_estimate,
+    .cost = mib_cost_knn,
 };

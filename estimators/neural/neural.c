@@ -100,8 +100,30 @@ static int neural_online(const mib_spec *spec)
     return spec->v[P_ONLINE].num != 0;
 }
 
+/* Expected seconds (estimator.h): steps x the flops of a step, 6 per
+ * weight and row (forward, backward, update), at ~40 GFLOP/s (the sgemm
+ * rate bench_neural measures on one core); the concat critic scores all
+ * B^2 pairs, the separable one B rows per tower plus the B x B scores. */
+static double neural_cost(const mib_spec *spec, size_t n, size_t dx, size_t dy)
+{
+    double h = spec->v[P_HIDDEN].num, layers = spec->v[P_LAYERS].num;
+    double e = spec->v[P_EMBED].num, b = spec->v[P_BATCH].num, steps = spec->v[P_STEPS].num;
+#define TOWER(in, out) ((double)(in) * h + (layers - 1) * h * h + h * (double)(out))
+    double weights_rows;
+    switch (spec->v[P_CRITIC].choice) {
+    case MIB_CRITIC_CONCAT: weights_rows = b * b * TOWER(dx + dy, 1); break;
+    case MIB_CRITIC_SEPARABLE: weights_rows = b * (TOWER(dx, e) + TOWER(dy, e)) + b * b * e; break;
+    default: weights_rows = b * b * (double)(dx * dy + 1); break;
+    }
+#undef TOWER
+    (void)n;
+    return steps * 6 * weights_rows / 40e9;
+}
+
 /* What every bound shares after its name and parameters. */
-#define NEURAL_TYPE MIB_EST_ONLINE, neural_estimate, neural_memory, neural_batch_size, neural_online
+#define NEURAL_TYPE                                                                           \
+    MIB_EST_ONLINE, neural_estimate, neural_memory, neural_batch_size, neural_online,          \
+        neural_cost
 
 const mib_estimator_type mib_estimator_nwj = {
     {"nwj", "NWJ / MINE-f bound E_p T - e^-1 E_q e^T (neural critic)", plain_params},

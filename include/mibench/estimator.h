@@ -87,6 +87,10 @@ typedef struct mib_estimator_type {
      * step) rather than from the arrays; NULL: never (requires
      * MIB_EST_ONLINE otherwise). */
     int (*online)(const mib_spec *spec);
+    /* Expected seconds of one estimate of n rows on one core: a rough model
+     * (a factor of 2 is fine) that orders a sweep's trials, largest first,
+     * and weights its ETA; NULL: 1e-8 n (dx + dy). */
+    double (*cost)(const mib_spec *spec, size_t n, size_t dx, size_t dy);
 } mib_estimator_type;
 
 /* The built-in estimators (the only list of them, estimators/registry.c). */
@@ -113,6 +117,10 @@ MIB_API const mib_estimator_type *mib_estimator_type_of(const mib_spec *spec,
  * a spec that is not an estimator spec. */
 MIB_API size_t mib_estimator_batch_size(const mib_spec *spec);
 MIB_API int mib_estimator_online(const mib_spec *spec);
+
+/* spec's expected seconds for n rows of dx + dy columns (its type's cost
+ * hook, or the default above); 0 for a spec that is not an estimator's. */
+MIB_API double mib_estimator_cost(const mib_spec *spec, size_t n, size_t dx, size_t dy);
 
 /* Default workspace: 1 thread, seed 0, no sampler, no curve. */
 MIB_API void mib_workspace_init(mib_workspace *ws);

@@ -38,6 +38,8 @@ typedef struct mib_run_progress {
     const char *generator, *estimator; /* the trial just recorded */
     int64_t n;
     double elapsed;            /* seconds since the sweep began */
+    double done_cost, total_cost; /* expected seconds (mib_estimator_cost) of the trials
+                                     recorded / to run in this run: ETA weights */
 } mib_run_progress;
 
 /* The sweep's queue of trials, as other processes' trials see it (below). */
@@ -91,8 +93,8 @@ MIB_API void mib_run_options_init(mib_run_options *o);
 MIB_API int mib_run(const mib_study *study, const mib_run_options *opt, mib_run_report *rep,
             mib_err *err);
 
-/* The queue (for opt->serve): the next trial to run elsewhere, largest n
- * first, into *cell and *replicate; 0 when none is left or the sweep stops
+/* The queue (for opt->serve): the next trial to run elsewhere, largest
+ * expected cost first, into *cell and *replicate; 0 when none is left or the sweep stops
  * (a signal, a recording failure), else 1. Thread-safe. */
 MIB_API int mib_run_queue_next(mib_run_queue *q, int64_t *cell, int32_t *replicate);
 
