@@ -10,9 +10,9 @@
 
 int mib_columns_check_constant(const mib_data *data, mib_err *err)
 {
-    const double *blocks[2] = {data->x, data->y};
-    const size_t dims[2] = {data->dx, data->dy};
-    for (int b = 0; b < 2; b++)
+    const double *blocks[3] = {data->x, data->y, data->z};
+    const size_t dims[3] = {data->dx, data->dy, data->dz};
+    for (int b = 0; b < 3; b++)
         for (size_t j = 0; j < dims[b]; j++) {
             const double *a = blocks[b];
             size_t d = dims[b], i = 1;
@@ -22,7 +22,7 @@ int mib_columns_check_constant(const mib_data *data, mib_err *err)
                 return mib_fail(err, MIB_EDATA,
                                 "column %c%zu is constant (every value is %.17g); it carries "
                                 "no information and has no scale, so drop it",
-                                b ? 'y' : 'x', j, a[j]);
+                                "xyz"[b], j, a[j]);
         }
     return MIB_OK;
 }

@@ -2,16 +2,16 @@
  * histogram, Gaussian/copula, KDE): the constant-column check every one of
  * them makes, moments, scaling into a copy, and ranks with averaged ties.
  * Internal to libmibench (not exported). Columns are named as the data
- * checks in registry.c name them: x0, x1, ..., y0, ... */
+ * checks in registry.c name them: x0, x1, ..., y0, ..., z0, ... */
 #ifndef MIB_COLUMNS_H
 #define MIB_COLUMNS_H
 
 #include <stddef.h>
 #include "mibench/estimator.h"
 
-/* MIB_EDATA naming the first column of x or y whose values are all equal
- * (such a column carries no information and has no scale); MIB_OK when
- * every column varies. O(n (dx + dy)). */
+/* MIB_EDATA naming the first column of x, y or z whose values are all
+ * equal (such a column carries no information and has no scale); MIB_OK
+ * when every column varies. O(n (dx + dy + dz)). */
 int mib_columns_check_constant(const mib_data *data, mib_err *err);
 
 /* Binary exponent e of column j's largest magnitude (max |a| in

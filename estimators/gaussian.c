@@ -2,7 +2,10 @@
  * gaussian: the sample correlation R of [x y] plugged into the Gaussian
  *   formula I = 1/2 [ln det Rxx + ln det Ryy - ln det R], log-determinants
  *   from Cholesky factors (no inverse); a singular R is an error, never an
- *   infinite estimate. O(N (dx + dy)^2 + (dx + dy)^3).
+ *   infinite estimate. With a conditioning block z, R is that of [x z y]
+ *   and I(X;Y|Z) = 1/2 [ln det Rxz + ln det Rzy - ln det Rz - ln det R]
+ *   (for 1-D blocks: -1/2 ln(1 - r^2), r the partial correlation).
+ *   O(N d^2 + d^3), d = dx + dy + dz.
  * copula: each column replaced by normal scores Phi^-1(rank / (N + 1))
  *   (average ranks for ties), then the same routine: the MI of the
  *   Gaussian copula, invariant under monotone maps of each column
@@ -62,20 +65,35 @@ int mib_logdet_block(const double *r, size_t d, size_t off, size_t m, double *ou
     return st;
 }
 
-/* 1/2 [ln det Rxx + ln det Ryy - ln det R] for the rows of x and y;
- * columns must not be constant. */
-static int gaussian_mi(size_t n, size_t dx, const double *x, size_t dy, const double *y,
-                       double *mi, mib_err *err)
+/* The blocks x, z, y (row-major each; z may be empty), read as the
+ * columns of [x z y]. */
+typedef struct blocks {
+    size_t n, d[3];        /* rows; widths of x, z, y */
+    const double *a[3];    /* x, z, y */
+} blocks;
+
+/* Row i, column j of [x z y]. */
+static double block_value(const blocks *b, size_t i, size_t j)
 {
-    const size_t d = dx + dy;
+    for (int k = 0;; j -= b->d[k++])
+        if (j < b->d[k])
+            return b->a[k][i * b->d[k] + j];
+}
+
+/* 1/2 [ln det Rxz + ln det Rzy - ln det Rz - ln det R], R the correlation
+ * of the columns [x z y] of bl (without z: the MI formula); columns must
+ * not be constant. */
+static int gaussian_mi(const blocks *bl, double *mi, mib_err *err)
+{
+    const size_t n = bl->n, dx = bl->d[0], dz = bl->d[1], dy = bl->d[2], d = dx + dz + dy;
     if (n <= d)
         return mib_fail(err, MIB_ESMALL,
                         "n=%zu rows cannot give a full-rank covariance of %zu columns; need n > "
-                        "dx + dy", n, d);
+                        "dx + dy%s", n, d, dz ? " + dz" : "");
     double *mean = calloc(d, sizeof *mean), *c = calloc(d * d, sizeof *c),
            *z = malloc(d * sizeof *z);
     int *e = malloc(d * sizeof *e);
-    double lxy = 0, lx = 0, ly = 0;
+    double lxyz = 0, lxz = 0, lzy = 0, lz = 0;
     int st = MIB_OK;
     if (!mean || !c || !z || !e) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for a %zu x %zu covariance", d, d);
@@ -83,23 +101,17 @@ static int gaussian_mi(size_t n, size_t dx, const double *x, size_t dy, const do
     }
     /* Each column is scaled by 2^-e[j] (exact; the correlation does not
      * change) so values near 1e+-300 neither overflow nor underflow. */
-    for (size_t j = 0; j < dx; j++)
-        e[j] = mib_columns_exponent(x, n, dx, j);
-    for (size_t j = 0; j < dy; j++)
-        e[dx + j] = mib_columns_exponent(y, n, dy, j);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < dx; j++)
-            mean[j] += ldexp(x[i * dx + j], -e[j]);
-        for (size_t j = 0; j < dy; j++)
-            mean[dx + j] += ldexp(y[i * dy + j], -e[dx + j]);
-    }
+    for (size_t j = 0, k = 0; k < 3; k++)
+        for (size_t jj = 0; jj < bl->d[k]; jj++, j++)
+            e[j] = mib_columns_exponent(bl->a[k], n, bl->d[k], jj);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++)
+            mean[j] += ldexp(block_value(bl, i, j), -e[j]);
     for (size_t j = 0; j < d; j++)
         mean[j] /= (double)n;
     for (size_t i = 0; i < n; i++) { /* upper triangle of the centred cross-products */
-        for (size_t j = 0; j < dx; j++)
-            z[j] = ldexp(x[i * dx + j], -e[j]) - mean[j];
-        for (size_t j = 0; j < dy; j++)
-            z[dx + j] = ldexp(y[i * dy + j], -e[dx + j]) - mean[dx + j];
+        for (size_t j = 0; j < d; j++)
+            z[j] = ldexp(block_value(bl, i, j), -e[j]) - mean[j];
         for (size_t a = 0; a < d; a++)
             for (size_t b = a; b < d; b++)
                 c[a * d + b] += z[a] * z[b];
@@ -109,11 +121,12 @@ static int gaussian_mi(size_t n, size_t dx, const double *x, size_t dy, const do
             c[b * d + a] = c[a * d + b] = c[a * d + b] / sqrt(c[a * d + a] * c[b * d + b]);
     for (size_t a = 0; a < d; a++)
         c[a * d + a] = 1;
-    if ((st = mib_logdet_block(c, d, 0, d, &lxy, err)) ||
-        (st = mib_logdet_block(c, d, 0, dx, &lx, err)) ||
-        (st = mib_logdet_block(c, d, dx, dy, &ly, err)))
+    if ((st = mib_logdet_block(c, d, 0, d, &lxyz, err)) ||
+        (st = mib_logdet_block(c, d, 0, dx + dz, &lxz, err)) ||
+        (st = mib_logdet_block(c, d, dx, dz + dy, &lzy, err)) ||
+        (dz && (st = mib_logdet_block(c, d, dx, dz, &lz, err))))
         goto done;
-    *mi = 0.5 * (lx + ly - lxy);
+    *mi = 0.5 * (lxz + lzy - lz - lxyz);
 done:
     free(mean);
     free(c);
@@ -125,8 +138,9 @@ done:
 static int gaussian_estimate(const mib_data *data, const mib_spec *spec,
                              const mib_workspace *ws, mib_result *res, mib_err *err)
 {
+    const blocks b = {data->n, {data->dx, data->dz, data->dy}, {data->x, data->z, data->y}};
     int st = mib_columns_check_constant(data, err);
-    return st ? st : gaussian_mi(data->n, data->dx, data->x, data->dy, data->y, &res->mi, err);
+    return st ? st : gaussian_mi(&b, &res->mi, err);
 }
 
 /* Normal scores of every column of a (n x d) into s. */
@@ -146,22 +160,23 @@ static int normal_scores(const double *a, size_t n, size_t d, double *s, double 
 static int copula_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
                            mib_result *res, mib_err *err)
 {
-    const size_t n = data->n;
-    double *sx = malloc(n * data->dx * sizeof *sx), *sy = malloc(n * data->dy * sizeof *sy),
-           *ranks = malloc(n * sizeof *ranks);
+    const size_t n = data->n, d = data->dx + data->dz + data->dy;
+    double *s = malloc(n * d * sizeof *s), *ranks = malloc(n * sizeof *ranks);
+    double *out[3] = {s, s + n * data->dx, s + n * (d - data->dy)}; /* scores of x, z, y */
+    const double *in[3] = {data->x, data->z, data->y};
+    const blocks b = {n, {data->dx, data->dz, data->dy}, {out[0], out[1], out[2]}};
     int st;
-    if (!sx || !sy || !ranks) {
+    if (!s || !ranks) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for normal scores of %zu rows", n);
         goto done;
     }
-    if ((st = mib_columns_check_constant(data, err)) ||
-        (st = normal_scores(data->x, n, data->dx, sx, ranks, err)) ||
-        (st = normal_scores(data->y, n, data->dy, sy, ranks, err)))
-        goto done;
-    st = gaussian_mi(n, data->dx, sx, data->dy, sy, &res->mi, err);
+    st = mib_columns_check_constant(data, err);
+    for (int k = 0; k < 3 && !st; k++)
+        st = normal_scores(in[k], n, b.d[k], out[k], ranks, err);
+    if (!st)
+        st = gaussian_mi(&b, &res->mi, err);
 done:
-    free(sx);
-    free(sy);
+    free(s);
     free(ranks);
     return st;
 }
@@ -169,6 +184,7 @@ done:
 const mib_estimator_type mib_estimator_gaussian = {
     .info = {"gaussian", "Gaussian MI of the sample covariance (exact for jointly Gaussian data)",
              no_params},
+    .flags = MIB_EST_CONDITIONAL,
     .estimate = gaussian_estimate,
     .cost = mib_cost_covariance,
 };
@@ -176,6 +192,7 @@ const mib_estimator_type mib_estimator_gaussian = {
 const mib_estimator_type mib_estimator_copula = {
     .info = {"copula", "Gaussian-copula MI: normal scores of the ranks, then the Gaussian formula",
              no_params},
+    .flags = MIB_EST_CONDITIONAL,
     .estimate = copula_estimate,
     .cost = mib_cost_ranks,
 };

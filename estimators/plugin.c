@@ -1,10 +1,12 @@
 /* plugin.c - discrete plug-in MI with optional Miller-Madow correction
  * (Miller 1955): I = sum_xy p ln(p / (px py)) over occupied cells, and
- * + (Kxy - Kx - Ky + 1) / (2N) with mm (the difference of the entropy
- * corrections (K - 1) / (2N) of H(X) + H(Y) - H(X,Y)). A row of dx
- * integers is one symbol: rows are numbered by open-addressing hashing in
- * order of first appearance, then the pair (x id, y id) is hashed the same
- * way. O(N (dx + dy)) expected time, O(N) memory. Nats. */
+ * + (Kxy - Kx - Ky + 1) / (2N) with mm (K = occupied cells). With a
+ * conditioning block z, I(X;Y|Z) = sum_xyz p ln(pz p / (pxz pyz)), and mm
+ * adds (Kxyz - Kxz - Kyz + Kz) / (2N), which is the MI term when z is
+ * absent (Kz = 1). A row of dx integers is one symbol: rows are numbered by
+ * open-addressing hashing in order of first appearance, then the tuples of
+ * ids (x, z), (y, z), (x, y, z) are hashed the same way.
+ * O(N (dx + dy + dz)) expected time, O(N) memory. Nats. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,65 +75,97 @@ static int symbolize(const double *a, size_t n, size_t d, uint32_t *id, size_t *
     return MIB_OK;
 }
 
-int mib_plugin_mi(size_t n, size_t dx, const double *x, size_t dy, const double *y, int mm,
-                  double *mi, mib_err *err)
+/* out[i] = the number of the distinct tuple (ids[0][i], ..., ids[m-1][i])
+ * in order of first appearance, through buf (n x m); *k = their count. */
+static int symbolize_ids(const uint32_t *const *ids, size_t m, size_t n, double *buf,
+                         uint32_t *out, size_t *k, mib_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            buf[i * m + j] = ids[j][i];
+    return symbolize(buf, n, m, out, k, err);
+}
+
+int mib_plugin_cmi(size_t n, size_t dx, const double *x, size_t dy, const double *y,
+                   size_t dz, const double *z, int mm, double *mi, mib_err *err)
 {
     int st = MIB_OK;
     uint32_t *ix = malloc(n * sizeof *ix), *iy = malloc(n * sizeof *iy),
-             *ixy = malloc(n * sizeof *ixy);
-    double *pairs = malloc(2 * n * sizeof *pairs);
-    size_t *cx = NULL, *cy = NULL, *cxy = NULL, *first = NULL, kx = 0, ky = 0, kxy = 0;
+             *iz = dz ? malloc(n * sizeof *iz) : NULL, *ixz = dz ? malloc(n * sizeof *ixz) : ix,
+             *iyz = dz ? malloc(n * sizeof *iyz) : iy, *ixyz = malloc(n * sizeof *ixyz);
+    double *tuples = malloc(3 * n * sizeof *tuples);
+    size_t *cz = NULL, *cxz = NULL, *cyz = NULL, *cxyz = NULL, *first = NULL;
+    size_t kx = 0, ky = 0, kz = 1, kxz = 0, kyz = 0, kxyz = 0;
     if (n >= UINT32_MAX) {
         st = mib_fail(err, MIB_ERESOURCE, "the plug-in takes fewer than 2^32 rows, got %zu", n);
         goto done;
     }
-    if (!ix || !iy || !ixy || !pairs) {
+    if (!ix || !iy || !ixyz || !tuples || !ixz || !iyz || (dz && !iz)) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for the plug-in on %zu rows", n);
         goto done;
     }
     if ((st = symbolize(x, n, dx, ix, &kx, err)) || (st = symbolize(y, n, dy, iy, &ky, err)))
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        pairs[2 * i] = ix[i];
-        pairs[2 * i + 1] = iy[i];
-    }
-    if ((st = symbolize(pairs, n, 2, ixy, &kxy, err)))
+    /* without z: one z cell, so xz is x and yz is y */
+    const uint32_t *xz_ids[2] = {ix, iz}, *yz_ids[2] = {iy, iz}, *xyz_ids[3] = {ix, iy, iz};
+    kxz = kx;
+    kyz = ky;
+    if (dz && ((st = symbolize(z, n, dz, iz, &kz, err)) ||
+               (st = symbolize_ids(xz_ids, 2, n, tuples, ixz, &kxz, err)) ||
+               (st = symbolize_ids(yz_ids, 2, n, tuples, iyz, &kyz, err))))
         goto done;
-    cx = calloc(kx, sizeof *cx);
-    cy = calloc(ky, sizeof *cy);
-    cxy = calloc(kxy, sizeof *cxy);
-    first = malloc(kxy * sizeof *first);
-    if (!cx || !cy || !cxy || !first) {
+    if ((st = symbolize_ids(xyz_ids, dz ? 3 : 2, n, tuples, ixyz, &kxyz, err)))
+        goto done;
+    cz = calloc(kz, sizeof *cz);
+    cxz = calloc(kxz, sizeof *cxz);
+    cyz = calloc(kyz, sizeof *cyz);
+    cxyz = calloc(kxyz, sizeof *cxyz);
+    first = malloc(kxyz * sizeof *first);
+    if (!cz || !cxz || !cyz || !cxyz || !first) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for the plug-in on %zu rows", n);
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        cx[ix[i]]++;
-        cy[iy[i]]++;
-        if (cxy[ixy[i]]++ == 0)
-            first[ixy[i]] = i;
+        cz[iz ? iz[i] : 0]++;
+        cxz[ixz[i]]++;
+        cyz[iyz[i]]++;
+        if (cxyz[ixyz[i]]++ == 0)
+            first[ixyz[i]] = i;
     }
-    /* sum over cells in order of first appearance: p ln(p / (px py)) with
-     * p = c/n, px = cx/n, py = cy/n, i.e. (c/n) ln(c n / (cx cy)) */
+    /* sum over cells in order of first appearance: p ln(pz p / (pxz pyz))
+     * with p = c/n, i.e. (c/n) ln(c cz / (cxz cyz)); without z, cz = n */
     double sum = 0, dn = (double)n;
-    for (size_t c = 0; c < kxy; c++) {
+    for (size_t c = 0; c < kxyz; c++) {
         size_t i = first[c];
-        double nc = (double)cxy[c];
-        sum += nc * (log(nc) + log(dn) - log((double)cx[ix[i]]) - log((double)cy[iy[i]]));
+        double nc = (double)cxyz[c];
+        sum += nc * (log(nc) + log((double)cz[iz ? iz[i] : 0]) - log((double)cxz[ixz[i]]) -
+                     log((double)cyz[iyz[i]]));
     }
     *mi = sum / dn;
     if (mm)
-        *mi += ((double)kxy - (double)kx - (double)ky + 1) / (2 * dn);
+        *mi += ((double)kxyz - (double)kxz - (double)kyz + (double)kz) / (2 * dn);
 done:
     free(ix);
     free(iy);
-    free(ixy);
-    free(pairs);
-    free(cx);
-    free(cy);
-    free(cxy);
+    free(iz);
+    if (dz) {
+        free(ixz);
+        free(iyz);
+    }
+    free(ixyz);
+    free(tuples);
+    free(cz);
+    free(cxz);
+    free(cyz);
+    free(cxyz);
     free(first);
     return st;
+}
+
+int mib_plugin_mi(size_t n, size_t dx, const double *x, size_t dy, const double *y, int mm,
+                  double *mi, mib_err *err)
+{
+    return mib_plugin_cmi(n, dx, x, dy, y, 0, NULL, mm, mi, err);
 }
 
 int mib_plugin_entropy(size_t n, size_t d, const double *x, int mm, double *h, mib_err *err)
@@ -162,14 +196,14 @@ int mib_plugin_entropy(size_t n, size_t d, const double *x, int mm, double *h, m
 static int plugin_estimate(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
                            mib_result *res, mib_err *err)
 {
-    return mib_plugin_mi(data->n, data->dx, data->x, data->dy, data->y,
-                         mib_spec_choice(spec, P_CORRECTION) == 1, &res->mi, err);
+    return mib_plugin_cmi(data->n, data->dx, data->x, data->dy, data->y, data->dz, data->z,
+                          mib_spec_choice(spec, P_CORRECTION) == 1, &res->mi, err);
 }
 
 const mib_estimator_type mib_estimator_plugin = {
     .info = {"plugin", "discrete plug-in MI of integer-valued data (a row is one symbol)",
              plugin_params},
-    .flags = MIB_EST_DISCRETE,
+    .flags = MIB_EST_DISCRETE | MIB_EST_CONDITIONAL,
     .estimate = plugin_estimate,
     .cost = mib_cost_linear,
 };

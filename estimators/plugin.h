@@ -16,6 +16,12 @@ extern const mib_estimator_type mib_estimator_plugin;
 int mib_plugin_mi(size_t n, size_t dx, const double *x, size_t dy, const double *y, int mm,
                   double *mi, mib_err *err);
 
+/* The same for I(X;Y|Z), z n x dz (dz = 0: mib_plugin_mi): sum over
+ * occupied cells of p ln(pz p / (pxz pyz)), plus, with mm, (Kxyz - Kxz -
+ * Kyz + Kz) / (2n). */
+int mib_plugin_cmi(size_t n, size_t dx, const double *x, size_t dy, const double *y,
+                   size_t dz, const double *z, int mm, double *mi, mib_err *err);
+
 /* Plug-in entropy (nats) of the rows of x (n x d), each row one symbol:
  * -sum p ln p over occupied symbols, plus, with mm, the Miller-Madow term
  * (K - 1) / (2n), K = occupied symbols. MIB_ENOMEM, MIB_ERESOURCE (n >=

@@ -2,8 +2,9 @@
  * and mib_estimate(), the single checked entry point: it validates the
  * arguments (a spec of an estimator registry, non-NULL arrays, a sane
  * workspace) and the data once (sizes, finite values, integers for
- * discrete estimators) so each estimator can assume clean input.
- * Cost of the checks: O(types + n (dx + dy)). */
+ * discrete estimators; a conditioning block z only for conditional
+ * estimators) so each estimator can assume clean input.
+ * Cost of the checks: O(types + n (dx + dy + dz)). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,9 @@ static int check_call(const mib_estimator_type *t, const mib_data *d, const mib_
         return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL %s", d ? "workspace" : "data");
     if (ws->threads < 1)
         return mib_fail(err, MIB_EINVAL, "workspace threads=%d; need at least 1", ws->threads);
+    if (d->dz > 0 && !(t->flags & MIB_EST_CONDITIONAL))
+        return mib_fail(err, MIB_EUNSUPPORTED, "%s does not estimate conditional MI; use "
+                        "ksg1, ksg2, gaussian, copula or plugin", t->info.name);
     if (ws->sampler)
         return (t->flags & MIB_EST_ONLINE) && ws->sampler->draw
                    ? MIB_OK
@@ -115,11 +119,12 @@ static int check_call(const mib_estimator_type *t, const mib_data *d, const mib_
                         d->dx, d->dy);
     if (d->n < 2)
         return mib_fail(err, MIB_ESMALL, "need at least 2 samples, got %zu", d->n);
-    if (!d->x || !d->y)
-        return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL %s with n=%zu", d->x ? "y" : "x",
-                        d->n);
+    if (!d->x || !d->y || (d->dz && !d->z))
+        return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL %s with n=%zu",
+                        !d->x ? "x" : !d->y ? "y" : "z", d->n);
     if ((st = check_block(d->x, d->n, d->dx, "x", need_int, err)) ||
-        (st = check_block(d->y, d->n, d->dy, "y", need_int, err)))
+        (st = check_block(d->y, d->n, d->dy, "y", need_int, err)) ||
+        (st = check_block(d->z, d->n, d->dz, "z", need_int, err)))
         return st;
     return MIB_OK;
 }

@@ -23,6 +23,8 @@ printf 'x,y\n1,2\n,3\n3,5\n' >"$T/empty_cell.csv"
 printf 'x,y\n1,\nNA,3\n' >"$T/all_na.csv"
 printf 'x,y\n1,2\n"2,3\n' >"$T/unclosed.csv"
 printf 'x,y\n1,2\n"2"3,3\n' >"$T/after_quote.csv"
+printf 'x0,y0,z0\n1,2,3\n2,3,nan\n3,5,1\n4,4,2\n5,1,1\n' >"$T/z_nan.csv"
+printf 'x0,y0,z0\n1,2,3\n2,3,1\n3,5,1\n4,4,2\n5,1,1\n' >"$T/xyz0.csv"
 cp "$SRC/tests/data/pandas.csv" "$T/pandas.csv"
 cp "$SRC/tests/data/huge_dims.h5" "$T/huge_dims.h5"   # a crafted 2^61 x 1 /x
 "$MIBENCH" sample gaussian -n 5 -o "$T/x5.h5" && "$MIBENCH" sample gaussian:dim=2 -n 6 -o "$T/y6.h5"

@@ -2,7 +2,8 @@
  * correlated Gaussian test data; run() is the one way they call an
  * estimator: parse spec_text (a parse failure fails the test), run
  * mib_estimate on row-major x (n*dx) and y (n*dy) with `threads`, return
- * its status. */
+ * its status; the brute-force k-NN references (test_ksg.c, test_cmi.c)
+ * share maxdiff() and the (distance, row) order of neighbours. */
 #ifndef MIB_TESTS_ESTIMATE_RUN_H
 #define MIB_TESTS_ESTIMATE_RUN_H
 
@@ -10,6 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include "mibench/mibench.h"
 
 /* n rows: x_j, y_j correlated rho for j < min(dx, dy), the rest independent
@@ -46,6 +48,48 @@ static inline int run(const char *spec_text, size_t n, size_t dx, size_t dy, con
     ws.threads = threads;
     mib_data d = {.n = n, .dx = dx, .dy = dy, .x = x, .y = y};
     return mib_estimate(&d, &spec, &ws, res, err);
+}
+
+/* Max-norm distance of two d-vectors. */
+static inline double maxdiff(const double *a, const double *b, size_t d)
+{
+    double m = 0;
+    for (size_t j = 0; j < d; j++)
+        m = fmax(m, fabs(a[j] - b[j]));
+    return m;
+}
+
+/* A neighbour at distance d, row j; by_dist_row sorts by (d, j): equal
+ * distances go to the smaller row, as the KD-tree breaks ties. */
+typedef struct pair {
+    double d;
+    size_t j;
+} pair;
+
+static inline int by_dist_row(const void *a, const void *b)
+{
+    const pair *p = a, *q = b;
+    if (p->d != q->d)
+        return p->d < q->d ? -1 : 1;
+    return p->j < q->j ? -1 : p->j > q->j;
+}
+
+/* others[0 .. n-2]: every row j != i with its max-norm distance to row i in
+ * the joint space of the nb blocks a[b] (row-major, n x d[b]), sorted by
+ * (distance, row). */
+static inline void sorted_neighbours(const double *const *a, const size_t *d, int nb, size_t n,
+                                     size_t i, pair *others)
+{
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j == i)
+            continue;
+        double e = 0;
+        for (int b = 0; b < nb; b++)
+            e = fmax(e, maxdiff(a[b] + i * d[b], a[b] + j * d[b], d[b]));
+        others[m++] = (pair){e, j};
+    }
+    qsort(others, n - 1, sizeof *others, by_dist_row);
 }
 
 #endif

@@ -122,11 +122,17 @@ static struct mc_case mc_cases[] = {
     {"multistudent:dim_x=2,dim_y=2,nu=3,transform=wiggly"},
     {"multistudent:dim_x=3,dim_y=3,nu=2,transform=halfcube"},
     {"multistudent:dim_x=1,dim_y=3,nu=0.5"},
+    {"cgaussian"}, /* truth I(X;Y|Z); the mean of pmi_z */
+    {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5"},
+    {"cgaussian:rho_xy=-0.9,rho_xz=-0.5,rho_yz=0.6"},
+    {"cgaussian:rho_xy=0.3,rho_xz=0.6,rho_yz=0.5"}, /* partial correlation 0 */
 };
 
-/* Draw n rows of spec (seeded from its text); *g, *x, *y are the caller's. */
-static void draw(const char *text, uint64_t seed, size_t n, mib_generator **g, double **x,
-                 double **y)
+/* Draw n rows of spec (seeded from its text) with mib_generator_sample_z,
+ * which serves every generator; *g, *x, *y and *z (NULL when dz = 0) are
+ * the caller's. */
+static void draw_z(const char *text, uint64_t seed, size_t n, mib_generator **g, double **x,
+                   double **y, double **z)
 {
     mib_spec spec;
     mib_err err = {""};
@@ -134,11 +140,22 @@ static void draw(const char *text, uint64_t seed, size_t n, mib_generator **g, d
     cr_assert_eq(mib_generator_alloc(&spec, g, &err), MIB_OK, "%s: %s", text, err.msg);
     *x = malloc(n * (*g)->dx * sizeof **x);
     *y = malloc(n * (*g)->dy * sizeof **y);
-    cr_assert(*x && *y);
+    *z = (*g)->dz ? malloc(n * (*g)->dz * sizeof **z) : NULL;
+    cr_assert(*x && *y && (*z || !(*g)->dz));
     gsl_rng *r = mib_rng_alloc(seed);
     cr_assert_not_null(r);
-    cr_assert_eq(mib_generator_sample(*g, r, n, *x, *y), MIB_OK, "%s: sample failed", text);
+    cr_assert_eq(mib_generator_sample_z(*g, r, n, *x, *y, *z), MIB_OK, "%s: sample failed",
+                 text);
     gsl_rng_free(r);
+}
+
+/* The same for generators without Z. */
+static void draw(const char *text, uint64_t seed, size_t n, mib_generator **g, double **x,
+                 double **y)
+{
+    double *z;
+    draw_z(text, seed, n, g, x, y, &z);
+    cr_assert_null(z, "%s has a Z block", text);
 }
 
 Test(generators, every_type_has_mc_cases)
@@ -163,17 +180,19 @@ ParameterizedTestParameters(generators, truth_matches_monte_carlo)
 ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .timeout = 120)
 {
     mib_generator *g;
-    double *x, *y, truth;
+    double *x, *y, *z, truth;
     mib_err err = {""};
     size_t n = mc_rows(c->spec);
-    draw(c->spec, mib_rng_seed_string(c->spec), n, &g, &x, &y);
+    draw_z(c->spec, mib_rng_seed_string(c->spec), n, &g, &x, &y, &z);
     cr_assert_eq(mib_generator_truth(g, &truth, &err), MIB_OK, "%s: %s", c->spec, err.msg);
-    /* Welford's running mean and variance of the pointwise MI. */
+    /* Welford's running mean and variance of the pointwise MI (with Z:
+     * the pointwise conditional MI, whose mean is I(X;Y|Z)). */
     double mean = 0, m2 = 0;
     for (size_t i = 0; i < n; i++) {
         double p;
-        cr_assert_eq(mib_generator_pmi(g, x + i * g->dx, y + i * g->dy, &p), MIB_OK,
-                     "%s: pmi failed at row %zu", c->spec, i);
+        cr_assert_eq(mib_generator_pmi_z(g, x + i * g->dx, y + i * g->dy,
+                                         z ? z + i * g->dz : NULL, &p),
+                     MIB_OK, "%s: pmi failed at row %zu", c->spec, i);
         cr_assert(isfinite(p), "%s: pmi not finite at row %zu", c->spec, i);
         double delta = p - mean;
         mean += delta / (double)(i + 1);
@@ -185,6 +204,7 @@ ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .tim
                   "%s: truth %.8g but Monte-Carlo mean %.8g (SE %.3g)", c->spec, truth, mean, se);
     free(x);
     free(y);
+    free(z);
     mib_generator_free(g);
 }
 
@@ -340,18 +360,22 @@ Test(generators, seeds_reproduce)
     for (size_t t = 0; mib_generator_at(t); t++) {
         const char *name = mib_generator_at(t)->info.name;
         mib_generator *g[3];
-        double *x[3], *y[3];
+        double *x[3], *y[3], *z[3];
         uint64_t seeds[3] = {42, 42, 43};
         for (int k = 0; k < 3; k++)
-            draw(name, seeds[k], n, &g[k], &x[k], &y[k]);
-        size_t bx = n * g[0]->dx * sizeof(double), by = n * g[0]->dy * sizeof(double);
-        cr_expect(memcmp(x[0], x[1], bx) == 0 && memcmp(y[0], y[1], by) == 0,
+            draw_z(name, seeds[k], n, &g[k], &x[k], &y[k], &z[k]);
+        size_t bx = n * g[0]->dx * sizeof(double), by = n * g[0]->dy * sizeof(double),
+               bz = n * g[0]->dz * sizeof(double);
+        cr_expect(memcmp(x[0], x[1], bx) == 0 && memcmp(y[0], y[1], by) == 0 &&
+                      (!bz || memcmp(z[0], z[1], bz) == 0),
                   "%s: same seed, different samples", name);
-        cr_expect(memcmp(x[0], x[2], bx) != 0 && memcmp(y[0], y[2], by) != 0,
+        cr_expect(memcmp(x[0], x[2], bx) != 0 && memcmp(y[0], y[2], by) != 0 &&
+                      (!bz || memcmp(z[0], z[2], bz) != 0),
                   "%s: different seeds, same samples", name);
         for (int k = 0; k < 3; k++) {
             free(x[k]);
             free(y[k]);
+            free(z[k]);
             mib_generator_free(g[k]);
         }
     }
@@ -981,4 +1005,58 @@ Test(generators, bmi_v1_catalogue, .timeout = 60)
         free(y);
         mib_generator_free(g);
     }
+}
+
+/* ---- cgaussian: I(X;Y|Z) from the partial correlation ---- */
+
+/* The closed form written out: -1/2 ln(1 - r^2), r the partial correlation;
+ * the sample correlations within 4 SE of the parameters; mib_generator_sample
+ * refuses a generator with Z; an impossible correlation matrix is refused. */
+Test(generators, cgaussian_truth_and_law)
+{
+    const double rxy = -0.2, rxz = 0.8, ryz = -0.5;
+    double r = (rxy - rxz * ryz) / sqrt((1 - rxz * rxz) * (1 - ryz * ryz));
+    double want = -0.5 * log(1 - r * r);
+    cr_expect_float_eq(truth_of("cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5"), want, 1e-14,
+                       "truth %.17g, closed form %.17g",
+                       truth_of("cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5"), want);
+    cr_expect_float_eq(truth_of("cgaussian"), -0.5 * log(1 - 0.36), 1e-14); /* r = 0.6 */
+    cr_expect_eq(truth_of("cgaussian:rho_xy=0.3,rho_xz=0.6,rho_yz=0.5"), 0);
+
+    const size_t n = 20000;
+    mib_generator *g;
+    double *x, *y, *z;
+    draw_z("cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5", 9, n, &g, &x, &y, &z);
+    cr_assert_eq(g->dx, 1);
+    cr_assert_eq(g->dy, 1);
+    cr_assert_eq(g->dz, 1);
+    const double *col[3] = {x, y, z}, want_r[3][3] = {{1, rxy, rxz}, {rxy, 1, ryz},
+                                                      {rxz, ryz, 1}};
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) {
+            double s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += col[a][i] * col[b][i];
+            double c = s / (double)n, rho = want_r[a][b];
+            double se = sqrt((1 + rho * rho) / (double)n); /* var of a product of N(0,1)s */
+            cr_expect_leq(fabs(c - rho), 4 * se, "E[v%d v%d] = %g, want %g (se %g)", a, b, c,
+                          rho, se);
+        }
+    gsl_rng *rng = mib_rng_alloc(1);
+    double p;
+    cr_expect_eq(mib_generator_sample(g, rng, 10, x, y), MIB_EUNSUPPORTED);
+    cr_expect_eq(mib_generator_sample_z(g, rng, 10, x, y, NULL), MIB_EINVAL);
+    cr_expect_eq(mib_generator_pmi(g, x, y, &p), MIB_EUNSUPPORTED);
+    gsl_rng_free(rng);
+    free(x);
+    free(y);
+    free(z);
+    mib_generator_free(g);
+
+    mib_spec spec;
+    mib_err err = {""};
+    cr_assert_eq(mib_generator_spec_parse("cgaussian:rho_xy=-0.9,rho_xz=0.9,rho_yz=0.9", &spec,
+                                          &err), MIB_OK, "%s", err.msg);
+    cr_expect_eq(mib_generator_alloc(&spec, &g, &err), MIB_EINVAL);
+    cr_expect(strstr(err.msg, "not the correlations of any Gaussian"), "%s", err.msg);
 }

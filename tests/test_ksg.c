@@ -13,40 +13,16 @@
 #include "mibench/mibench.h"
 #include "estimate_run.h"
 
-typedef struct pair {
-    double d;
-    size_t j;
-} pair;
-
-static int by_dist_row(const void *a, const void *b)
-{
-    const pair *p = a, *q = b;
-    if (p->d != q->d)
-        return p->d < q->d ? -1 : 1;
-    return p->j < q->j ? -1 : p->j > q->j;
-}
-
-static double maxdiff(const double *a, const double *b, size_t d)
-{
-    double m = 0;
-    for (size_t j = 0; j < d; j++)
-        m = fmax(m, fabs(a[j] - b[j]));
-    return m;
-}
-
 /* Textbook KSG on the raw numbers; ties in distance go to the smaller row. */
 static double brute_ksg(const double *x, const double *y, size_t n, size_t dx, size_t dy,
                         size_t k, int variant)
 {
     pair *others = malloc((n - 1) * sizeof *others);
+    const double *blocks[2] = {x, y};
+    const size_t dims[2] = {dx, dy};
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t m = 0;
-        for (size_t j = 0; j < n; j++)
-            if (j != i)
-                others[m++] = (pair){fmax(maxdiff(x + i * dx, x + j * dx, dx),
-                                          maxdiff(y + i * dy, y + j * dy, dy)), j};
-        qsort(others, n - 1, sizeof *others, by_dist_row);
+        sorted_neighbours(blocks, dims, 2, n, i, others);
         double ex = 0, ey = 0, eps = others[k - 1].d;
         for (size_t a = 0; a < k; a++) {
             ex = fmax(ex, maxdiff(x + i * dx, x + others[a].j * dx, dx));

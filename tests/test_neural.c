@@ -511,7 +511,7 @@ static int run(const char *gen_spec, const char *est_spec, size_t n, uint64_t se
     mib_workspace_init(&ws);
     ws.seed = seed;
     ws.curve = (mib_curve_sink){&sc, count_points};
-    mib_data data = {n, g->dx, g->dy, NULL, NULL};
+    mib_data data = {.n = n, .dx = g->dx, .dy = g->dy};
     double *x = NULL, *y = NULL;
     if (strstr(est_spec, "online=1")) {
         ws.sampler = &smp;
@@ -693,7 +693,7 @@ Test(params, bad_requests_fail_with_a_clear_message)
     cr_assert_eq(mib_estimator_spec_parse("nwj:critic=mlp", &es, &err), MIB_ESPEC);
     for (size_t i = 0; i < 200; i++)
         x[i] = sin((double)i), y[i] = cos(3.0 * i);
-    mib_data d = {200, 1, 1, x, y};
+    mib_data d = {.n = 200, .dx = 1, .dy = 1, .x = x, .y = y};
     /* 200 rows: 40 in validation and test, less than a batch of 64 */
     cr_assert_eq(mib_estimator_spec_parse("nwj", &es, &err), MIB_OK);
     cr_assert_eq(mib_estimate(&d, &es, &ws, &res, &err), MIB_ESMALL);
@@ -716,7 +716,7 @@ Test(params, stop_flag_and_curve_sink_interrupt)
     double x[400], y[400];
     for (size_t i = 0; i < 400; i++)
         x[i] = sin((double)i), y[i] = x[i] + cos(7.0 * i);
-    mib_data d = {400, 1, 1, x, y};
+    mib_data d = {.n = 400, .dx = 1, .dy = 1, .x = x, .y = y};
     mib_workspace ws;
     mib_workspace_init(&ws);
     ws.stop = &stop;

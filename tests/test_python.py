@@ -36,6 +36,7 @@ import mibench
 from mibench import _lib
 
 CLI = os.environ["MIBENCH"]
+SRC = os.environ["SRC"]
 TMP = tempfile.mkdtemp(prefix="mib_py_")
 FAILS = []
 CHECKS = [0]
@@ -231,6 +232,55 @@ def test_estimate():
           "ties" in d["flags"] and any(issubclass(i.category, RuntimeWarning) for i in w))
 
 
+def test_conditional():
+    """sample() of a generator with Z and estimate(z=) against the CLI."""
+    spec = "cgaussian:rho_xy=0.6,rho_xz=0.4,rho_yz=-0.3"
+    path, hpath = os.path.join(TMP, "c.csv"), os.path.join(TMP, "c.h5")
+    cli("sample", spec, "-n", 1500, "--seed", 11, "-o", path)
+    cli("sample", spec, "-n", 1500, "--seed", 11, "-o", hpath)
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    out = mibench.sample(spec, 1500, seed=11)
+    check("sample(cgaussian) returns (x, y, z) = mibench sample's x0, y0, z0, bit for bit",
+          header == ["x0", "y0", "z0"] and len(out) == 3 and
+          all(a.tobytes() == np.ascontiguousarray(data[:, [i]]).tobytes()
+              for i, a in enumerate(out)))
+    x, y, z = out
+    check("truth(cgaussian) = mibench truth",
+          g17(mibench.truth(spec)) == cli("truth", spec).stdout.strip())
+    zi = np.floor(2 * z)   # integer columns for the plug-in
+    ipath = os.path.join(TMP, "ci.csv")
+    np.savetxt(ipath, np.hstack([np.floor(2 * x), np.floor(2 * y), zi]), delimiter=",",
+               fmt="%d", header="x0,y0,z0", comments="")
+    for est in ("ksg1", "ksg2", "ksg1:k=5", "gaussian", "copula", "plugin", "plugin:correction=mm"):
+        discrete = est.startswith("plugin")
+        j = cli_estimate(est, ipath if discrete else path)
+        xs, ys, zs = (np.floor(2 * x), np.floor(2 * y), zi) if discrete else (x, y, z)
+        d = mibench.estimate(xs, ys, est, z=zs, details=True)
+        check("estimate(%s, z=) = %s = mibench estimate --json (z0 by default)" %
+              (est, g17(d["mi"])), g17(d["mi"]) == j["estimate"] and j["dz"] == 1 and
+              j["z_columns"] == ["z0"] and d["dz"] == 1, "%s vs %s" % (g17(d["mi"]), j))
+    h = json.loads(cli("estimate", "ksg1", hpath, "--json").stdout, parse_float=str)
+    check("estimate(z=) = mibench estimate on HDF5 /z",
+          g17(mibench.estimate(x, y, "ksg1", z=z)) == h["estimate"])
+    check("estimate without z is I(X;Y), and unchanged",
+          mibench.estimate(x, y, "gaussian") == mibench.estimate(x, y, "gaussian", z=None) and
+          "dz" not in mibench.estimate(x, y, "gaussian", details=True))
+    check("estimators(): conditional is True for exactly ksg1, ksg2, gaussian, copula, plugin",
+          sorted(k for k, v in mibench.estimators().items() if v["conditional"]) ==
+          ["copula", "gaussian", "ksg1", "ksg2", "plugin"])
+    expect_error("estimate(kde, z=)", mibench.estimate, (x, y, "kde"), "unsupported",
+                 "kde does not estimate conditional MI; use ksg1, ksg2, gaussian, copula or "
+                 "plugin", {"z": z})
+    expect_error("estimate(z= with other rows)", mibench.estimate, (x, y, "ksg1"), "invalid",
+                 "x has 1500 rows but z has 10", {"z": z[:10]})
+    bad = z.copy()
+    bad[3, 0] = np.nan
+    expect_error("estimate(z= with NaN)", mibench.estimate, (x, y, "ksg1"), "bad-data",
+                 "z has a non-finite value (nan) at row 3, z0", {"z": bad})
+
+
 def test_entropy():
     gpath = os.path.join(TMP, "e.csv")
     cli("sample", "gaussian:dim=2,rho=0.6", "-n", 3000, "--seed", 4, "-o", gpath)
@@ -314,6 +364,13 @@ def test_errors():
           isinstance(e, mibench.Error) and e.status_name in ("io", "bad-format"))
 
 
+def names_match(r):
+    """generator_name / estimator_name equal the specs' text before ':'."""
+    return all(len(r[t]) and all(row["%s_name" % side] == row[side].split(":")[0]
+                                 for row in r[t] for side in ("generator", "estimator"))
+               for t in ("cells", "trials", "summary"))
+
+
 def summary_matches(r):
     """Each summary row's count and mean from its trials, summed in replicate order."""
     for s in r["summary"]:
@@ -339,6 +396,11 @@ def test_run_and_load():
     check("load: 4 cells, 12 trials, 4 summary rows, no curves",
           (len(r["cells"]), len(r["trials"]), len(r["summary"]), len(r["curves"])) ==
           (4, 12, 4, 0))
+    check("load: generator_name and estimator_name are the specs' type names",
+          names_match(r))
+    old = mibench.load(os.path.join(SRC, "results", "baselines", "quick.h5"))
+    check("load of a file written before the name columns fills them from the specs",
+          names_match(old))
     check("load: strings are decoded str (%r, %r)" % (r["trials"]["generator"][0],
                                                      r["trials"]["status_name"][0]),
           r["trials"].dtype["generator"].kind == "U" and
@@ -484,7 +546,8 @@ def find_libm():
 
 
 def main():
-    for t in (test_loading, test_truth, test_sample, test_estimate, test_entropy, test_errors,
+    for t in (test_loading, test_truth, test_sample, test_estimate, test_conditional,
+              test_entropy, test_errors,
               test_run_and_load, test_interrupt, test_registries, test_doctests):
         try:
             t()

@@ -31,7 +31,7 @@ static const mib_param_spec tg_params[] = {
 static int tg_init(void *state, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
     *(double *)state = spec->v[G_RHO].num;
-    *shape = (mib_generator_shape){1, 1, 0};
+    *shape = (mib_generator_shape){.dx = 1, .dy = 1, .discrete = 0};
     return MIB_OK;
 }
 static int tg_truth(const void *state, double *mi, mib_err *err)

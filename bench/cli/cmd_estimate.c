@@ -1,5 +1,5 @@
 /* cmd_estimate.c - `mibench estimate EST_SPEC FILE [--est SPEC]... [--x COLS]
- * [--y COLS] [--sep C] [--dropna] [--json] [--bits] [--threads T]
+ * [--y COLS] [--z COLS] [--sep C] [--dropna] [--json] [--bits] [--threads T]
  * [--plugin PATH.so]`: estimates on the user's data (with the built-in
  * estimators and those of loaded plugins), from a CSV/TSV file (csv.c) or
  * an HDF5 file (/x and /y, or the datasets --x/--y name), read by load.c. FILE may be a
@@ -8,7 +8,9 @@
  * indices or header names; without --x/--y the choice is made only when it
  * is unambiguous (two columns; or a header of exactly x0.., y0.. or X0..,
  * Y0..), and the chosen columns are always reported (a stderr note on a
- * terminal, x_columns/y_columns in --json). The file is read once for every
+ * terminal, x_columns/y_columns in --json). --z (or z0.. columns of such a
+ * header, or an HDF5 /z) adds a conditioning block: I(X;Y|Z), for the
+ * estimators that take one, with z_columns and dz in --json. The file is read once for every
  * estimator asked for. One estimate prints the number (17 significant
  * digits, nats unless --bits) or one JSON object; several print a table or
  * a JSON array. Column handling is O(columns log columns). Exit 2 for usage
@@ -32,11 +34,12 @@
 static int help(void)
 {
     printf("usage: mibench estimate EST_SPEC FILE [--est SPEC]... [--x COLS] [--y COLS]\n"
-           "                        [--sep C] [--dropna] [--json] [--bits] [--threads T]\n"
-           "                        [--quiet] [--plugin PATH.so]...\n"
+           "                        [--z COLS] [--sep C] [--dropna] [--json] [--bits]\n"
+           "                        [--threads T] [--quiet] [--plugin PATH.so]...\n"
            "       mibench estimate --est SPEC [--est SPEC]... FILE [options]\n"
            "       mibench estimate EST_SPEC FILE DIMX DIMY   (bmi's external-estimator call)\n"
-           "Estimates the MI between the x and the y columns of FILE.\n"
+           "Estimates the MI between the x and the y columns of FILE, or with a z block\n"
+           "the conditional MI I(X;Y|Z) (ksg1, ksg2, gaussian, copula, plugin).\n"
            "  FILE        CSV or TSV (optional header; C-locale numbers) or HDF5 (datasets\n"
            "              /x, /y); a pipe or FIFO works, '-' is standard input\n"
            "  DIMX DIMY   x is the first DIMX columns, y the next DIMY (bmi's X0..,Y0..\n"
@@ -49,12 +52,17 @@ static int help(void)
            "              when that is unambiguous: a header of exactly x0.., y0.. (or\n"
            "              X0.., Y0..), or a two-column file (x = 0, y = 1); given one of\n"
            "              them, the other is every remaining column\n"
+           "  --z         the conditioning columns (HDF5: a dataset), taken before x and\n"
+           "              y are chosen. Without --x, --y and --z, a header's z0.. columns\n"
+           "              (x0.., y0.., z0.., as `mibench sample cgaussian` writes) or an\n"
+           "              HDF5 file's /z are the z block\n"
            "  --sep C     cell separator: one character such as ';' or '|', or 'tab'\n"
            "              (default ',', and tab for a .tsv file)\n"
            "  --dropna    drop the rows with a missing value (empty, NA, NaN, ...) in the\n"
            "              selected columns, and say how many (default: refuse them)\n"
            "  --json      print one JSON object: estimator (canonical), estimate, units, n,\n"
-           "              dx, dy, x_columns, y_columns, seconds, flags\n"
+           "              dx, dy, x_columns, y_columns (and dz, z_columns with a z block),\n"
+           "              seconds, flags\n"
            "  --bits      report bits instead of nats\n"
            "  --threads   threads for the estimator (default: all cores)\n"
            "  --quiet     no notes or warnings on stderr (bmi reads both streams as one)\n"
@@ -69,6 +77,7 @@ static int help(void)
 /* Everything the command line sets; the option table points into it. */
 typedef struct estimate_args {
     const char *text, *path, *xs, *ys;  /* EST_SPEC, FILE, --x, --y */
+    const char *zs;                     /* --z */
     const char *dims[2];                /* DIMX, DIMY (bmi's call), or NULL */
     const char *pos[4];                 /* the positionals, in order */
     int npos;
@@ -124,6 +133,7 @@ static int set_sep(void *ctx, const char *v)
 static const cli_option options[] = {
     {.name = "--x", .arg = "COLS", .offset = offsetof(estimate_args, xs)},
     {.name = "--y", .arg = "COLS", .offset = offsetof(estimate_args, ys)},
+    {.name = "--z", .arg = "COLS", .offset = offsetof(estimate_args, zs)},
     {.name = "--est", .arg = "SPEC", .parse = add_estimator},
     {.name = "--sep", .arg = "C", .parse = set_sep},
     {.name = "--dropna", .offset = offsetof(estimate_args, dropna)},
@@ -326,10 +336,16 @@ static void print_json(const estimate_args *a, const cli_loaded *l, const outcom
     double mi = a->bits ? o->res.mi / M_LN2 : o->res.mi;
     printf(", \"estimate\": %.17g, \"units\": \"%s\", \"n\": %zu, \"dx\": %zu, \"dy\": %zu, ",
            mi, a->bits ? "bits" : "nats", l->data.n, l->data.dx, l->data.dy);
+    if (l->data.dz)
+        printf("\"dz\": %zu, ", l->data.dz);
     printf("\"x_columns\": ");
     cli_json_columns(l, 0);
     printf(", \"y_columns\": ");
     cli_json_columns(l, 1);
+    if (l->data.dz) {
+        printf(", \"z_columns\": ");
+        cli_json_columns(l, 2);
+    }
     if (a->dropna)
         printf(", \"rows_dropped\": %zu", l->dropped);
     printf(", \"seconds\": %.6g, \"flags\": [", o->seconds);
@@ -475,7 +491,7 @@ static int estimate_file(estimate_args *a)
     if (parse_specs(a, &specs, &count, &err))
         return cli_fail(CLI_EXIT_USAGE, "estimate", "%s", err.msg);
     const cli_source src = {.verb = "estimate", .path = a->path, .xs = a->xs, .ys = a->ys,
-                            .dims = {a->dims[0], a->dims[1]}, .sep = a->sep,
+                            .zs = a->zs, .dims = {a->dims[0], a->dims[1]}, .sep = a->sep,
                             .dropna = a->dropna, .quiet = a->quiet};
     cli_loaded *l = malloc(sizeof *l);
     int st = l ? cli_load(&src, l, &err) : mib_fail(&err, MIB_ENOMEM, "out of memory");

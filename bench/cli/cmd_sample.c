@@ -1,7 +1,8 @@
 /* cmd_sample.c - `mibench sample GEN_SPEC -n N [--seed S] -o FILE`: draw n
  * rows from a generator's stream (seed S, default 0) and write CSV (header
- * x0..,y0.., 17 significant digits so values read back exactly) or HDF5
- * (/x, /y). Same spec and seed, same bytes. */
+ * x0..,y0.., then z0.. for a generator with a conditioning block; 17
+ * significant digits so values read back exactly) or HDF5 (/x, /y, /z).
+ * Same spec and seed, same bytes. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,9 +22,10 @@ static int help(void)
     printf("usage: mibench sample GEN_SPEC -n N [--seed S] [--bmi] -o FILE.csv|FILE.h5\n"
            "Draws N rows from the generator and writes them. CSV gets a header\n"
            "x0,..,y0,.. (with --bmi: X0,..,Y0,.., the bmi benchmark's names) and 17\n"
-           "significant digits; HDF5 gets datasets /x (N x dx) and /y (N x dy). The\n"
-           "stream depends only on (S, GEN_SPEC): the same seed gives the same bytes.\n"
-           "S defaults to 0.\n");
+           "significant digits; HDF5 gets datasets /x (N x dx) and /y (N x dy). A\n"
+           "generator with a conditioning block (cgaussian) adds columns z0,.. after\n"
+           "y's, or the dataset /z (N x dz). The stream depends only on (S, GEN_SPEC):\n"
+           "the same seed gives the same bytes. S defaults to 0.\n");
     return CLI_EXIT_OK;
 }
 
@@ -73,7 +75,7 @@ int cmd_sample(int argc, char **argv)
     mib_spec spec;
     mib_generator *g = NULL;
     gsl_rng *r = NULL;
-    double *x = NULL, *y = NULL;
+    double *x = NULL, *y = NULL, *z = NULL;
     int st = mib_generator_spec_parse(text, &spec, &err);
     if (!st)
         st = mib_generator_alloc(&spec, &g, &err);
@@ -83,17 +85,20 @@ int cmd_sample(int argc, char **argv)
         r = mib_rng_alloc(mib_rng_seed_combine(seed, mib_rng_seed_string(canon)));
         x = malloc(n * g->dx * sizeof *x);
         y = malloc(n * g->dy * sizeof *y);
-        if (!r || !x || !y)
+        z = g->dz ? malloc(n * g->dz * sizeof *z) : NULL;
+        if (!r || !x || !y || (g->dz && !z))
             st = mib_fail(&err, MIB_ENOMEM, "out of memory for %zu samples", n);
     }
     if (!st)
-        st = mib_generator_sample(g, r, n, x, y);
+        st = mib_generator_sample_z(g, r, n, x, y, z);
     if (!st)
-        st = h5 ? mib_store_write_xy(out, n, g->dx, x, g->dy, y, &err)
-                : mib_store_write_csv(out, n, g->dx, x, g->dy, y, bmi ? "X" : "x",
-                                      bmi ? "Y" : "y", &err);
+        st = h5 ? mib_store_write_xyz(out, n, g->dx, x, g->dy, y, g->dz, z, &err)
+                : mib_store_write_csv_xyz(out, n, g->dx, x, g->dy, y, g->dz, z,
+                                          bmi ? "X" : "x", bmi ? "Y" : "y", bmi ? "Z" : "z",
+                                          &err);
     free(x);
     free(y);
+    free(z);
     gsl_rng_free(r);
     mib_generator_free(g);
     if (st)

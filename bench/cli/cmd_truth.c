@@ -1,5 +1,6 @@
-/* cmd_truth.c - `mibench truth GEN_SPEC [--bits]`: the generator's true MI,
- * 17 significant digits, nats unless --bits. */
+/* cmd_truth.c - `mibench truth GEN_SPEC [--bits]`: the generator's true MI
+ * (I(X;Y|Z) for a generator with a conditioning block), 17 significant
+ * digits, nats unless --bits. */
 #include <math.h>
 #include <string.h>
 #include "bench/cli/cli.h"
@@ -12,7 +13,9 @@ int cmd_truth(int argc, char **argv)
         if (cli_is_help(argv[i])) {
             printf("usage: mibench truth GEN_SPEC [--bits]\n"
                    "Prints the true mutual information of the generator in nats\n"
-                   "(bits with --bits), 17 significant digits. See `mibench list generators`.\n");
+                   "(bits with --bits), 17 significant digits; for a generator with a\n"
+                   "conditioning block Z (cgaussian) the conditional MI I(X;Y|Z).\n"
+                   "See `mibench list generators`.\n");
             return CLI_EXIT_OK;
         }
         if (strcmp(argv[i], "--bits") == 0)

@@ -1,13 +1,14 @@
 /* load.c - the data files of `mibench estimate` and `mibench entropy`:
- * a CSV/TSV file (csv.c) or an HDF5 file (/x and /y, or the datasets the
- * options name), by path, or read once from a pipe, a FIFO or "-"
- * (standard input) and its format told from those bytes; then the columns:
- * zero-based indices or header names, found through a sorted index
- * (O(columns log columns)), chosen without options only when that is
- * unambiguous (two columns, or a header of exactly x0.., y0.. or X0..,
- * Y0..; for one block, every column); missing values refused with their
- * line and column, or dropped with --dropna. Every problem is one message
- * naming the file, the line and the column. */
+ * a CSV/TSV file (csv.c) or an HDF5 file (/x and /y, and /z when present,
+ * or the datasets the options name), by path, or read once from a pipe, a
+ * FIFO or "-" (standard input) and its format told from those bytes; then
+ * the columns: zero-based indices or header names, found through a sorted
+ * index (O(columns log columns)), chosen without options only when that is
+ * unambiguous (two columns, or a header of exactly x0.., y0.. and
+ * optionally z0.., or X0.., Y0.., Z0..; for one block, every column);
+ * missing values refused with their line and column, or dropped with
+ * --dropna. Every problem is one message naming the file, the line and the
+ * column. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -191,7 +192,7 @@ static void list_columns(const mib_csv *c, const size_t *idx, size_t count, char
 }
 
 /* What each column is for while the selection is made. */
-enum { ROLE_NONE, ROLE_X, ROLE_Y };
+enum { ROLE_NONE, ROLE_X, ROLE_Y, ROLE_Z };
 
 /* One token of --x/--y: a header name, else a zero-based index. */
 static int resolve_token(const char *tok, const char *opt, const name_index *ix, long *col,
@@ -223,7 +224,8 @@ static int resolve_token(const char *tok, const char *opt, const name_index *ix,
 }
 
 /* Resolve "a,b,3" against the header and width into out, marking each
- * column in role[] (a column named twice, or in both x and y, is refused). */
+ * column in role[] (a column named twice, or in two of x, y and z, is
+ * refused). */
 static int parse_columns(const char *text, const char *opt, const name_index *ix, int mine,
                          unsigned char *role, cli_columns *out, mib_err *err)
 {
@@ -247,8 +249,10 @@ static int parse_columns(const char *text, const char *opt, const name_index *ix
             st = mib_fail(err, MIB_EINVAL, "%s names column %ld twice", opt, col);
         else if (!st && role[col] != ROLE_NONE) {
             char label[300];
+            int a = role[col] < mine ? role[col] : mine, b = role[col] < mine ? mine : role[col];
             mib_csv_column_label(ix->c, (size_t)col, label, sizeof label);
-            st = mib_fail(err, MIB_EINVAL, "column %s is in both x and y", label);
+            st = mib_fail(err, MIB_EINVAL, "column %s is in both %c and %c", label,
+                          "-xyz"[a], "-xyz"[b]);
         } else if (!st) {
             role[col] = (unsigned char)mine;
             out->idx[out->count++] = (size_t)col;
@@ -273,23 +277,28 @@ static long xy_index(const char *name, char letter, int *bare)
     return strtol(name + 1, NULL, 10);
 }
 
-/* A header of exactly x0..x(dx-1) and y0..y(dy-1) (or X.., Y..; "x" and
- * "y" alone for a group of one), in any order: *cx, *cy in index order. */
-static int xy_header(const mib_csv *c, char xl, cli_columns *cx, cli_columns *cy)
+/* A header whose columns not taken in role[] are exactly x0..x(dx-1),
+ * y0..y(dy-1) and, when cz is not NULL, optionally z0..z(dz-1) (or X..,
+ * Y.., Z..; "x", "y", "z" alone for a group of one), in any order: *cx,
+ * *cy, *cz in index order (their idx filled with SIZE_MAX beforehand). */
+static int xy_header(const mib_csv *c, const unsigned char *role, char xl, cli_columns *cx,
+                     cli_columns *cy, cli_columns *cz)
 {
-    size_t *slot[2] = {cx->idx, cy->idx}, d[2] = {0, 0};
-    int bare[2] = {0, 0};
+    size_t *slot[3] = {cx->idx, cy->idx, cz ? cz->idx : NULL}, d[3] = {0, 0, 0};
+    int bare[3] = {0, 0, 0};
     for (size_t j = 0; c->names && j < c->cols; j++) {
-        int g = c->names[j][0] == xl ? 0 : 1, b;
-        long i = xy_index(c->names[j], g ? (char)(xl + 1) : xl, &b);
+        if (role[j] != ROLE_NONE)
+            continue;
+        int g = c->names[j][0] - xl, b;
+        long i = g >= 0 && g < 3 && slot[g] ? xy_index(c->names[j], (char)(xl + g), &b) : -1;
         if (i < 0 || (size_t)i >= c->cols || slot[g][i] != SIZE_MAX)
             return 0;
         slot[g][i] = j;
         bare[g] |= b;
         d[g]++;
     }
-    for (int g = 0; g < 2; g++) {
-        if (!d[g] || (bare[g] && d[g] > 1))
+    for (int g = 0; g < 3; g++) {
+        if ((g < 2 && !d[g]) || (bare[g] && d[g] > 1))
             return 0;
         for (size_t i = 0; i < d[g]; i++)
             if (slot[g][i] == SIZE_MAX) /* a gap: x0, x2 */
@@ -297,6 +306,8 @@ static int xy_header(const mib_csv *c, char xl, cli_columns *cx, cli_columns *cy
     }
     cx->count = d[0];
     cy->count = d[1];
+    if (cz)
+        cz->count = d[2];
     return 1;
 }
 
@@ -313,20 +324,28 @@ static const char *sep_hint(const mib_csv *c)
 }
 
 /* The columns when neither --x nor --y is given, if the file leaves no
- * doubt; otherwise the refusal lists the columns. */
-static int default_columns(const mib_csv *c, const char *label, cli_columns *cx,
-                           cli_columns *cy, mib_err *err)
+ * doubt, among those --z did not take (role[]); without --z (cz not NULL)
+ * a header's z0.. columns become the z block. Otherwise the refusal lists
+ * the columns. */
+static int default_columns(const mib_csv *c, const unsigned char *role, const char *label,
+                           cli_columns *cx, cli_columns *cy, cli_columns *cz, mib_err *err)
 {
+    size_t left[3], nleft = 0;
     for (int k = 0; k < 2 && c->names; k++) {
         for (size_t j = 0; j < c->cols; j++)
-            cx->idx[j] = cy->idx[j] = SIZE_MAX;
-        if (xy_header(c, k ? 'X' : 'x', cx, cy))
+            cx->idx[j] = cy->idx[j] = cz ? (cz->idx[j] = SIZE_MAX) : SIZE_MAX;
+        if (xy_header(c, role, k ? 'X' : 'x', cx, cy, cz))
             return MIB_OK;
     }
-    if (c->cols == 2) {
+    for (size_t j = 0; j < c->cols && nleft < 3; j++)
+        if (role[j] == ROLE_NONE)
+            left[nleft++] = j;
+    if (nleft == 2) {
         cx->count = cy->count = 1;
-        cx->idx[0] = 0;
-        cy->idx[0] = 1;
+        cx->idx[0] = left[0];
+        cy->idx[0] = left[1];
+        if (cz)
+            cz->count = 0;
         return MIB_OK;
     }
     if (c->cols == 1)
@@ -339,17 +358,19 @@ static int default_columns(const mib_csv *c, const char *label, cli_columns *cx,
                     "and two-column files need neither)", label, c->cols, known);
 }
 
-/* Choose the x and y columns of a CSV (single: only x, named by xopt). */
+/* Choose the x, y and z columns of a CSV (single: only x, named by
+ * xopt); zs first, so that the other rules see only what is left. */
 static int select_csv(const mib_csv *c, const name_index *ix, const char *xs, const char *ys,
-                      int single, const char *xopt, cli_columns *cx, cli_columns *cy,
-                      mib_err *err)
+                      const char *zs, int single, const char *xopt, cli_columns *cx,
+                      cli_columns *cy, cli_columns *cz, mib_err *err)
 {
     int st = MIB_OK;
     unsigned char *role = calloc(c->cols, 1);
     cx->idx = malloc(c->cols * sizeof *cx->idx);
     cy->idx = malloc(c->cols * sizeof *cy->idx);
-    cx->count = cy->count = 0;
-    if (!role || !cx->idx || !cy->idx) {
+    cz->idx = malloc(c->cols * sizeof *cz->idx);
+    cx->count = cy->count = cz->count = 0;
+    if (!role || !cx->idx || !cy->idx || !cz->idx) {
         free(role);
         return mib_fail(err, MIB_ENOMEM, "out of memory");
     }
@@ -361,8 +382,10 @@ static int select_csv(const mib_csv *c, const name_index *ix, const char *xs, co
         free(role);
         return st;
     }
-    if (!xs && !ys)
-        st = default_columns(c, c->label, cx, cy, err);
+    if (zs)
+        st = parse_columns(zs, "--z", ix, ROLE_Z, role, cz, err);
+    if (!st && !xs && !ys)
+        st = default_columns(c, role, c->label, cx, cy, zs ? NULL : cz, err);
     if (!st && xs)
         st = parse_columns(xs, xopt, ix, ROLE_X, role, cx, err);
     if (!st && ys)
@@ -387,24 +410,28 @@ void cli_loaded_free(cli_loaded *l)
     free(l->names.sorted);
     free(l->cx.idx);
     free(l->cy.idx);
+    free(l->cz.idx);
     free(l->line);
     free(l->x);
     free(l->y);
+    free(l->z);
 }
 
-/* " (x0 is file column a; ...; y0 is file column c)" for data errors. */
+/* " (x0 is file column a; ...; y0 is file column c; z0 ...)" for data
+ * errors. */
 static void describe_columns(const mib_csv *c, const cli_columns *cx, const cli_columns *cy,
-                             char *buf, size_t len)
+                             const cli_columns *cz, char *buf, size_t len)
 {
-    const cli_columns *g[2] = {cx, cy};
+    const cli_columns *g[3] = {cx, cy, cz};
     size_t used = (size_t)snprintf(buf, len, " (");
-    for (int s = 0; s < 2 && used < len; s++)
+    for (int s = 0; s < 3 && used < len; s++)
         for (size_t i = 0; i < g[s]->count && used < len; i++) {
             char label[300];
             mib_csv_column_label(c, g[s]->idx[i], label, sizeof label);
             /* one block (no y) is named as the entropy functions name it */
             used += (size_t)snprintf(buf + used, len - used, "%s%s%zu is file column %s",
-                                     s || i ? "; " : "", s ? "y" : cy->count ? "x" : "column ",
+                                     s || i ? "; " : "",
+                                     s ? (s == 1 ? "y" : "z") : cy->count ? "x" : "column ",
                                      i, label);
         }
     if (used < len)
@@ -421,13 +448,15 @@ static int extract_csv(const cli_source *a, cli_loaded *l, mib_err *err)
         return mib_fail(err, MIB_ENOMEM, "out of memory for %zu rows", c->rows);
     if (a->dropna) {
         mib_csv_mark_missing(c, l->cx.idx, l->cx.count, drop);
+        mib_csv_mark_missing(c, l->cz.idx, l->cz.count, drop);
         l->dropped = mib_csv_mark_missing(c, l->cy.idx, l->cy.count, drop);
     }
     size_t n = c->rows - l->dropped;
     l->x = malloc((n ? n : 1) * l->cx.count * sizeof *l->x);
     l->y = malloc((n ? n : 1) * (l->cy.count ? l->cy.count : 1) * sizeof *l->y);
+    l->z = l->cz.count ? malloc((n ? n : 1) * l->cz.count * sizeof *l->z) : NULL;
     l->line = malloc((n ? n : 1) * sizeof *l->line);
-    if (!l->x || !l->y || !l->line)
+    if (!l->x || !l->y || !l->line || (l->cz.count && !l->z))
         st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu rows", n);
     else if (n == 0)
         st = mib_fail(err, MIB_EDATA, "'%s': every one of its %zu rows has a missing value in "
@@ -435,11 +464,14 @@ static int extract_csv(const cli_source *a, cli_loaded *l, mib_err *err)
     if (!st && !(st = mib_csv_extract(c, l->cx.idx, l->cx.count, drop, l->x, err)) &&
         l->cy.count)
         st = mib_csv_extract(c, l->cy.idx, l->cy.count, drop, l->y, err);
+    if (!st && l->cz.count)
+        st = mib_csv_extract(c, l->cz.idx, l->cz.count, drop, l->z, err);
     for (size_t i = 0, k = 0; !st && i < c->rows; i++)
         if (!drop[i])
             l->line[k++] = c->line[i];
     free(drop);
-    l->data = (mib_data){.n = n, .dx = l->cx.count, .dy = l->cy.count, .x = l->x, .y = l->y};
+    l->data = (mib_data){.n = n, .dx = l->cx.count, .dy = l->cy.count, .x = l->x, .y = l->y,
+                         .dz = l->cz.count, .z = l->z};
     return st;
 }
 
@@ -453,31 +485,32 @@ static int load_csv(const cli_source *a, input *in, cli_loaded *l, mib_err *err)
     if (!st)
         st = index_names(&l->csv, &l->names, err);
     if (!st)
-        st = select_csv(&l->csv, &l->names, a->xs, a->ys, a->single, a->xopt ? a->xopt : "--x",
-                        &l->cx, &l->cy, err);
+        st = select_csv(&l->csv, &l->names, a->xs, a->ys, a->zs, a->single,
+                        a->xopt ? a->xopt : "--x", &l->cx, &l->cy, &l->cz, err);
     if (!st)
         st = extract_csv(a, l, err);
     if (!st)
-        describe_columns(&l->csv, &l->cx, &l->cy, l->where, sizeof l->where);
+        describe_columns(&l->csv, &l->cx, &l->cy, &l->cz, l->where, sizeof l->where);
     return st;
 }
 
-/* Rows of x and y with a NaN (HDF5's missing value) squeezed out. */
+/* Rows of x, y and z with a NaN (HDF5's missing value) squeezed out. */
 static void drop_nan_rows(cli_loaded *l)
 {
     mib_data *d = &l->data;
+    double *const a[3] = {l->x, l->y, l->z};
+    const size_t w[3] = {d->dx, d->dy, d->dz}; /* one block (single) has no y, no z */
     size_t k = 0;
     for (size_t i = 0; i < d->n; i++) {
         int nan = 0;
-        for (size_t j = 0; j < d->dx; j++)
-            nan |= isnan(l->x[i * d->dx + j]);
-        for (size_t j = 0; j < d->dy; j++)
-            nan |= isnan(l->y[i * d->dy + j]);
+        for (int b = 0; b < 3; b++)
+            for (size_t j = 0; j < w[b]; j++)
+                nan |= isnan(a[b][i * w[b] + j]);
         if (nan)
             continue;
-        memmove(l->x + k * d->dx, l->x + i * d->dx, d->dx * sizeof *l->x);
-        if (d->dy) /* one block (single) has no y */
-            memmove(l->y + k * d->dy, l->y + i * d->dy, d->dy * sizeof *l->y);
+        for (int b = 0; b < 3; b++)
+            if (w[b])
+                memmove(a[b] + k * w[b], a[b] + i * w[b], w[b] * sizeof *a[b]);
         k++;
     }
     l->dropped = d->n - k;
@@ -492,12 +525,24 @@ static int read_set(const input *in, const char *name, double **out, size_t *row
                      : mib_store_read_matrix(in->label, name, out, rows, cols, err);
 }
 
+/* Dataset names a and b are one dataset ("x" and "/x"). */
+static int same_set(const char *a, const char *b)
+{
+    return strcmp(a + (*a == '/'), b + (*b == '/')) == 0;
+}
+
 /* An HDF5 input: datasets /x and /y, or those --x/--y name (single: the
- * one dataset xs names, by default /x). */
+ * one dataset xs names, by default /x); the z block is the dataset --z
+ * names, or without --x, --y and --z the file's /z if it has one. */
 static int load_hdf5(const cli_source *a, const input *in, cli_loaded *l, mib_err *err)
 {
-    size_t rx, ry = 0, cx, cy = 0;
+    size_t rx, ry = 0, rz = 0, cx, cy = 0, cz = 0;
     const char *xn = a->xs ? a->xs : "x", *yn = a->ys ? a->ys : "y";
+    const char *zn = a->zs ? a->zs
+                     : !a->xs && !a->ys && !a->single &&
+                               mib_store_has_dataset(in->label, in->bytes, in->len, "z")
+                         ? "z"
+                         : NULL;
     if (a->single) { /* one dataset */
         int st = read_set(in, xn, &l->x, &rx, &cx, err);
         if (st)
@@ -510,19 +555,26 @@ static int load_hdf5(const cli_source *a, const input *in, cli_loaded *l, mib_er
                                              "--dropna left nothing", in->label);
     }
     /* "x" and "/x" name the same dataset: I(X;X) is infinite, refuse it. */
-    if (strcmp(xn + (*xn == '/'), yn + (*yn == '/')) == 0)
+    if (same_set(xn, yn))
         return mib_fail(err, MIB_EINVAL, "dataset '%s' is given as both x and y", xn);
+    if (zn && (same_set(zn, xn) || same_set(zn, yn)))
+        return mib_fail(err, MIB_EINVAL, "dataset '%s' is given as both %s and z", zn,
+                        same_set(zn, xn) ? "x" : "y");
     int st = read_set(in, xn, &l->x, &rx, &cx, err);
     if (!st)
         st = read_set(in, yn, &l->y, &ry, &cy, err);
-    if (!st && rx != ry)
+    if (!st && zn)
+        st = read_set(in, zn, &l->z, &rz, &cz, err);
+    if (!st && (rx != ry || (zn && rz != rx)))
         st = mib_fail(err, MIB_EFORMAT, "'%s': dataset '%s' has %zu rows but '%s' has %zu",
-                      in->label, xn, rx, yn, ry);
+                      in->label, xn, rx, rx != ry ? yn : zn, rx != ry ? ry : rz);
     if (st)
         return st;
     l->xset = xn;
     l->yset = yn;
-    l->data = (mib_data){.n = rx, .dx = cx, .dy = cy, .x = l->x, .y = l->y};
+    l->zset = zn;
+    l->data = (mib_data){.n = rx, .dx = cx, .dy = cy, .x = l->x, .y = l->y, .dz = cz,
+                         .z = l->z};
     if (a->dropna)
         drop_nan_rows(l);
     if (l->data.n == 0)
@@ -572,7 +624,14 @@ void cli_note_input(const cli_source *a, const cli_loaded *l)
         return;
     }
     note_group(l, &l->cy, l->yset, l->data.dy, ys, sizeof ys);
-    fprintf(stderr, "mibench %s: x = %s; y = %s; n = %zu\n", a->verb, xs, ys, l->data.n);
+    if (!l->data.dz) {
+        fprintf(stderr, "mibench %s: x = %s; y = %s; n = %zu\n", a->verb, xs, ys, l->data.n);
+        return;
+    }
+    char zs[600];
+    note_group(l, &l->cz, l->zset, l->data.dz, zs, sizeof zs);
+    fprintf(stderr, "mibench %s: x = %s; y = %s; z = %s; n = %zu\n", a->verb, xs, ys, zs,
+            l->data.n);
 }
 
 
@@ -613,9 +672,11 @@ int cli_load(const cli_source *src, cli_loaded *l, mib_err *err)
 int cli_check_integers(const cli_loaded *l, const char *est, mib_err *err)
 {
     const mib_data *d = &l->data;
-    for (int g = 0; g < (l->cy.count ? 2 : 1) && l->line; g++) {
-        const cli_columns *cols = g ? &l->cy : &l->cx;
-        const double *a = g ? d->y : d->x;
+    const cli_columns *groups[3] = {&l->cx, &l->cy, &l->cz};
+    const double *blocks[3] = {d->x, d->y, d->z};
+    for (int g = 0; g < 3 && l->line; g++) {
+        const cli_columns *cols = groups[g];
+        const double *a = blocks[g];
         for (size_t i = 0; i < d->n; i++)
             for (size_t j = 0; j < cols->count; j++) {
                 double v = a[i * cols->count + j];
@@ -646,12 +707,12 @@ void cli_json_string(const char *s)
     putchar('"');
 }
 
-/* A group's columns as --x/--y would name them: header names, else
+/* A group's columns as --x/--y/--z would name them: header names, else
  * zero-based indices (numbers); the dataset name for HDF5. */
-void cli_json_columns(const cli_loaded *l, int y)
+void cli_json_columns(const cli_loaded *l, int block)
 {
-    const cli_columns *g = y ? &l->cy : &l->cx;
-    const char *set = y ? l->yset : l->xset;
+    const cli_columns *groups[3] = {&l->cx, &l->cy, &l->cz}, *g = groups[block];
+    const char *sets[3] = {l->xset, l->yset, l->zset}, *set = sets[block];
     putchar('[');
     if (set)
         cli_json_string(set);

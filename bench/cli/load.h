@@ -1,6 +1,7 @@
 /* load.h - reading the samples of `mibench estimate` and `mibench entropy`
  * from a CSV/TSV or HDF5 file (or a pipe, a FIFO, "-"), and choosing their
- * columns: two blocks x and y, or one block (entropy's --cols). The rules
+ * columns: two blocks x and y and an optional conditioning block z, or one
+ * block (entropy's --cols). The rules
  * are README's, "mibench estimate". Each verb fills a cli_source from its
  * options, calls cli_load once and frees with cli_loaded_free. */
 #ifndef MIB_CLI_LOAD_H
@@ -15,6 +16,8 @@ typedef struct cli_source {
     const char *verb;      /* "estimate", "entropy": for notes on stderr */
     const char *path;      /* FILE; "-" is standard input */
     const char *xs, *ys;   /* --x / --y (CSV: names or indices; HDF5: dataset names) or NULL */
+    const char *zs;        /* --z, the same, or NULL: a z block only from x0../y0../z0..
+                              headers (HDF5: a /z dataset) when neither --x nor --y is given */
     const char *xopt;      /* the option that gave xs, for messages; NULL: "--x" */
     const char *dims[2];   /* bmi's DIMX DIMY (checked by the verb), or NULL */
     char sep;              /* --sep, or 0: tab for a .tsv name, else ',' */
@@ -44,12 +47,12 @@ typedef struct cli_name_index {
 typedef struct cli_loaded {
     mib_csv csv;
     cli_name_index names;
-    cli_columns cx, cy;      /* cy is empty for one block */
-    const char *xset, *yset; /* HDF5: the dataset names */
+    cli_columns cx, cy, cz;  /* cy is empty for one block; cz without a z block */
+    const char *xset, *yset, *zset; /* HDF5: the dataset names (zset NULL: no z) */
     size_t *line;            /* CSV: file line of each kept row */
     size_t dropped;          /* rows --dropna dropped */
-    double *x, *y;
-    mib_data data;           /* one block: x only, dy = 0 */
+    double *x, *y, *z;
+    mib_data data;           /* one block: x only, dy = 0; dz > 0 with a z block */
     char where[1200];        /* CSV: the column map appended to data errors */
     char xbuf[8192], ybuf[8192]; /* --x/--y made from DIMX, DIMY */
 } cli_loaded;
@@ -74,8 +77,9 @@ int cli_check_integers(const cli_loaded *l, const char *est, mib_err *err);
 /* s as a JSON string on stdout. */
 void cli_json_string(const char *s);
 
-/* The x (y = 0) or y block's columns on stdout as a JSON array, as --x/--y
- * would name them: header names, else indices; the dataset for HDF5. */
-void cli_json_columns(const cli_loaded *l, int y);
+/* The x (block 0), y (1) or z (2) block's columns on stdout as a JSON
+ * array, as --x/--y/--z would name them: header names, else indices; the
+ * dataset for HDF5 ([] for a z block that is absent). */
+void cli_json_columns(const cli_loaded *l, int block);
 
 #endif

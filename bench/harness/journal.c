@@ -17,6 +17,7 @@
 #include <zlib.h>
 #include "bench/harness/journal.h"
 #include "bench/harness/summary.h"
+#include "bench/store/store.h"
 
 #define MAGIC "mibench-journal 2"     /* lines carry a CRC-32 */
 #define MAGIC_V1 "mibench-journal 1"  /* no checksums (mibench 0.1.0) */
@@ -257,6 +258,8 @@ static int cell_line(char **f, int nf, mib_results *r, size_t index)
     c->batch_size = b;
     snprintf(c->generator, sizeof c->generator, "%s", f[5]);
     snprintf(c->estimator, sizeof c->estimator, "%s", f[6]);
+    c->generator_name[0] = c->estimator_name[0] = '\0';
+    MIB_ROW_NAMES(c);
     return 0;
 }
 

@@ -181,6 +181,7 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
                 c->n = (int64_t)study->n[k];
                 c->batch_size = (int64_t)mib_estimator_batch_size(es);
                 c->true_mi = truth;
+                MIB_ROW_NAMES(c);
                 cg[n] = g;
                 ce[n] = e;
                 n++;

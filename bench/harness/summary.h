@@ -7,7 +7,8 @@
 #include <string.h>
 #include "mibench/results.h"
 
-/* The cell's key (cell, generator, estimator, n, batch_size, true_mi) into
+/* The cell's key (cell, generator, estimator, n, batch_size, true_mi, and
+ * the two type names) into
  * a trial or summary row, which share those fields with mib_cell_row. */
 #define MIB_ROW_KEY_FROM_CELL(row, c)                                              \
     do {                                                                          \
@@ -17,6 +18,8 @@
         (row)->n = (c)->n;                                                        \
         (row)->batch_size = (c)->batch_size;                                      \
         (row)->true_mi = (c)->true_mi;                                            \
+        memcpy((row)->generator_name, (c)->generator_name, sizeof (row)->generator_name); \
+        memcpy((row)->estimator_name, (c)->estimator_name, sizeof (row)->estimator_name); \
     } while (0)
 
 /* What a cell's summary needs of one finished trial: 32 bytes instead of a

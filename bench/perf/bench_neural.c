@@ -96,7 +96,7 @@ static double run(mib_generator *gen, const char *critic, int B, long steps, int
     mib_workspace ws;
     sampler_ctx sc = {gen, mib_rng_alloc(7)};
     mib_sampler smp = {gen->dx, gen->dy, &sc, draw};
-    mib_data data = {(size_t)B, gen->dx, gen->dy, NULL, NULL};
+    mib_data data = {.n = (size_t)B, .dx = gen->dx, .dy = gen->dy};
     snprintf(text, sizeof text, "infonce:critic=%s,batch=%d,steps=%ld,eval=%ld,online=1", critic,
              B, steps, steps);
     if (mib_estimator_spec_parse(text, &spec, &err)) {

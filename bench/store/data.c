@@ -1,5 +1,6 @@
-/* data.c - plain data files: /x and /y matrices of doubles in HDF5, and
- * CSV with a header (17 significant digits, so values read back exactly).
+/* data.c - plain data files: /x and /y (and, for a conditioning block,
+ * /z) matrices of doubles in HDF5, and CSV with a header (17 significant
+ * digits, so values read back exactly).
  * Cost: O(n (dx + dy)) I/O. HDF5's automatic error printing is switched off
  * per call; every failure becomes one mib_err line. */
 #include <hdf5.h>
@@ -28,11 +29,18 @@ static int write_matrix(hid_t file, const char *name, size_t n, size_t d, const 
 int mib_store_write_xy(const char *path, size_t n, size_t dx, const double *x, size_t dy,
                        const double *y, mib_err *err)
 {
+    return mib_store_write_xyz(path, n, dx, x, dy, y, 0, NULL, err);
+}
+
+int mib_store_write_xyz(const char *path, size_t n, size_t dx, const double *x, size_t dy,
+                        const double *y, size_t dz, const double *z, mib_err *err)
+{
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0)
         return mib_fail(err, MIB_EIO, "cannot create HDF5 file '%s'", path);
-    int bad = write_matrix(file, "x", n, dx, x) || write_matrix(file, "y", n, dy, y);
+    int bad = write_matrix(file, "x", n, dx, x) || write_matrix(file, "y", n, dy, y) ||
+              (dz && write_matrix(file, "z", n, dz, z));
     if (H5Fclose(file) < 0 || bad)
         return mib_fail(err, MIB_EIO, "cannot write datasets to '%s'", path);
     return MIB_OK;
@@ -41,6 +49,13 @@ int mib_store_write_xy(const char *path, size_t n, size_t dx, const double *x, s
 int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, size_t dy,
                         const double *y, const char *xname, const char *yname, mib_err *err)
 {
+    return mib_store_write_csv_xyz(path, n, dx, x, dy, y, 0, NULL, xname, yname, NULL, err);
+}
+
+int mib_store_write_csv_xyz(const char *path, size_t n, size_t dx, const double *x, size_t dy,
+                            const double *y, size_t dz, const double *z, const char *xname,
+                            const char *yname, const char *zname, mib_err *err)
+{
     FILE *f = fopen(path, "w");
     if (!f)
         return mib_fail(err, MIB_EIO, "cannot write '%s'", path);
@@ -48,12 +63,16 @@ int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, 
         fprintf(f, "%s%s%zu", j ? "," : "", xname, j);
     for (size_t j = 0; j < dy; j++)
         fprintf(f, ",%s%zu", yname, j);
+    for (size_t j = 0; j < dz; j++)
+        fprintf(f, ",%s%zu", zname, j);
     fputc('\n', f);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < dx; j++)
             fprintf(f, "%s%.17g", j ? "," : "", x[i * dx + j]);
         for (size_t j = 0; j < dy; j++)
             fprintf(f, ",%.17g", y[i * dy + j]);
+        for (size_t j = 0; j < dz; j++)
+            fprintf(f, ",%.17g", z[i * dz + j]);
         fputc('\n', f);
     }
     int bad = ferror(f);
@@ -155,6 +174,21 @@ int mib_store_read_matrix_image(const void *image, size_t len, const char *label
     int st = read_dataset(file, label, name, out, rows, cols, err);
     H5Fclose(file);
     return st;
+}
+
+int mib_store_has_dataset(const char *path, const void *image, size_t len, const char *name)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), file = -1;
+    if (fapl >= 0 && (!image || (H5Pset_fapl_core(fapl, 1 << 16, 0) >= 0 &&
+                                 H5Pset_file_image(fapl, (void *)image, len) >= 0)))
+        file = H5Fopen(image ? "/dev/null/mibench-file-image" : path, H5F_ACC_RDONLY, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    int has = file >= 0 && H5Lexists(file, name, H5P_DEFAULT) > 0;
+    if (file >= 0)
+        H5Fclose(file);
+    return has;
 }
 
 int mib_store_is_hdf5_image(const void *image, size_t len)

@@ -29,6 +29,7 @@ static const field cell_fields[] = {
     FLD(mib_cell_row, cell, F_I64),       FLD(mib_cell_row, generator, F_STR),
     FLD(mib_cell_row, estimator, F_STR),  FLD(mib_cell_row, n, F_I64),
     FLD(mib_cell_row, batch_size, F_I64), FLD(mib_cell_row, true_mi, F_F64),
+    FLD(mib_cell_row, generator_name, F_STR), FLD(mib_cell_row, estimator_name, F_STR),
 };
 static const field trial_fields[] = {
     FLD(mib_trial_row, cell, F_I64),        FLD(mib_trial_row, generator, F_STR),
@@ -38,6 +39,7 @@ static const field trial_fields[] = {
     FLD(mib_trial_row, estimate, F_F64),    FLD(mib_trial_row, seconds, F_F64),
     FLD(mib_trial_row, cpu_seconds, F_F64), FLD(mib_trial_row, status, F_I32),
     FLD(mib_trial_row, status_name, F_STR), FLD(mib_trial_row, message, F_STR),
+    FLD(mib_trial_row, generator_name, F_STR), FLD(mib_trial_row, estimator_name, F_STR),
 };
 static const field summary_fields[] = {
     FLD(mib_summary_row, cell, F_I64),         FLD(mib_summary_row, generator, F_STR),
@@ -48,6 +50,7 @@ static const field summary_fields[] = {
     FLD(mib_summary_row, variance, F_F64),     FLD(mib_summary_row, std_error, F_F64),
     FLD(mib_summary_row, mse, F_F64),          FLD(mib_summary_row, rmse, F_F64),
     FLD(mib_summary_row, mean_seconds, F_F64), FLD(mib_summary_row, median_seconds, F_F64),
+    FLD(mib_summary_row, generator_name, F_STR), FLD(mib_summary_row, estimator_name, F_STR),
 };
 static const field curve_fields[] = {
     FLD(mib_curve_row, cell, F_I64),     FLD(mib_curve_row, replicate, F_I32),
@@ -395,6 +398,16 @@ int mib_results_read(const char *path, mib_results *out, mib_err *err)
             if (a >= 0)
                 H5Aclose(a);
         }
+        /* files written before the name columns: names from the specs */
+        mib_cell_row *c = p[T_CELLS];
+        mib_trial_row *t = p[T_TRIALS];
+        mib_summary_row *m = p[T_SUMMARY];
+        for (size_t i = 0; i < n[T_CELLS]; i++)
+            MIB_ROW_NAMES(&c[i]);
+        for (size_t i = 0; i < n[T_TRIALS]; i++)
+            MIB_ROW_NAMES(&t[i]);
+        for (size_t i = 0; i < n[T_SUMMARY]; i++)
+            MIB_ROW_NAMES(&m[i]);
         out->cells = p[T_CELLS];
         out->ncells = n[T_CELLS];
         out->trials = p[T_TRIALS];
@@ -409,6 +422,12 @@ int mib_results_read(const char *path, mib_results *out, mib_err *err)
     }
     H5Fclose(file);
     return st;
+}
+
+void mib_spec_name_copy(const char *spec, char *name, size_t len)
+{
+    size_t k = strcspn(spec, ":");
+    snprintf(name, len, "%.*s", (int)(k < len ? k : len - 1), spec);
 }
 
 void mib_results_free(mib_results *r)

@@ -13,14 +13,35 @@
 #include "mibench/results.h"
 
 /* Write x (n*dx) and y (n*dy) to a new HDF5 file at path (truncating). */
+/* The type name of a canonical spec (the text before ':') into name. */
+void mib_spec_name_copy(const char *spec, char *name, size_t len);
+
+/* A row's generator_name and estimator_name from its specs, when empty. */
+#define MIB_ROW_NAMES(row)                                                                    \
+    do {                                                                                      \
+        if (!(row)->generator_name[0])                                                        \
+            mib_spec_name_copy((row)->generator, (row)->generator_name,                       \
+                               sizeof (row)->generator_name);                                 \
+        if (!(row)->estimator_name[0])                                                        \
+            mib_spec_name_copy((row)->estimator, (row)->estimator_name,                       \
+                               sizeof (row)->estimator_name);                                 \
+    } while (0)
+
 int mib_store_write_xy(const char *path, size_t n, size_t dx, const double *x,
                        size_t dy, const double *y, mib_err *err);
+/* The same plus a conditioning block z (n*dz) as /z when dz > 0. */
+int mib_store_write_xyz(const char *path, size_t n, size_t dx, const double *x, size_t dy,
+                        const double *y, size_t dz, const double *z, mib_err *err);
 
 /* Write x and y as CSV to path (truncating): a header of xname0..,
  * yname0.. ("x"/"y" for mibench sample, "X"/"Y" for bmi's protocol), then
  * one row per sample, 17 significant digits. */
 int mib_store_write_csv(const char *path, size_t n, size_t dx, const double *x, size_t dy,
                         const double *y, const char *xname, const char *yname, mib_err *err);
+/* The same plus dz columns zname0.. of z (n*dz) after y's (dz = 0: none). */
+int mib_store_write_csv_xyz(const char *path, size_t n, size_t dx, const double *x, size_t dy,
+                            const double *y, size_t dz, const double *z, const char *xname,
+                            const char *yname, const char *zname, mib_err *err);
 
 /* Read a 1-D or 2-D double dataset `name` from path: *out is malloc'd,
  * rows x cols (cols = 1 for 1-D). */
@@ -32,6 +53,10 @@ int mib_store_read_matrix(const char *path, const char *name, double **out,
 int mib_store_read_matrix_image(const void *image, size_t len, const char *label,
                                 const char *name, double **out, size_t *rows, size_t *cols,
                                 mib_err *err);
+
+/* 1 if the HDF5 file at path (image NULL) or held in memory (image, len
+ * bytes) has a link `name` (such as "z"), 0 otherwise or when unreadable. */
+int mib_store_has_dataset(const char *path, const void *image, size_t len, const char *name);
 
 /* 1 if path starts with the HDF5 signature, 0 otherwise (or unreadable).
  * It opens and reads path: use it on regular files only, since on a pipe

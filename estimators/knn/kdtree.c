@@ -406,17 +406,23 @@ void mib_kdtree_knn_group(const mib_kdtree *t, size_t leaf, size_t k, size_t *po
         assert(g.count[a] == k);
 }
 
-/* Counts for a group of queries, the comparison fixed at compile time. */
+/* Counts for a group of queries, the comparison fixed at compile time.
+ * With two, columns [split, d) are tested against their own radius r2[a]
+ * (a box of two half-widths: KSG-2's conditional counts), the columns
+ * before split against r[a]; without, every column against r[a]. */
 static inline __attribute__((always_inline)) void
 count_impl(const mib_kdtree *t, const float *q, const double *qd, size_t qstride, size_t m,
-           const double *r, int strict, size_t *count)
+           const double *r, size_t split, const double *r2, int strict, int two, size_t *count)
 {
     size_t stack[MAX_DEPTH], top = 0;
     uint32_t masks[MAX_DEPTH];
-    float rlo[G], rhi[G]; /* float tests are sure below rlo and above rhi */
+    const size_t d = t->d, s1 = two ? split : d;
+    float rlo[G], rhi[G], rlo2[G], rhi2[G]; /* float tests are sure below rlo and above rhi */
     for (int a = 0; a < G; a++) {
         rlo[a] = (size_t)a < m ? down_f(r[a] * t->scale - t->delta) : 0;
         rhi[a] = (size_t)a < m ? up_f(r[a] * t->scale + t->delta) : 0;
+        rlo2[a] = two && (size_t)a < m ? down_f(r2[a] * t->scale - t->delta) : 0;
+        rhi2[a] = two && (size_t)a < m ? up_f(r2[a] * t->scale + t->delta) : 0;
     }
     for (size_t a = 0; a < m; a++)
         count[a] = 0;
@@ -428,10 +434,10 @@ count_impl(const mib_kdtree *t, const float *q, const double *qd, size_t qstride
         const uint32_t bits = masks[top];
         const mib_kdnode *nd = &t->nodes[node];
         const float *lo = fbox_lo(t, node), *hi = fbox_hi(t, node);
-        float near[G], far[G];
+        float near[G], far[G], near2[G], far2[G];
         for (int a = 0; a < G; a++)
-            near[a] = far[a] = 0;
-        for (size_t j = 0; j < t->d; j++) {
+            near[a] = far[a] = near2[a] = far2[a] = 0;
+        for (size_t j = 0; j < s1; j++) {
             const float l = lo[j], h = hi[j], *qj = q + j * G;
             for (int a = 0; a < G; a++) {
                 float da = qj[a] - l, db = h - qj[a];
@@ -439,10 +445,18 @@ count_impl(const mib_kdtree *t, const float *q, const double *qd, size_t qstride
                 far[a] = max2f(far[a], max2f(da, db));
             }
         }
+        for (size_t j = s1; two && j < d; j++) {
+            const float l = lo[j], h = hi[j], *qj = q + j * G;
+            for (int a = 0; a < G; a++) {
+                float da = qj[a] - l, db = h - qj[a];
+                near2[a] = max2f(near2[a], max2f(-da, -db));
+                far2[a] = max2f(far2[a], max2f(da, db));
+            }
+        }
         uint32_t out = 0, in = 0; /* every point of the box is out / in */
         for (int a = 0; a < G; a++) {
-            out |= (uint32_t)(near[a] > rhi[a]) << a;
-            in |= (uint32_t)(far[a] < rlo[a]) << a;
+            out |= (uint32_t)(near[a] > rhi[a] || (two && near2[a] > rhi2[a])) << a;
+            in |= (uint32_t)(far[a] < rlo[a] && (!two || far2[a] < rlo2[a])) << a;
         }
         for (uint32_t b = bits & in & ~out; b; b &= b - 1)
             count[__builtin_ctz(b)] += nd->hi - nd->lo;
@@ -461,25 +475,33 @@ count_impl(const mib_kdtree *t, const float *q, const double *qd, size_t qstride
         const uint32_t valid = lane_mask(nd->hi - nd->lo);
         for (uint32_t b = partial; b; b &= b - 1) {
             const size_t a = (size_t)__builtin_ctz(b);
-            float dm[G];
+            float dm[G], dm2[G];
             for (int p = 0; p < G; p++)
-                dm[p] = 0;
-            for (size_t j = 0; j < t->d; j++) {
+                dm[p] = dm2[p] = 0;
+            for (size_t j = 0; j < s1; j++) {
                 const float qa = q[j * G + a], *c = blk + j * G;
                 for (int p = 0; p < G; p++)
                     dm[p] = max2f(dm[p], fabsf(qa - c[p]));
             }
+            for (size_t j = s1; two && j < d; j++) {
+                const float qa = q[j * G + a], *c = blk + j * G;
+                for (int p = 0; p < G; p++)
+                    dm2[p] = max2f(dm2[p], fabsf(qa - c[p]));
+            }
             uint32_t sure = 0, unsure = 0;
             for (int p = 0; p < G; p++) {
-                sure |= (uint32_t)(dm[p] < rlo[a]) << p;
-                unsure |= (uint32_t)(dm[p] <= rhi[a]) << p;
+                sure |= (uint32_t)(dm[p] < rlo[a] && (!two || dm2[p] < rlo2[a])) << p;
+                unsure |= (uint32_t)(dm[p] <= rhi[a] && (!two || dm2[p] <= rhi2[a])) << p;
             }
             sure &= valid; /* padding slots are +inf: never sure */
             unsure &= valid & ~sure;
             size_t c = (size_t)__builtin_popcount(sure);
             for (; unsure; unsure &= unsure - 1) { /* within delta of r: decide in double */
-                double e = exact_dist(qd + a * qstride, t->pts + (nd->lo + __builtin_ctz(unsure)) * t->d, t->d);
-                c += strict ? e < r[a] : e <= r[a];
+                const double *qa = qd + a * qstride,
+                             *p = t->pts + (nd->lo + __builtin_ctz(unsure)) * d;
+                double e = exact_dist(qa, p, s1), e2 = two ? exact_dist(qa + s1, p + s1, d - s1) : 0;
+                c += strict ? e < r[a] && (!two || e2 < r2[a])
+                            : e <= r[a] && (!two || e2 <= r2[a]);
             }
             count[a] += c;
         }
@@ -493,7 +515,19 @@ void mib_kdtree_count_group(const mib_kdtree *t, const float *qf, const double *
 {
     assert(m >= 1 && m <= G);
     if (strict)
-        count_impl(t, qf, qd, qstride, m, r, 1, count);
+        count_impl(t, qf, qd, qstride, m, r, 0, NULL, 1, 0, count);
     else
-        count_impl(t, qf, qd, qstride, m, r, 0, count);
+        count_impl(t, qf, qd, qstride, m, r, 0, NULL, 0, 0, count);
+}
+
+MIB_VECTOR_CLONES
+void mib_kdtree_count_group_box(const mib_kdtree *t, const float *qf, const double *qd,
+                                size_t qstride, size_t m, const double *r, size_t split,
+                                const double *r2, int strict, size_t *count)
+{
+    assert(m >= 1 && m <= G && split >= 1 && split < t->d);
+    if (strict)
+        count_impl(t, qf, qd, qstride, m, r, split, r2, 1, 1, count);
+    else
+        count_impl(t, qf, qd, qstride, m, r, split, r2, 0, 1, count);
 }

@@ -91,4 +91,12 @@ void mib_kdtree_count_group(const mib_kdtree *t, const float *qf, const double *
                             size_t qstride, size_t m, const double *r, int strict,
                             size_t *count);
 
+/* The same count in a box of two half-widths: a point passes when its
+ * max-norm distance to query a over columns [0, split) is < r[a] (strict)
+ * or <= r[a], and over columns [split, d) is < / <= r2[a] (KSG-2's
+ * conditional counts, Frenzel-Pompe in JIDT's form). 1 <= split < d. */
+void mib_kdtree_count_group_box(const mib_kdtree *t, const float *qf, const double *qd,
+                                size_t qstride, size_t m, const double *r, size_t split,
+                                const double *r2, int strict, size_t *count);
+
 #endif

@@ -4,6 +4,17 @@
  *          ||x_j - x_i|| < eps_i}, eps_i the joint k-th neighbour distance.
  *   KSG-2: psi(k) - 1/k + psi(N) - <psi(nx) + psi(ny)>, nx = #{j != i :
  *          ||x_j - x_i|| <= eps_x,i}, eps_x,i the x-extent of the k neighbours.
+ * With a conditioning block Z, I(X;Y|Z) from neighbours in the joint (x, y,
+ * z) space (Frenzel & Pompe 2007, Phys. Rev. Lett. 99, 204101; Vejmelka &
+ * Palus 2008):
+ *   KSG-1: psi(k) - <psi(nxz+1) + psi(nyz+1) - psi(nz+1)>, the same strict
+ *          counts of other points within eps_i in the xz, yz and z spaces.
+ *   KSG-2: psi(k) - 2/k + <psi(nz) - psi(nxz) + 1/nxz - psi(nyz) + 1/nyz>
+ *          (JIDT's ConditionalMutualInfoCalculatorMultiVariateKraskov2):
+ *          other points with ||z_j - z_i|| <= eps_z,i and, for nxz,
+ *          ||x_j - x_i|| <= eps_x,i (a box of the two extents; nyz alike).
+ * The joint block is laid out [x z y], so the xz, z and zy spaces are each
+ * one run of its columns.
  * Joint k-NN on a max-norm KD-tree (kdtree.c), a leaf's points at a time;
  * marginal counts on a KD-tree, or for a 1-D marginal a sorted array swept
  * in rank order after the joint pass, each rank's window edges found from
@@ -42,12 +53,14 @@ static const mib_param_spec ksg_params[] = {
     {.name = NULL},
 };
 
-/* Counting structure for one marginal: a KD-tree, or for d == 1 the
- * values in ascending order, each point's position among them (points
- * numbered in joint-tree order, so the main loop reads ranks in order) and
- * each rank's radius, filled by the joint pass and swept afterwards. */
+/* Counting structure for one marginal, the joint columns [off, off + d):
+ * a KD-tree, or for d == 1 the values in ascending order, each point's
+ * position among them (points numbered in joint-tree order, so the main
+ * loop reads ranks in order) and each rank's radius, filled by the joint
+ * pass and swept afterwards. split > 0: a box count, the columns from
+ * split on against a second radius (KSG-2 with Z). */
 typedef struct marginal {
-    size_t n, d;
+    size_t n, d, off, split;
     mib_kdtree *tree;
     double *sorted;
     uint32_t *rank;
@@ -66,22 +79,24 @@ static void marginal_free(marginal *m)
  * over them shares the joint tree's float scale, so that the joint leaf
  * blocks can serve as its queries). */
 static int marginal_build(marginal *m, const mib_kdtree *joint, size_t off, size_t d,
-                          int threads, mib_err *err)
+                          size_t split, int threads, mib_err *err)
 {
     int st = MIB_OK;
-    const size_t n = joint->n, dz = joint->d;
+    const size_t n = joint->n, dj = joint->d;
     const double *z = joint->pts;
     double *a = malloc(n * d * sizeof *a);
     size_t *order = NULL;
     memset(m, 0, sizeof *m);
     m->n = n;
     m->d = d;
+    m->off = off;
+    m->split = split;
     if (!a) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory for %zu x %zu values", n, d);
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        memcpy(a + i * d, z + i * dz + off, d * sizeof *a);
+        memcpy(a + i * d, z + i * dj + off, d * sizeof *a);
     if (d > 1) {
         st = mib_kdtree_build(a, n, d, LEAF_SIZE, joint->scale, threads, &m->tree, err);
         goto done;
@@ -210,17 +225,21 @@ static void marginal_sweep(const marginal *mg, size_t p0, size_t p1, int strict,
 /* For the m points of a joint leaf starting at position lo, whose marginal
  * coordinates are the float columns qf (MIB_KDTREE_LEAF_CAP apart) and the
  * double rows qd (qstride apart): with a tree, count[a] = points of the
- * marginal within r[a] of point lo + a, itself included when 0 passes the
- * test; a 1-D marginal only files the radii by rank for marginal_sweep
- * (returns 0 then). */
+ * marginal within r[a] of point lo + a (with a split, and within r2[a] on
+ * the columns from the split on), itself included when 0 passes the test;
+ * a 1-D marginal only files the radii by rank for marginal_sweep (returns
+ * 0 then). */
 static int marginal_count(const marginal *mg, size_t lo, size_t m, const float *qf,
-                          const double *qd, size_t qstride, const double *r, int strict,
-                          size_t *count)
+                          const double *qd, size_t qstride, const double *r, const double *r2,
+                          int strict, size_t *count)
 {
-    if (mg->tree) {
+    if (mg->tree && mg->split)
+        mib_kdtree_count_group_box(mg->tree, qf, qd, qstride, m, r, mg->split, r2, strict,
+                                   count);
+    else if (mg->tree)
         mib_kdtree_count_group(mg->tree, qf, qd, qstride, m, r, strict, count);
+    if (mg->tree)
         return 1;
-    }
     for (size_t a = 0; a < m; a++)
         mg->rad[mg->rank[lo + a]] = r[a];
     return 0;
@@ -256,13 +275,14 @@ static void add_jitter(double *z, size_t n, size_t dz, const double *scale, gsl_
         z[i] += scale[i % dz] * (2 * gsl_rng_uniform(r) - 1);
 }
 
-/* The joint block z = [x y] (n x (dx + dy)), centred and scaled per column
+/* The joint block z = [x c y] (n x (dx + dc + dy), c the conditioning
+ * block data->z, dc = data->dz, usually 0), centred and scaled per column
  * when standardize, plus uniform jitter of half-width jitter * (column
  * scale) from a fixed stream when jitter > 0. *out is NULL on failure. */
 static int joint_block(const mib_data *data, int standardize, double jitter, double **out,
                        mib_err *err)
 {
-    const size_t n = data->n, dx = data->dx, dz = data->dx + data->dy;
+    const size_t n = data->n, dx = data->dx, dc = data->dz, dz = dx + dc + data->dy;
     double *z = malloc(n * dz * sizeof *z), *scale = NULL;
     gsl_rng *r = jitter > 0 ? mib_rng_alloc(JITTER_SEED) : NULL;
     int st = MIB_OK;
@@ -273,7 +293,9 @@ static int joint_block(const mib_data *data, int standardize, double jitter, dou
     }
     for (size_t i = 0; i < n; i++) {
         memcpy(z + i * dz, data->x + i * dx, dx * sizeof *z);
-        memcpy(z + i * dz + dx, data->y + i * data->dy, data->dy * sizeof *z);
+        if (dc)
+            memcpy(z + i * dz + dx, data->z + i * dc, dc * sizeof *z);
+        memcpy(z + i * dz + dx + dc, data->y + i * data->dy, data->dy * sizeof *z);
     }
     if (!(scale = calloc(dz, sizeof *scale))) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory");
@@ -291,13 +313,17 @@ done:
     return st;
 }
 
+/* The marginals: X's side and Y's side (x, y; with Z: xz, zy), then z. */
+enum { MX, MY, MZ };
+
 /* Everything one KSG run holds; ksg_free frees it, built or half built. */
 typedef struct ksg {
-    size_t n, dx, dy, k;
+    size_t n, dx, dy, dz, k;
     int variant;       /* 1 or 2 */
-    mib_kdtree *joint; /* over [x y], after standardisation and jitter */
-    marginal mx, my;
-    uint32_t *cnt;     /* by joint-tree position: nx, ny of each point */
+    mib_kdtree *joint; /* over [x z y], after standardisation and jitter */
+    size_t nm;         /* marginals: 2, or 3 with Z */
+    marginal mg[3];
+    uint32_t *cnt;     /* by joint-tree position: the nm counts of each point */
     size_t *hist;      /* n slots, for the psi sum */
 } ksg;
 
@@ -306,8 +332,8 @@ static void ksg_free(ksg *g)
     free(g->cnt);
     free(g->hist);
     mib_kdtree_free(g->joint);
-    marginal_free(&g->mx);
-    marginal_free(&g->my);
+    for (size_t i = 0; i < 3; i++)
+        marginal_free(&g->mg[i]);
 }
 
 /* The joint tree over the joint block (joint_block), the marginals from
@@ -319,61 +345,77 @@ static int ksg_build(ksg *g, const mib_data *data, int standardize, double jitte
     double *z;
     int st = joint_block(data, standardize, jitter, &z, err);
     if (!st)
-        st = mib_kdtree_build(z, g->n, g->dx + g->dy, LEAF_SIZE, 0, threads, &g->joint, err);
+        st = mib_kdtree_build(z, g->n, g->dx + g->dz + g->dy, LEAF_SIZE, 0, threads, &g->joint,
+                              err);
     free(z); /* the tree holds its own copy, in tree order */
     if (st)
         return st;
-    /* the two marginals side by side (each with half the threads); each
-     * fails into its own err copy, the first failure is reported */
-    mib_err ex = {""}, ey = {""};
-    int sx = MIB_OK, sy = MIB_OK, half = threads > 1 ? (threads + 1) / 2 : 1;
-#pragma omp parallel sections num_threads(2) if (threads > 1)
-    {
-#pragma omp section
-        sx = marginal_build(&g->mx, g->joint, 0, g->dx, half, &ex);
-#pragma omp section
-        sy = marginal_build(&g->my, g->joint, g->dx, g->dy, half, &ey);
-    }
-    if (sx || sy) {
-        if (err)
-            *err = sx ? ex : ey;
-        return sx ? sx : sy;
-    }
-    g->cnt = malloc(2 * g->n * sizeof *g->cnt);
+    /* the marginals side by side (the threads shared among them); each
+     * fails into its own err copy, the first failure is reported. KSG-2
+     * with Z counts in boxes: xz splits after x, zy after z. */
+    const size_t dx = g->dx, dz = g->dz, box = g->variant == 2 && dz;
+    const size_t off[3] = {0, dx, dx}, dim[3] = {dx + dz, dz + g->dy, dz};
+    const size_t split[3] = {box ? dx : 0, box ? dz : 0, 0};
+    mib_err e[3] = {{""}, {""}, {""}};
+    int sm[3] = {MIB_OK, MIB_OK, MIB_OK};
+    const int nm = (int)g->nm, part = threads > nm ? (threads + nm - 1) / nm : 1;
+#pragma omp parallel for num_threads(nm) schedule(static, 1) if (threads > 1)
+    for (int i = 0; i < nm; i++)
+        sm[i] = marginal_build(&g->mg[i], g->joint, off[i], dim[i], split[i], part, &e[i]);
+    for (int i = 0; i < nm; i++)
+        if (sm[i]) {
+            if (err)
+                *err = e[i];
+            return sm[i];
+        }
+    g->cnt = malloc(g->nm * g->n * sizeof *g->cnt);
     g->hist = calloc(g->n, sizeof *g->hist);
     if (!g->cnt || !g->hist)
         return mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", g->n);
     return MIB_OK;
 }
 
-/* The marginal radii of the m points of a joint leaf starting at position
- * lo, from their k neighbours (positions tpos, distances tdist): KSG-1 the
- * joint k-th distance for both, KSG-2 the per-axis extents of the k.
- * Returns nonzero when a point's nearest neighbour is at distance 0. */
+/* The radii of the m points of a joint leaf starting at position lo, from
+ * their k neighbours (positions tpos, distances tdist), into r[X|Y|Z][a]:
+ * KSG-1 the joint k-th distance for all, KSG-2 the per-axis extents of the
+ * k in x, y and z. Returns nonzero when a point's nearest neighbour is at
+ * distance 0. */
 static unsigned leaf_radii(const ksg *g, size_t lo, size_t m, const size_t *tpos,
-                           const double *tdist, double *rx, double *ry)
+                           const double *tdist, double (*r)[MIB_KDTREE_LEAF_CAP])
 {
-    const size_t k = g->k, dx = g->dx, dz = g->dx + g->dy;
+    const size_t k = g->k, dj = g->joint->d;
+    const size_t first[3] = {0, g->dx + g->dz, g->dx}, last[3] = {g->dx, dj, g->dx + g->dz};
     unsigned ties = 0;
     for (size_t a = 0; a < m; a++) {
         ties |= tdist[a * k] == 0;
         if (g->variant == 1) {
-            rx[a] = ry[a] = tdist[a * k + k - 1];
+            r[MX][a] = r[MY][a] = r[MZ][a] = tdist[a * k + k - 1];
             continue;
         }
-        double ex = 0, ey = 0; /* KSG-2: per-axis extents of the k neighbours */
-        const double *me = g->joint->pts + (lo + a) * dz;
-        for (size_t i = 0; i < k; i++) {
-            const double *r = g->joint->pts + tpos[a * k + i] * dz;
-            for (size_t j = 0; j < dx; j++)
-                ex = fmax(ex, fabs(me[j] - r[j]));
-            for (size_t j = dx; j < dz; j++)
-                ey = fmax(ey, fabs(me[j] - r[j]));
+        const double *me = g->joint->pts + (lo + a) * dj;
+        for (int b = 0; b < 3; b++) { /* KSG-2: per-axis extents of the k neighbours */
+            double e = 0;
+            for (size_t i = 0; i < k; i++) {
+                const double *p = g->joint->pts + tpos[a * k + i] * dj;
+                for (size_t j = first[b]; j < last[b]; j++)
+                    e = fmax(e, fabs(me[j] - p[j]));
+            }
+            r[b][a] = e;
         }
-        rx[a] = ex;
-        ry[a] = ey;
     }
     return ties;
+}
+
+/* The radius of marginal i (its first columns) and, for a box, of the
+ * columns from its split on: xz is x then z, zy is z then y. */
+static const double *first_radius(const ksg *g, double (*r)[MIB_KDTREE_LEAF_CAP], int i)
+{
+    return i == MY && g->mg[MY].split ? r[MZ] : r[i];
+}
+
+static const double *second_radius(const ksg *g, double (*r)[MIB_KDTREE_LEAF_CAP], int i)
+{
+    return !g->mg[i].split ? NULL : i == MX ? r[MZ] : r[MY];
 }
 
 /* One joint leaf: its points' k-NN together, then their marginal counts
@@ -385,31 +427,32 @@ static unsigned count_leaf(const ksg *g, size_t li, size_t *tpos, size_t *trow, 
 {
     enum { G = MIB_KDTREE_LEAF_CAP };
     const mib_kdtree *joint = g->joint;
-    const size_t dx = g->dx, dz = g->dx + g->dy;
+    const size_t dj = joint->d, nm = g->nm;
     const size_t leaf = joint->leaves[li], lo = joint->nodes[leaf].lo,
                  m = joint->nodes[leaf].hi - lo;
     const float *q = mib_kdtree_leaf_block(joint, leaf);
-    const double *qd = joint->pts + lo * dz;
-    double rx[G], ry[G];
-    size_t nx[G], ny[G];
+    const double *qd = joint->pts + lo * dj;
+    double r[3][G];
+    size_t c[G];
     mib_kdtree_knn_group(joint, leaf, g->k, tpos, trow, tdist);
-    unsigned ties = leaf_radii(g, lo, m, tpos, tdist, rx, ry);
-    int tx = marginal_count(&g->mx, lo, m, q, qd, dz, rx, g->variant == 1, nx);
-    int ty = marginal_count(&g->my, lo, m, q + dx * G, qd + dx, dz, ry, g->variant == 1, ny);
-    for (size_t a = 0; a < m; a++) {
+    unsigned ties = leaf_radii(g, lo, m, tpos, tdist, r);
+    for (size_t i = 0; i < nm; i++) {
+        const marginal *mg = &g->mg[i];
+        const double *r1 = first_radius(g, r, (int)i);
+        if (!marginal_count(mg, lo, m, q + mg->off * G, qd + mg->off, dj, r1,
+                            second_radius(g, r, (int)i), g->variant == 1, c))
+            continue;
         /* remove the point itself, counted when |0| passes the test */
-        size_t self = g->variant == 2 || rx[a] > 0;
-        if (tx)
-            g->cnt[2 * (lo + a)] = (uint32_t)(nx[a] - self);
-        if (ty)
-            g->cnt[2 * (lo + a) + 1] = (uint32_t)(ny[a] - self);
+        for (size_t a = 0; a < m; a++)
+            g->cnt[nm * (lo + a) + i] = (uint32_t)(c[a] - (g->variant == 2 || r1[a] > 0));
     }
     return ties;
 }
 
 /* A 1-D marginal's counts, swept in rank order after the joint pass; they
- * go to cnt[2 p + which] by rank p, not by point: the sum only reads the
- * histogram of all counts, and every slot of that parity is filled once. */
+ * go to cnt[nm p + which] by rank p, not by point: the sum only reads the
+ * histograms of each marginal's counts, and every slot of that marginal is
+ * filled once. */
 static void sweep_marginal(const ksg *g, const marginal *mg, size_t which, int threads)
 {
     enum { CHUNK = 4096 };
@@ -423,7 +466,7 @@ static void sweep_marginal(const ksg *g, const marginal *mg, size_t which, int t
         for (size_t p = p0; p < p1; p++) {
             /* KSG-1 counts itself only when its radius is > 0 (strict test) */
             uint32_t self = g->variant == 2 || mg->rad[p] > 0;
-            g->cnt[2 * p + which] = cnt[p - p0] - self;
+            g->cnt[g->nm * p + which] = cnt[p - p0] - self;
         }
     }
 }
@@ -451,34 +494,48 @@ static int count_all(const ksg *g, int threads, unsigned *ties, mib_err *err)
     }
     if (failed)
         return mib_fail(err, MIB_ENOMEM, "out of memory for KSG's neighbour lists (k=%zu)", k);
-    if (!g->mx.tree)
-        sweep_marginal(g, &g->mx, 0, threads);
-    if (!g->my.tree)
-        sweep_marginal(g, &g->my, 1, threads);
+    for (size_t i = 0; i < g->nm; i++)
+        if (!g->mg[i].tree)
+            sweep_marginal(g, &g->mg[i], i, threads);
     *ties = t;
     return MIB_OK;
 }
 
-/* The estimate from the counts, psi summed over a histogram of them:
- * exact and order-free, so the same bits for any thread count. */
-static double ksg_sum(ksg *g)
+/* sum over points of f(count of marginals [i0, i1)), f(c) = psi(c + off) -
+ * inv / c, from a histogram of the counts: exact and order-free, so the
+ * same bits for any thread count. */
+static double psi_sum(ksg *g, size_t i0, size_t i1, size_t off, int inv)
 {
-    const size_t n = g->n, k = g->k, off = g->variant == 1 ? 1 : 0;
-    for (size_t i = 0; i < 2 * n; i++)
-        g->hist[g->cnt[i]]++;
+    const size_t n = g->n, nm = g->nm;
+    memset(g->hist, 0, n * sizeof *g->hist);
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = i0; i < i1; i++)
+            g->hist[g->cnt[nm * p + i]]++;
+    assert(off == 1 || g->hist[0] == 0); /* KSG-2 counts include the k neighbours */
     double sum = 0;
     for (size_t v = 0; v < n; v++)
         if (g->hist[v])
-            sum += (double)g->hist[v] * psi_count(v + off);
-    assert(off == 1 || g->hist[0] == 0); /* KSG-2 counts include the k neighbours */
-    return psi_count(k) + psi_count(n) - sum / (double)n - (g->variant == 2 ? 1.0 / (double)k : 0);
+            sum += (double)g->hist[v] * (psi_count(v + off) - (inv ? 1.0 / (double)v : 0));
+    return sum;
+}
+
+/* The estimate from the counts: psi(k) - <f(nx) + f(ny)> + psi(N), or with
+ * Z + <psi(nz + off)>, and KSG-2's -1/k (with Z -2/k and f's +1/n). */
+static double ksg_sum(ksg *g)
+{
+    const size_t n = g->n, k = g->k, off = g->variant == 1 ? 1 : 0;
+    const int v2 = g->variant == 2, cond = g->dz > 0;
+    double zterm = cond ? psi_sum(g, MZ, MZ + 1, off, 0) / (double)n : psi_count(n);
+    double xy = psi_sum(g, MX, MY + 1, off, v2 && cond) / (double)n;
+    return psi_count(k) - (v2 ? (cond ? 2.0 : 1.0) / (double)k : 0) + zterm - xy;
 }
 
 static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspace *ws,
                    mib_result *res, mib_err *err, int variant)
 {
-    ksg g = {.n = data->n, .dx = data->dx, .dy = data->dy,
-             .k = (size_t)mib_spec_num(spec, P_K), .variant = variant};
+    ksg g = {.n = data->n, .dx = data->dx, .dy = data->dy, .dz = data->dz,
+             .k = (size_t)mib_spec_num(spec, P_K), .variant = variant,
+             .nm = data->dz ? 3 : 2};
     const int standardize = (int)mib_spec_num(spec, P_STANDARDIZE);
     const double jitter = mib_spec_num(spec, P_JITTER);
     const int threads = ws->threads > 0 ? ws->threads : 1;
@@ -538,6 +595,7 @@ static double ksg_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
 const mib_estimator_type mib_estimator_ksg1 = {
     .info = {"ksg1", "Kraskov-Stoegbauer-Grassberger algorithm 1 (max-norm k-NN, strict counts)",
              ksg_params},
+    .flags = MIB_EST_CONDITIONAL,
     .estimate = ksg1_estimate,
     .memory = ksg_memory,
     .cost = mib_cost_knn,
@@ -546,6 +604,7 @@ const mib_estimator_type mib_estimator_ksg1 = {
 const mib_estimator_type mib_estimator_ksg2 = {
     .info = {"ksg2", "Kraskov-Stoegbauer-Grassberger algorithm 2 (per-axis extents, <= counts)",
              ksg_params},
+    .flags = MIB_EST_CONDITIONAL,
     .estimate = ksg2_estimate,
     .memory = ksg_memory,
     .cost = mib_cost_knn,

@@ -21,10 +21,15 @@
 extern "C" {
 #endif
 
-/* Row-major samples: x is n*dx, y is n*dy. */
+/* Row-major samples: x is n*dx, y is n*dy. An optional conditioning block
+ * z (n*dz) asks for I(X;Y|Z) instead of I(X;Y): dz = 0 (z unused, may be
+ * NULL) is plain MI, so initialisers that name only the first fields keep
+ * their meaning. Only MIB_EST_CONDITIONAL estimators take dz > 0. */
 typedef struct mib_data {
     size_t n, dx, dy;
     const double *x, *y;
+    size_t dz;          /* columns of z; 0: no conditioning */
+    const double *z;    /* n*dz, or NULL when dz = 0 */
 } mib_data;
 
 /* A source of fresh samples (online training, Poole et al. 2019). A neutral
@@ -71,6 +76,8 @@ typedef struct mib_result {
 #define MIB_EST_ONLINE   0x02u /* can train from a mib_sampler */
 #define MIB_EST_MIXED    0x04u /* one side integer (discrete), the other continuous, as
                                 * the spec says: estimate() checks the sides itself */
+#define MIB_EST_CONDITIONAL 0x08u /* also estimates I(X;Y|Z) when data->dz > 0; without
+                                   * it, mib_estimate refuses dz > 0 */
 
 typedef struct mib_estimator_type {
     mib_type_info info;
@@ -127,7 +134,9 @@ MIB_API void mib_workspace_init(mib_workspace *ws);
 
 /* Validate the arguments (NULL pointers, a spec of an estimator registry,
  * a workspace with threads >= 1), the data (n, dims, finite values,
- * integers for discrete estimators) and run the estimator of spec. The
+ * integers for discrete estimators, in x, y and z alike; dz > 0 only for
+ * MIB_EST_CONDITIONAL types, else MIB_EUNSUPPORTED) and run the estimator
+ * of spec: I(X;Y), or I(X;Y|Z) when data->dz > 0. The
  * single entry point the CLI and the runner use. Never aborts: every
  * refusal is a status with a message. */
 MIB_API int mib_estimate(const mib_data *data, const mib_spec *spec,

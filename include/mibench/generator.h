@@ -6,6 +6,14 @@
  * state precomputed by init (e.g. the quadrature truth). sample() and
  * pmi() only read the state, so one instance serves many threads.
  * Samples are row-major doubles: x is n*dx, y is n*dy. MI is in nats.
+ *
+ * A generator may also draw a conditioning block Z (dz > 0, z is n*dz):
+ * its truth is then I(X;Y|Z), its rows come from mib_generator_sample_z
+ * (mib_generator_sample refuses it, so a caller that knows only x and y
+ * never scores an I(X;Y) estimate against an I(X;Y|Z) truth) and its
+ * pointwise value from mib_generator_pmi_z. Types with dz = 0 need none of
+ * the new hooks; the library reads them only from a type whose init set
+ * dz > 0, so types compiled before they existed keep working.
  */
 #ifndef MIBENCH_GENERATOR_H
 #define MIBENCH_GENERATOR_H
@@ -24,6 +32,7 @@ extern "C" {
 typedef struct mib_generator_shape {
     size_t dx, dy;  /* dimensions of X and Y */
     int discrete;   /* 1: samples are small non-negative integers */
+    size_t dz;      /* dimension of the conditioning block Z; 0 (left zeroed): none */
 } mib_generator_shape;
 
 typedef struct mib_generator_type {
@@ -34,7 +43,7 @@ typedef struct mib_generator_type {
                 mib_err *err);
     /* Release anything init allocated inside the state; may be NULL. */
     void (*cleanup)(void *state);
-    /* True MI in nats. */
+    /* True MI in nats (I(X;Y|Z) when dz > 0). */
     int (*truth)(const void *state, double *mi, mib_err *err);
     /* Draw n rows. Reads state only; thread-safe per rng. */
     int (*sample)(const void *state, gsl_rng *r, size_t n, double *x,
@@ -49,6 +58,15 @@ typedef struct mib_generator_type {
      * NULL: the law is fixed; sample() and truth() are used. */
     int (*sample_step)(const void *state, gsl_rng *r, size_t step, size_t n,
                        double *x, double *y, double *truth);
+    /* Required when init sets dz > 0 (read only then): n rows of x, y and
+     * z (n*dz). truth() is then I(X;Y|Z) and sample may be NULL. */
+    int (*sample_z)(const void *state, gsl_rng *r, size_t n, double *x, double *y,
+                    double *z);
+    /* Optional, read only when dz > 0: the pointwise conditional MI
+     * ln p(x,y|z) - ln p(x|z) - ln p(y|z) at one row; its mean under the
+     * generator is I(X;Y|Z). */
+    int (*pmi_z)(const void *state, const double *x, const double *y, const double *z,
+                 double *out);
 } mib_generator_type;
 
 typedef struct mib_generator {
@@ -57,6 +75,7 @@ typedef struct mib_generator {
     size_t dx, dy;
     int discrete;
     void *state;
+    size_t dz;      /* 0: no conditioning block */
 } mib_generator;
 
 /* The built-in generators (the only list of them, generators/registry.c). */
@@ -86,14 +105,25 @@ MIB_API int mib_generator_alloc(const mib_spec *spec, mib_generator **out,
 MIB_API void mib_generator_free(mib_generator *g);
 MIB_API int mib_generator_truth(const mib_generator *g, double *mi,
                                 mib_err *err);
+/* n rows of x and y; MIB_EUNSUPPORTED for a generator with dz > 0 (use
+ * mib_generator_sample_z). */
 MIB_API int mib_generator_sample(const mib_generator *g, gsl_rng *r,
                                  size_t n, double *x, double *y);
+/* n rows of x, y and, when g->dz > 0, z (n*dz; ignored and may be NULL
+ * when dz = 0, where this is mib_generator_sample). Any generator. */
+MIB_API int mib_generator_sample_z(const mib_generator *g, gsl_rng *r, size_t n, double *x,
+                                   double *y, double *z);
 /* Rows for training step `step` and the MI in force (online training). */
 MIB_API int mib_generator_sample_step(const mib_generator *g, gsl_rng *r,
                                       size_t step, size_t n, double *x,
                                       double *y, double *truth);
 MIB_API int mib_generator_pmi(const mib_generator *g, const double *x,
                               const double *y, double *out);
+/* The pointwise value whose mean is the truth: mib_generator_pmi for dz =
+ * 0 (z ignored), the type's pmi_z for dz > 0 (MIB_EUNSUPPORTED without
+ * one). MIB_EINVAL for NULL arguments (z may be NULL when dz = 0). */
+MIB_API int mib_generator_pmi_z(const mib_generator *g, const double *x, const double *y,
+                                const double *z, double *out);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@ extern "C" {
 
 #define MIB_SPEC_LEN 256 /* generator / estimator canonical spec text */
 #define MIB_MSG_LEN 160  /* a failed trial's message */
+#define MIB_NAME_LEN 64  /* a generator / estimator type name: the spec up to ':' */
 
 typedef struct mib_cell_row {
     int64_t cell;                   /* index, 0-based */
@@ -33,6 +34,8 @@ typedef struct mib_cell_row {
     int64_t n;                      /* sample size */
     int64_t batch_size;             /* 0 where it does not apply */
     double true_mi;                 /* nats (NaN if unknown) */
+    char generator_name[MIB_NAME_LEN]; /* the types' names ("gaussian", "ksg1"): */
+    char estimator_name[MIB_NAME_LEN]; /* df.groupby("estimator_name") */
 } mib_cell_row;
 
 typedef struct mib_trial_row {
@@ -50,6 +53,8 @@ typedef struct mib_trial_row {
     int32_t status;                 /* enum mib_status; 0 = ok */
     char status_name[24];           /* mib_status_name(status) */
     char message[MIB_MSG_LEN];      /* one line when status != ok */
+    char generator_name[MIB_NAME_LEN];
+    char estimator_name[MIB_NAME_LEN];
 } mib_trial_row;
 
 typedef struct mib_summary_row {
@@ -63,6 +68,8 @@ typedef struct mib_summary_row {
     int64_t failures;               /* trials with status != ok */
     double mean, bias, variance, std_error, mse, rmse;
     double mean_seconds, median_seconds;
+    char generator_name[MIB_NAME_LEN];
+    char estimator_name[MIB_NAME_LEN];
 } mib_summary_row;
 
 typedef struct mib_curve_row {

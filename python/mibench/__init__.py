@@ -247,11 +247,15 @@ def truth(spec):
 
 
 def sample(spec, n, seed=0):
-    """Draw n samples (x, y) from a generator.
+    """Draw n samples (x, y), or (x, y, z), from a generator.
 
     The stream is the one ``mibench sample SPEC -n N --seed SEED`` writes:
     seeded by (seed, canonical spec) only, so the same arguments give the
-    same numbers, bit for bit, in Python and on the command line.
+    same numbers, bit for bit, in Python and on the command line. A
+    generator with a conditioning block Z (``cgaussian``, whose truth is
+    I(X;Y|Z)) returns its three blocks, as ``mibench sample`` writes columns
+    x0.., y0.., z0..: ``x, y, z = sample("cgaussian", n)``, ready for
+    ``estimate(x, y, spec, z=z)``. Every other generator returns ``(x, y)``.
 
     Parameters
     ----------
@@ -267,6 +271,8 @@ def sample(spec, n, seed=0):
     x : ndarray of shape (n, dx), float64
     y : ndarray of shape (n, dy), float64
         Discrete generators (``bsc``, ``ksc``) give integers stored as floats.
+    z : ndarray of shape (n, dz), float64
+        Only for a generator with a conditioning block (dz > 0).
 
     Examples
     --------
@@ -276,15 +282,20 @@ def sample(spec, n, seed=0):
     >>> x, y = mibench.sample("bsc:eps=0.1", 6, seed=3)     # discrete: 0.0 and 1.0
     >>> x.ravel(), y.ravel()
     (array([0., 0., 1., 1., 1., 1.]), array([0., 0., 1., 1., 1., 1.]))
+    >>> x, y, z = mibench.sample("cgaussian:rho_xy=0.7", 1000, seed=7)
+    >>> z.shape
+    (1000, 1)
     """
     n = _integer(n, "n", 1)
     seed = _integer(seed, "seed", 0, 2**64 - 1)
     with _Generator(spec) as g:
         stream = _LIB.mib_rng_seed_combine(seed, _LIB.mib_rng_seed_string(
             _canonical(g.spec).encode()))
+        dz = g.ptr.contents.dz
         try:
             x = np.empty((n, g.ptr.contents.dx))
             y = np.empty((n, g.ptr.contents.dy))
+            z = np.empty((n, dz)) if dz else None
         except MemoryError:
             raise Error("out of memory for %d samples" % n, _C["MIB_ENOMEM"],
                         _status_name(_C["MIB_ENOMEM"])) from None
@@ -292,18 +303,20 @@ def sample(spec, n, seed=0):
         if not rng:
             raise Error("out of memory", _C["MIB_ENOMEM"], _status_name(_C["MIB_ENOMEM"]))
         try:
-            st = _LIB.mib_generator_sample(g.ptr, rng, n, _doubles(x), _doubles(y))
+            st = _LIB.mib_generator_sample_z(g.ptr, rng, n, _doubles(x), _doubles(y),
+                                             _doubles(z) if dz else None)
         finally:
             _LIB.gsl_rng_free(rng)
         if st:
             raise _fail(st)
-        return x, y
+        return (x, y, z) if dz else (x, y)
 
 
 # ---- estimation ----
 
-def estimate(x, y, spec="ksg1", threads=None, details=False):
-    """Estimate the mutual information between x and y, in nats.
+def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
+    """Estimate the mutual information between x and y, in nats; given z,
+    the conditional mutual information I(X;Y|Z).
 
     Parameters
     ----------
@@ -321,6 +334,12 @@ def estimate(x, y, spec="ksg1", threads=None, details=False):
         bits for any thread count.
     details : bool, default False
         Return a dict instead of the bare estimate.
+    z : array_like of shape (n,) or (n, dz), optional (keyword only)
+        The conditioning samples, the same number of rows: the estimate is
+        then I(X;Y|Z), as ``mibench estimate ... --z COLS`` computes it.
+        Only ``ksg1``, ``ksg2``, ``gaussian``, ``copula`` and ``plugin``
+        take one; the others raise ``Error`` (``unsupported``). None (the
+        default): plain I(X;Y).
 
     Returns
     -------
@@ -330,7 +349,8 @@ def estimate(x, y, spec="ksg1", threads=None, details=False):
         "spec": canonical estimator spec, "flags": list of str ("jitter",
         "ties", "capped", "early_stop", "constant"), "seconds": wall time of
         the estimation, "n": int, "dx": int, "dy": int, "steps": training
-        steps (neural estimators, else 0)}``.
+        steps (neural estimators, else 0)}``, and ``"dz": int`` when z is
+        given.
 
     Raises
     ------
@@ -354,15 +374,22 @@ def estimate(x, y, spec="ksg1", threads=None, details=False):
     >>> d = mibench.estimate(x, y, "ksg1:k=5", details=True)
     >>> d["spec"], d["flags"]
     ('ksg1:k=5,standardize=1,jitter=1e-10', ['jitter'])
+    >>> x, y, z = mibench.sample("cgaussian", 2000, seed=1)   # I(X;Y|Z) = 0.2231
+    >>> round(mibench.estimate(x, y, "gaussian", z=z), 3)
+    0.213
     """
     s = _parse(_LIB.mib_estimator_spec_parse, spec, "spec")
     xa, ya = _matrix(x, "x"), _matrix(y, "y")
-    if xa.shape[0] != ya.shape[0]:
-        raise _invalid("x has %d rows but y has %d; give one row per sample in each" %
-                       (xa.shape[0], ya.shape[0]))
+    za = None if z is None else _matrix(z, "z")
+    for name, arr in (("y", ya), ("z", za)):
+        if arr is not None and xa.shape[0] != arr.shape[0]:
+            raise _invalid("x has %d rows but %s has %d; give one row per sample in each" %
+                           (xa.shape[0], name, arr.shape[0]))
     data = _lib.new(_lib.mib_data)
     data.n, data.dx, data.dy = xa.shape[0], xa.shape[1], ya.shape[1]
     data.x, data.y = _doubles(xa), _doubles(ya)
+    if za is not None:
+        data.dz, data.z = za.shape[1], _doubles(za)
     ws = _lib.new(_lib.mib_workspace)
     _LIB.mib_workspace_init(byref(ws))
     ws.threads = _threads(threads)
@@ -384,9 +411,12 @@ def estimate(x, y, spec="ksg1", threads=None, details=False):
                       "and may be far off (flag 'ties')", RuntimeWarning, stacklevel=2)
     if not details:
         return res.mi
-    return {"mi": res.mi, "spec": _canonical(s), "flags": flags, "seconds": seconds,
-            "n": int(xa.shape[0]), "dx": int(xa.shape[1]), "dy": int(ya.shape[1]),
-            "steps": int(res.steps)}
+    out = {"mi": res.mi, "spec": _canonical(s), "flags": flags, "seconds": seconds,
+           "n": int(xa.shape[0]), "dx": int(xa.shape[1]), "dy": int(ya.shape[1]),
+           "steps": int(res.steps)}
+    if za is not None:
+        out["dz"] = int(za.shape[1])
+    return out
 
 
 _ENTROPY_METHODS = ("kl", "kl-euclid", "plugin", "plugin-mm", "gaussian")
@@ -493,10 +523,12 @@ def estimators():
     Returns
     -------
     dict
-        ``{name: {"name", "summary", "discrete", "mixed", "online", "params"}}``
-        in registry order (the order of ``mibench list estimators``).
-        ``discrete``: needs integer data; ``mixed``: one side integer, the
-        other continuous (``ross``); ``online``: can train on fresh samples. ``params`` is a list of ``{"name", "kind" ("int", "real",
+        ``{name: {"name", "summary", "discrete", "mixed", "online",
+        "conditional", "params"}}`` in registry order (the order of
+        ``mibench list estimators``). ``discrete``: needs integer data;
+        ``mixed``: one side integer, the other continuous (``ross``);
+        ``online``: can train on fresh samples; ``conditional``: takes a
+        conditioning block z (:func:`estimate`'s ``z=``). ``params`` is a list of ``{"name", "kind" ("int", "real",
         "choice", "int-or-choice", "real-or-choice"), "default" (spec text,
         None for an optional parameter), "allowed" (one line, as ``mibench
         list`` prints it), "help", "min", "max", "choices", "excludes"}``.
@@ -512,7 +544,8 @@ def estimators():
     return _registry(_LIB.mib_estimator_at, lambda t: {
         "discrete": bool(t.flags & _C["MIB_EST_DISCRETE"]),
         "mixed": bool(t.flags & _C["MIB_EST_MIXED"]),
-        "online": bool(t.flags & _C["MIB_EST_ONLINE"])})
+        "online": bool(t.flags & _C["MIB_EST_ONLINE"]),
+        "conditional": bool(t.flags & _C["MIB_EST_CONDITIONAL"])})
 
 
 def generators():

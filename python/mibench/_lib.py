@@ -104,7 +104,8 @@ class mib_spec(Structure):
 
 class mib_data(Structure):
     _fields_ = [("n", c_size_t), ("dx", c_size_t), ("dy", c_size_t),
-                ("x", POINTER(c_double)), ("y", POINTER(c_double))]
+                ("x", POINTER(c_double)), ("y", POINTER(c_double)),
+                ("dz", c_size_t), ("z", POINTER(c_double))]
 
 
 class mib_curve_sink(Structure):
@@ -131,16 +132,18 @@ class mib_generator_type(Structure):
 
 class mib_generator(Structure):
     _fields_ = [("type", c_void_p), ("spec", mib_spec), ("dx", c_size_t), ("dy", c_size_t),
-                ("discrete", c_int), ("state", c_void_p)]
+                ("discrete", c_int), ("state", c_void_p), ("dz", c_size_t)]
 
 
 SPEC = c_char * 256   # MIB_SPEC_LEN
+NAME = c_char * 64    # MIB_NAME_LEN
 
 
 class mib_cell_row(Structure):
     _array_ = True
     _fields_ = [("cell", c_int64), ("generator", SPEC), ("estimator", SPEC), ("n", c_int64),
-                ("batch_size", c_int64), ("true_mi", c_double)]
+                ("batch_size", c_int64), ("true_mi", c_double),
+                ("generator_name", NAME), ("estimator_name", NAME)]
 
 
 class mib_trial_row(Structure):
@@ -149,7 +152,8 @@ class mib_trial_row(Structure):
                 ("batch_size", c_int64), ("replicate", c_int32), ("seed", c_uint64),
                 ("true_mi", c_double), ("estimate", c_double), ("seconds", c_double),
                 ("cpu_seconds", c_double), ("status", c_int32), ("status_name", c_char * 24),
-                ("message", c_char * 160)]
+                ("message", c_char * 160), ("generator_name", NAME),
+                ("estimator_name", NAME)]
 
 
 class mib_summary_row(Structure):
@@ -158,7 +162,8 @@ class mib_summary_row(Structure):
                 ("batch_size", c_int64), ("true_mi", c_double), ("count", c_int64),
                 ("failures", c_int64), ("mean", c_double), ("bias", c_double),
                 ("variance", c_double), ("std_error", c_double), ("mse", c_double),
-                ("rmse", c_double), ("mean_seconds", c_double), ("median_seconds", c_double)]
+                ("rmse", c_double), ("mean_seconds", c_double), ("median_seconds", c_double),
+                ("generator_name", NAME), ("estimator_name", NAME)]
 
 
 class mib_curve_row(Structure):
@@ -211,11 +216,11 @@ STRUCTS = [mib_err, mib_param_spec, mib_type_info, mib_value, mib_spec, mib_data
 
 # Constants read from the library (mib_abi_constant), never written here.
 CONSTANTS = ["MIB_OK", "MIB_EINVAL", "MIB_ENOMEM", "MIB_EINTR", "MIB_NSTATUS", "MIB_MAX_PARAMS",
-             "MIB_SPEC_LEN", "MIB_MSG_LEN",
+             "MIB_SPEC_LEN", "MIB_NAME_LEN", "MIB_MSG_LEN",
              "MIB_PARAM_INT", "MIB_PARAM_REAL", "MIB_PARAM_CHOICE", "MIB_PARAM_INT_OR_CHOICE",
              "MIB_PARAM_REAL_OR_CHOICE", "MIB_OPEN_MIN", "MIB_OPEN_MAX",
              "MIB_RES_JITTER", "MIB_RES_TIES", "MIB_RES_CAPPED", "MIB_RES_EARLYSTOP",
-             "MIB_RES_CONSTANT", "MIB_EST_DISCRETE", "MIB_EST_ONLINE", "MIB_EST_MIXED",
+             "MIB_RES_CONSTANT", "MIB_EST_DISCRETE", "MIB_EST_ONLINE", "MIB_EST_MIXED", "MIB_EST_CONDITIONAL",
              "MIB_NORM_MAX", "MIB_NORM_EUCLID"]
 
 # name: (restype, argtypes). gsl_rng * is opaque (c_void_p).
@@ -242,6 +247,8 @@ PROTOTYPES = {
     "mib_generator_truth": (c_int, [P(mib_generator), P(c_double), P(mib_err)]),
     "mib_generator_sample": (c_int, [P(mib_generator), c_void_p, c_size_t, P(c_double),
                                      P(c_double)]),
+    "mib_generator_sample_z": (c_int, [P(mib_generator), c_void_p, c_size_t, P(c_double),
+                                       P(c_double), P(c_double)]),
     "mib_estimator_at": (P(mib_estimator_type), [c_size_t]),
     "mib_estimator_spec_parse": (c_int, [c_char_p, P(mib_spec), P(mib_err)]),
     "mib_workspace_init": (None, [P(mib_workspace)]),
