@@ -30,7 +30,7 @@ static const mib_param_spec histogram_params[] = {
     {.name = "binning", .kind = MIB_PARAM_CHOICE, .def = "width", .choices = binnings,
      .help = "width: equal-width bins over [min, max]; quantile: equal-frequency bins"},
     {.name = "correction", .kind = MIB_PARAM_CHOICE, .def = "none", .choices = corrections,
-     .help = "none: plain plug-in; mm: add the Miller-Madow bias correction"},
+     .help = "none: plain plug-in; mm: subtract the Miller-Madow bias (Kxy - Kx - Ky + 1) / 2N"},
     {.name = NULL},
 };
 

@@ -1,9 +1,10 @@
 /* plugin.c - discrete plug-in MI with optional Miller-Madow correction
  * (Miller 1955): I = sum_xy p ln(p / (px py)) over occupied cells, and
- * + (Kxy - Kx - Ky + 1) / (2N) with mm (K = occupied cells). With a
- * conditioning block z, I(X;Y|Z) = sum_xyz p ln(pz p / (pxz pyz)), and mm
- * adds (Kxyz - Kxz - Kyz + Kz) / (2N), which is the MI term when z is
- * absent (Kz = 1). A row of dx integers is one symbol: rows are numbered by
+ * - (Kxy - Kx - Ky + 1) / (2N) with mm (K = occupied cells): each plug-in
+ * entropy is low by (K - 1) / (2N), so H(X) + H(Y) - H(X,Y) is high by
+ * that. With a conditioning block z, I(X;Y|Z) = sum_xyz p ln(pz p / (pxz
+ * pyz)), and mm subtracts (Kxyz - Kxz - Kyz + Kz) / (2N), which is the MI
+ * term when z is absent (Kz = 1). A row of dx integers is one symbol: rows are numbered by
  * open-addressing hashing in order of first appearance, then the tuples of
  * ids (x, z), (y, z), (x, y, z) are hashed the same way.
  * O(N (dx + dy + dz)) expected time, O(N) memory. Nats. */
@@ -19,7 +20,7 @@ static const char *const corrections[] = {"none", "mm", NULL};
 
 static const mib_param_spec plugin_params[] = {
     {.name = "correction", .kind = MIB_PARAM_CHOICE, .def = "none", .choices = corrections,
-     .help = "none: plain plug-in; mm: add the Miller-Madow bias correction"},
+     .help = "none: plain plug-in; mm: subtract the Miller-Madow bias (Kxy - Kx - Ky + 1) / 2N"},
     {.name = NULL},
 };
 
@@ -143,7 +144,7 @@ int mib_plugin_cmi(size_t n, size_t dx, const double *x, size_t dy, const double
     }
     *mi = sum / dn;
     if (mm)
-        *mi += ((double)kxyz - (double)kxz - (double)kyz + (double)kz) / (2 * dn);
+        *mi -= ((double)kxyz - (double)kxz - (double)kyz + (double)kz) / (2 * dn);
 done:
     free(ix);
     free(iy);

@@ -278,9 +278,9 @@ Test(cmi, plugin_by_hand)
     double i1 = 0.2 * log(1.25) + 0.4 * log(5.0 / 6) + 0.4 * log(10.0 / 9);
     double want = (4.0 / 9) * i0 + (5.0 / 9) * i1;
     cr_assert_float_eq(est_z("plugin", 9, 1, 1, 1, x, y, z, 1), want, 1e-15);
-    /* Miller-Madow, as for the MI: + (Kxyz - Kxz - Kyz + Kz) / (2N) =
+    /* Miller-Madow, as for the MI: - (Kxyz - Kxz - Kyz + Kz) / (2N) =
      * (7 - 4 - 4 + 2) / 18 */
-    cr_assert_float_eq(est_z("plugin:correction=mm", 9, 1, 1, 1, x, y, z, 1), want + 1.0 / 18,
+    cr_assert_float_eq(est_z("plugin:correction=mm", 9, 1, 1, 1, x, y, z, 1), want - 1.0 / 18,
                        1e-15);
     /* a constant Z is no condition: the MI, to the bit; Z = X leaves nothing */
     const double c[9] = {3, 3, 3, 3, 3, 3, 3, 3, 3};
