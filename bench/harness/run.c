@@ -168,8 +168,11 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
         for (size_t e = 0; e < study->nests && !(stop && *stop); e++) {
             const mib_spec *es = &study->ests[e];
             const mib_estimator_type *et = mib_estimator_type_of(es, NULL);
-            /* a discrete-only estimator cannot take continuous samples */
+            /* a discrete-only estimator cannot take continuous samples, and
+             * against a conditional truth only a conditional estimator is scored */
             if ((et->flags & MIB_EST_DISCRETE) && !gens[g]->discrete)
+                continue;
+            if (gens[g]->dz > 0 && !(et->flags & MIB_EST_CONDITIONAL))
                 continue;
             for (size_t k = 0; k < study->nn; k++) {
                 if (mib_study_skips(study, es, study->n[k]))
@@ -195,8 +198,9 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
         return stop && *stop
                    ? mib_fail(err, MIB_EINTR, "stopped while building the cell table")
                    : mib_fail(err, MIB_EINVAL, "the study has no cells: every estimator is "
-                              "excluded at every n by [limits] or because it needs discrete "
-                              "data and no generator is discrete");
+                              "excluded at every n by [limits], because it needs discrete "
+                              "data and no generator is discrete, or because the generators "
+                              "have a conditioning block Z and it estimates no conditional MI");
     }
     *out = cells;
     *count = n;
@@ -568,7 +572,7 @@ static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_bu
     const mib_estimator_type *et = mib_estimator_type_of(es, NULL);
     size_t n = (size_t)c->n;
     int online = mib_estimator_online(es);
-    double *x = NULL, *y = NULL;
+    double *x = NULL, *y = NULL, *z = NULL;
     gsl_rng *rng = NULL;
     mib_err err = {""};
     int keep = 1;
@@ -581,8 +585,8 @@ static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_bu
     cb->cell = c->cell;
     cb->rep = k->rep;
 
-    double input = online ? 0.0 : (double)n * (double)(g->dx + g->dy) * sizeof(double);
-    double need = input + (et->memory ? et->memory(es, n, g->dx, g->dy)
+    double input = online ? 0.0 : (double)n * (double)(g->dx + g->dy + g->dz) * sizeof(double);
+    double need = input + (et->memory ? et->memory(es, n, g->dx + g->dz, g->dy + g->dz)
                                       : DEFAULT_MEMORY_FACTOR * input);
     if (need > s->mem_limit) {
         snprintf(err.msg, sizeof err.msg, "needs about %.0f MiB, above the limit of %.0f MiB "
@@ -594,12 +598,15 @@ static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_bu
     if (!online) {
         x = malloc(n * g->dx * sizeof *x);
         y = malloc(n * g->dy * sizeof *y);
+        z = g->dz ? malloc(n * g->dz * sizeof *z) : NULL;
     }
-    if (!rng || (!online && (!x || !y))) {
+    if (!rng || (!online && (!x || !y || (g->dz && !z)))) {
         fail_row(row, MIB_ENOMEM, "out of memory allocating the sample");
         goto done;
     }
-    int st = online ? MIB_OK : mib_generator_sample(g, rng, n, x, y);
+    int st = online ? MIB_OK
+             : g->dz ? mib_generator_sample_z(g, rng, n, x, y, z)
+                     : mib_generator_sample(g, rng, n, x, y);
     if (st) {
         snprintf(err.msg, sizeof err.msg, "the generator failed to sample: %s",
                  mib_strerror(st));
@@ -608,7 +615,7 @@ static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_bu
     }
     online_ctx oc = {g, rng};
     mib_sampler sampler = {.dx = g->dx, .dy = g->dy, .ctx = &oc, .draw = draw};
-    mib_data data = {.n = n, .dx = g->dx, .dy = g->dy, .x = x, .y = y};
+    mib_data data = {.n = n, .dx = g->dx, .dy = g->dy, .x = x, .y = y, .dz = g->dz, .z = z};
     mib_workspace ws;
     mib_workspace_init(&ws);
     ws.threads = 1;
@@ -633,6 +640,7 @@ done:
     gsl_rng_free(rng);
     free(x);
     free(y);
+    free(z);
     return keep;
 }
 
@@ -918,7 +926,7 @@ static int setup(sweep *s, mib_err *err)
     for (size_t c = 0; c < s->ncells; c++) {
         const mib_generator *g = s->gens[s->cell_gen[c]];
         s->cell_cost[c] = mib_estimator_cost(&s->study->ests[s->cell_est[c]],
-                                             (size_t)s->cells[c].n, g->dx, g->dy);
+                                             (size_t)s->cells[c].n, g->dx + g->dz, g->dy + g->dz);
     }
     s->dirty = malloc(s->ncells * sizeof *s->dirty);
     s->is_dirty = calloc(s->ncells, 1);
