@@ -27,6 +27,10 @@ grep -qE '^ +symbols +default 4 .*integer in \[2, ' "$TMP/gens"
 expect_eq "list shows ksc symbols" $? 0
 expect_ok list estimators
 grep -q '^generators:' "$TMP/out"; expect_eq "list estimators omits generators" $? 1
+expect_eq "list tags the conditional estimators, from their flags" \
+  "$(grep -E '^  [a-z]' "$TMP/out" | grep -F 'also I(X;Y|Z)]' | awk '{ printf "%s ", $1 }')" \
+  "plugin ksg1 ksg2 gaussian copula "
+grep -qE '^  ross .*\[one discrete side\]$' "$TMP/out"; expect_eq "list tags ross" $? 0
 expect_fail 2 "'bogus'" -- list bogus
 expect_fail 2 "'extra'" -- list generators extra
 expect_ok list --help

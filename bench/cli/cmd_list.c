@@ -8,9 +8,22 @@
 #include <string.h>
 #include "bench/cli/cli.h"
 
-static void print_type(const mib_type_info *info)
+/* What data an estimator type takes beyond continuous x and y. */
+static const char *estimator_takes(const mib_estimator_type *t)
 {
-    printf("  %-16s %s\n", info->name, info->summary);
+    unsigned f = t->flags;
+    return f & MIB_EST_CONDITIONAL ? (f & MIB_EST_DISCRETE ? " [integers; also I(X;Y|Z)]"
+                                                            : " [also I(X;Y|Z)]")
+           : f & MIB_EST_DISCRETE  ? " [integers]"
+           : f & MIB_EST_MIXED     ? " [one discrete side]"
+                                   : "";
+}
+
+/* One type; est: it is an estimator type (info is its first member). */
+static void print_type(const mib_type_info *info, int est)
+{
+    printf("  %-16s %s%s\n", info->name, info->summary,
+           est ? estimator_takes((const mib_estimator_type *)info) : "");
     for (const mib_param_spec *p = info->params; p && p->name; p++) {
         char allowed[256];
         mib_param_describe(p, allowed, sizeof allowed);
@@ -20,11 +33,11 @@ static void print_type(const mib_type_info *info)
     }
 }
 
-static void print_registry(const char *title, const mib_registry *r)
+static void print_registry(const char *title, const mib_registry *r, int est)
 {
     printf("%s:\n", title);
     for (size_t i = 0; i < mib_registry_count(r); i++)
-        print_type(r->types[i]);
+        print_type(r->types[i], est);
 }
 
 typedef struct list_args {
@@ -96,10 +109,10 @@ int cmd_list(int argc, char **argv)
         rc = CLI_EXIT_OK;
         if (!a.what || strcmp(a.what, "generators") == 0)
             print_registry("generators", a.study.generators ? a.study.generators
-                                                            : &mib_generator_registry);
+                                                            : &mib_generator_registry, 0);
         if (!a.what || strcmp(a.what, "estimators") == 0)
             print_registry("estimators", a.study.estimators ? a.study.estimators
-                                                            : &mib_estimator_registry);
+                                                            : &mib_estimator_registry, 1);
     }
     mib_study_free(&a.study);
     return rc;
