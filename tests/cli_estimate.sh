@@ -223,9 +223,13 @@ expect_eq "--quiet: no note on a terminal" "$(grep -c 'x = column' "$TMP/tty.out
 # columns (timeout ends this one after 4 s; the line comes at 2 s and 3 s)
 script -qec "stty cols 80 rows 24; timeout 4 '$MIBENCH' estimate 'nwj:steps=100000000,every=1000000' '$TMP/g.csv'" \
   /dev/null >"$TMP/tty.out" 2>&1
-tr '\r' '\n' <"$TMP/tty.out" | sed 's/\x1b\[K//g' | grep 'elapsed, running nwj:' >"$TMP/beats"
+tr '\r' '\n' <"$TMP/tty.out" | sed 's/\x1b\[K//g' | grep 'elapsed.*, running' >"$TMP/beats"
 expect_eq "heartbeat lines of a long estimate ($(head -1 "$TMP/beats"))" "$(grep -c '^mibench estimate: [23]s elapsed' "$TMP/beats")" 2
 expect_eq "heartbeat fits 80 columns" "$(awk 'length($0) > 79' "$TMP/beats" | wc -l)" 0
+# the dataset-mode training reports its step and bound, and the step grows
+steps=$(sed -n 's/.*training step \([0-9]*\) (bound [-0-9.]*).*/\1/p' "$TMP/beats" | tr '\n' ' ')
+expect_eq "heartbeat shows growing training steps ($steps)" \
+  "$(echo "$steps" | awk '{ print (NF == 2 && $2 > $1 && $1 > 0) }')" 1
 
 # --- several estimators, one reading of the file ------------------------------------
 expect_ok estimate ksg1 "$TMP/g.csv"; k3=$(cat "$TMP/out")

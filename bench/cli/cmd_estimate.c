@@ -219,8 +219,9 @@ typedef struct outcome {
 
 /* A line on a terminal while one estimate runs long (a neural estimator
  * trains for minutes): from HEARTBEAT_AFTER seconds on, once a second, the
- * spec and the time so far, erased when the estimate ends. A thread of its
- * own that only waits and writes, so the estimators need no hook. */
+ * spec, the time so far and, for estimators that train, the training step
+ * and the bound it reached (from the workspace's curve sink), erased when
+ * the estimate ends. A thread of its own that only waits and writes. */
 #define HEARTBEAT_AFTER 2
 
 typedef struct heartbeat {
@@ -230,7 +231,19 @@ typedef struct heartbeat {
     int done, running;
     const char *what;
     struct timespec t0;
+    _Atomic long step;       /* training steps taken so far, -1: none reported */
+    _Atomic double bound;    /* the bound at the last step */
 } heartbeat;
+
+/* The curve sink of a training estimator: remember where it is. */
+static int note_step(void *ctx, size_t step, double estimate, double truth)
+{
+    heartbeat *h = ctx;
+    (void)truth;
+    h->bound = estimate;
+    h->step = (long)step + 1;
+    return 0;
+}
 
 static void *beat(void *arg)
 {
@@ -244,9 +257,12 @@ static void *beat(void *arg)
             continue;
         clock_gettime(CLOCK_MONOTONIC, &now);
         int width = cli_terminal_width();
-        char line[640];
-        snprintf(line, sizeof line, "mibench estimate: %lds elapsed, running %s",
-                 (long)(now.tv_sec - h->t0.tv_sec), h->what); /* the spec is cut first */
+        char line[640], step[96] = "";
+        long k = h->step;
+        if (k > 0)
+            snprintf(step, sizeof step, ", training step %ld (bound %.3f)", k, (double)h->bound);
+        snprintf(line, sizeof line, "mibench estimate: %lds elapsed%s, running %s",
+                 (long)(now.tv_sec - h->t0.tv_sec), step, h->what); /* the spec is cut first */
         fprintf(stderr, "\r\033[K%.*s", width - 1, line);
         fflush(stderr);
         shown = 1;
@@ -263,6 +279,7 @@ static void heartbeat_start(heartbeat *h, const estimate_args *a, const char *wh
 {
     pthread_condattr_t attr;
     memset(h, 0, sizeof *h);
+    h->step = -1;
     if (a->quiet || !isatty(STDERR_FILENO))
         return;
     h->what = what;
@@ -306,6 +323,8 @@ static void run_one(const estimate_args *a, const mib_spec *spec, const cli_load
     o->err.msg[0] = '\0';
     heartbeat h;
     heartbeat_start(&h, a, o->canon);
+    if (h.running)
+        ws.curve = (mib_curve_sink){.ctx = &h, .point = note_step};
     clock_gettime(CLOCK_MONOTONIC, &t0);
     o->st = type && (type->flags & MIB_EST_DISCRETE) ? cli_check_integers(l, type->info.name, &o->err)
                                                       : MIB_OK;

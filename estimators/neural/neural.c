@@ -484,8 +484,9 @@ static void remember(trial *t, size_t step, double value)
 }
 
 /* At most t->steps training steps: a batch (fresh online, else the next of
- * the epoch), a gradient step, then the curve point (online) or every
- * `every` steps a validation (dataset). *done gets the steps taken and
+ * the epoch), a gradient step, the curve point, and (dataset mode) every
+ * `every` steps a validation.
+ * *done gets the steps taken and
  * *stop whether validation ran out of patience (early stopping). */
 static int train(trial *t, size_t *done, int *stop, mib_err *err)
 {
@@ -504,7 +505,7 @@ static int train(trial *t, size_t *done, int *stop, mib_err *err)
         if ((st = train_step(t, step, &value, err)))
             return st;
         remember(t, step, value);
-        if (t->online && ws->curve.point && ws->curve.point(ws->curve.ctx, step, value, truth))
+        if (ws->curve.point && ws->curve.point(ws->curve.ctx, step, value, truth))
             return mib_fail(err, MIB_EINTR, "%s: stopped by the curve sink at step %zu",
                             t->name, step);
         if (!t->online && ((step + 1) % t->every == 0 || step + 1 == t->steps) &&

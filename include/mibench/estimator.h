@@ -43,7 +43,9 @@ typedef struct mib_sampler {
                 double *truth);
 } mib_sampler;
 
-/* Receives a training curve point; may return non-zero to stop training. */
+/* Receives a training curve point: the bound after every training step, in
+ * online mode (truth: the MI in force) and in dataset mode (truth NAN), so
+ * a caller can also show progress. May return non-zero to stop training. */
 typedef struct mib_curve_sink {
     void *ctx;
     int (*point)(void *ctx, size_t step, double estimate, double truth);

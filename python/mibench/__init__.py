@@ -246,7 +246,7 @@ def truth(spec):
         return mi.value
 
 
-def sample(spec, n, seed=0):
+def sample(spec, n, seed=1):
     """Draw n samples (x, y), or (x, y, z), from a generator.
 
     The stream is the one ``mibench sample SPEC -n N --seed SEED`` writes:
@@ -263,7 +263,7 @@ def sample(spec, n, seed=0):
         Generator spec, e.g. ``"gaussian:dim=2,rho=0.5"`` (see :func:`generators`).
     n : int
         Number of samples (rows), at least 1.
-    seed : int, default 0
+    seed : int, default 1 (as `mibench sample` and `mibench run`)
         Seed of the stream, in [0, 2**64 - 1].
 
     Returns
