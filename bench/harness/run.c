@@ -658,6 +658,8 @@ static void fail_locked(sweep *s, int st, const mib_err *err)
 static int push(void **rows, size_t *count, size_t *cap, const void *items, size_t n,
                 size_t size)
 {
+    if (n == 0)
+        return 0;
     if (*count + n > *cap) {
         size_t c = *cap ? *cap : 64;
         while (c < *count + n)
