@@ -93,7 +93,7 @@ static const layout layouts[] = {
     FIELD(mib_run_progress, failed), FIELD(mib_run_progress, generator),
     FIELD(mib_run_progress, estimator), FIELD(mib_run_progress, n),
     FIELD(mib_run_progress, elapsed), FIELD(mib_run_progress, done_cost),
-    FIELD(mib_run_progress, total_cost),
+    FIELD(mib_run_progress, total_cost), FIELD(mib_run_progress, kept),
     TYPE(mib_run_options), FIELD(mib_run_options, output), FIELD(mib_run_options, resume),
     FIELD(mib_run_options, force), FIELD(mib_run_options, threads),
     FIELD(mib_run_options, mem_limit), FIELD(mib_run_options, command_line),

@@ -127,6 +127,13 @@ tr '\r' '\n' <"$TMP/pty.out" | sed 's/\x1b\[K//g' | grep '^\[[0-9]*/12\]' >"$TMP
 expect_eq "progress lines through an 80-column terminal" "$(wc -l <"$TMP/lines")" 12
 expect_eq "progress lines within 79 columns ($(tail -1 "$TMP/lines"))" "$(awk 'length($0) > 79' "$TMP/lines" | wc -l)" 0
 expect_eq "the cell name is cut, n and ETA kept" "$(grep -c '\.\.\. .* n=[0-9]*  elapsed .*, ETA ' "$TMP/lines")" 12
+# resumed with more replicates: the counter runs against the whole study
+script -qec "stty cols 80 rows 24; '$MIBENCH' run --gen 'gaussian:dim=2,rho=0.5|0.7,transform=wiggly' \
+  --est 'ksg2:k=4,standardize=0,jitter=0.001' --n 200,400 --seeds 5 -o '$TMP/pty.h5' --threads 1 --resume" \
+  /dev/null >"$TMP/pty.out" 2>&1
+tr '\r' '\n' <"$TMP/pty.out" | sed 's/\x1b\[K//g' | grep -o '^\[[0-9]*/[0-9]*\]' >"$TMP/lines"
+expect_eq "after --resume: [13/20] .. [20/20]" "$(head -1 "$TMP/lines") $(tail -1 "$TMP/lines") $(wc -l <"$TMP/lines")" \
+  "[13/20] [20/20] 8"
 script -qec "stty cols 40 rows 24; '$MIBENCH' run --gen gaussian --est ksg1 --n 200 --seeds 2 -o '$TMP/pty40.h5' --threads 1" \
   /dev/null >"$TMP/pty.out" 2>&1
 tr '\r' '\n' <"$TMP/pty.out" | sed 's/\x1b\[K//g' | grep '^\[[0-9]*/2\]' >"$TMP/lines"

@@ -119,7 +119,8 @@ static void show_progress(void *ctx, const mib_run_progress *p)
     fmt_time(left > 0 ? left : 0, eta, sizeof eta);
     if (p->failed)
         snprintf(failed, sizeof failed, ", %zu failed", p->failed);
-    snprintf(head, sizeof head, "[%zu/%zu%s] ", p->done, p->total, failed);
+    /* against the whole study: a resumed run counts the trials kept */
+    snprintf(head, sizeof head, "[%zu/%zu%s] ", p->kept + p->done, p->kept + p->total, failed);
     snprintf(tail, sizeof tail, " n=%lld  elapsed %s, ETA %s", (long long)p->n, el, eta);
     size_t width = (size_t)cli_terminal_width() - 1, fixed = strlen(head) + strlen(tail);
     if (fixed + 12 > width) { /* no room for a readable cell: shorter tail */

@@ -707,7 +707,8 @@ static void record_locked(sweep *s, const mib_trial_row *t, const mib_curve_row 
         mib_run_progress p = {.done = s->done, .total = s->ntasks, .failed = s->failed,
                               .generator = t->generator, .estimator = t->estimator, .n = t->n,
                               .elapsed = now(CLOCK_MONOTONIC) - s->t0,
-                              .done_cost = s->done_cost, .total_cost = s->total_cost};
+                              .done_cost = s->done_cost, .total_cost = s->total_cost,
+                              .kept = s->kept};
         s->opt->progress(s->opt->progress_ctx, &p);
     }
 }

@@ -40,6 +40,8 @@ typedef struct mib_run_progress {
     double elapsed;            /* seconds since the sweep began */
     double done_cost, total_cost; /* expected seconds (mib_estimator_cost) of the trials
                                      recorded / to run in this run: ETA weights */
+    size_t kept;               /* trials the file held before (resume): the whole
+                                  study's progress is kept + done of kept + total */
 } mib_run_progress;
 
 /* The sweep's queue of trials, as other processes' trials see it (below). */
