@@ -16,6 +16,7 @@
 #include "mibench/registry.h"
 #include "mibench/results.h"
 #include "mibench/run.h"
+#include "mibench/significance.h"
 #include "mibench/status.h"
 #include "mibench/study.h"
 
@@ -48,12 +49,16 @@ static const layout layouts[] = {
     FIELD(mib_workspace, sampler), FIELD(mib_workspace, curve), FIELD(mib_workspace, stop),
     TYPE(mib_result), FIELD(mib_result, mi), FIELD(mib_result, flags),
     FIELD(mib_result, steps),
+    TYPE(mib_permutation_result), FIELD(mib_permutation_result, observed),
+    FIELD(mib_permutation_result, p_value), FIELD(mib_permutation_result, null_mean),
+    FIELD(mib_permutation_result, null_sd), FIELD(mib_permutation_result, permutations),
+    FIELD(mib_permutation_result, exceed), FIELD(mib_permutation_result, scheme),
     TYPE(mib_estimator_type), FIELD(mib_estimator_type, info),
     FIELD(mib_estimator_type, flags), FIELD(mib_estimator_type, cost),
     TYPE(mib_generator_type), FIELD(mib_generator_type, info),
     TYPE(mib_generator), FIELD(mib_generator, type), FIELD(mib_generator, spec),
     FIELD(mib_generator, dx), FIELD(mib_generator, dy), FIELD(mib_generator, discrete),
-    FIELD(mib_generator, state), FIELD(mib_generator, dz),
+    FIELD(mib_generator, state), FIELD(mib_generator, dz), FIELD(mib_generator, discrete_side),
     TYPE(mib_cell_row), FIELD(mib_cell_row, cell), FIELD(mib_cell_row, generator),
     FIELD(mib_cell_row, estimator), FIELD(mib_cell_row, n), FIELD(mib_cell_row, batch_size),
     FIELD(mib_cell_row, true_mi), FIELD(mib_cell_row, generator_name),
@@ -94,6 +99,7 @@ static const layout layouts[] = {
     FIELD(mib_run_progress, estimator), FIELD(mib_run_progress, n),
     FIELD(mib_run_progress, elapsed), FIELD(mib_run_progress, done_cost),
     FIELD(mib_run_progress, total_cost), FIELD(mib_run_progress, kept),
+    FIELD(mib_run_progress, eta),
     TYPE(mib_run_options), FIELD(mib_run_options, output), FIELD(mib_run_options, resume),
     FIELD(mib_run_options, force), FIELD(mib_run_options, threads),
     FIELD(mib_run_options, mem_limit), FIELD(mib_run_options, command_line),
@@ -123,8 +129,9 @@ static const struct {
     CONST(MIB_REGISTRY_GENERATOR), CONST(MIB_REGISTRY_ESTIMATOR),
     CONST(MIB_RES_JITTER), CONST(MIB_RES_TIES), CONST(MIB_RES_CAPPED),
     CONST(MIB_RES_EARLYSTOP), CONST(MIB_RES_CONSTANT),
-    CONST(MIB_EST_DISCRETE), CONST(MIB_EST_ONLINE), CONST(MIB_EST_MIXED), CONST(MIB_EST_CONDITIONAL),
+    CONST(MIB_EST_DISCRETE), CONST(MIB_EST_ONLINE), CONST(MIB_EST_MIXED), CONST(MIB_EST_CONDITIONAL), CONST(MIB_SIDE_X), CONST(MIB_SIDE_Y),
     CONST(MIB_NORM_MAX), CONST(MIB_NORM_EUCLID),
+    CONST(MIB_PERM_PLAIN), CONST(MIB_PERM_STRATA), CONST(MIB_PERM_LOCAL), CONST(MIB_PERM_NEIGHBOURS),
     CONST(MIB_SPEC_LEN), CONST(MIB_NAME_LEN), CONST(MIB_MSG_LEN), CONST(MIB_STUDY_MAX_LINE),
 };
 

@@ -10,7 +10,7 @@
 extern const mib_generator_type mib_generator_gaussian, mib_generator_student,
     mib_generator_uniform_noise, mib_generator_square, mib_generator_bsc, mib_generator_ksc,
     mib_generator_staircase, mib_generator_multinormal, mib_generator_multistudent,
-    mib_generator_cgaussian;
+    mib_generator_cgaussian, mib_generator_mixed_uniform, mib_generator_mixed_bernoulli;
 
 /* One line per generator family. */
 static const mib_type_info *const types[] = {
@@ -24,6 +24,8 @@ static const mib_type_info *const types[] = {
     &mib_generator_multinormal.info,
     &mib_generator_multistudent.info,
     &mib_generator_cgaussian.info,
+    &mib_generator_mixed_uniform.info,
+    &mib_generator_mixed_bernoulli.info,
     NULL,
 };
 
@@ -40,7 +42,7 @@ int mib_generator_alloc(const mib_spec *spec, mib_generator **out, mib_err *err)
     const mib_generator_type *t = type_of_info(spec->info);
     mib_generator *g = calloc(1, sizeof *g);
     void *state = calloc(1, t->state_size ? t->state_size : 1);
-    mib_generator_shape shape = {0, 0, 0, 0};
+    mib_generator_shape shape = {0, 0, 0, 0, 0};
     if (!g || !state) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory allocating generator '%s'",
                       t->info.name);
@@ -54,7 +56,8 @@ int mib_generator_alloc(const mib_spec *spec, mib_generator **out, mib_err *err)
         goto fail;
     }
     *g = (mib_generator){.type = t, .spec = *spec, .dx = shape.dx, .dy = shape.dy,
-                         .discrete = shape.discrete, .state = state, .dz = shape.dz};
+                         .discrete = shape.discrete, .state = state, .dz = shape.dz,
+                         .discrete_side = shape.discrete ? 0 : shape.discrete_side};
     *out = g;
     return MIB_OK;
 fail:

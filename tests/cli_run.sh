@@ -116,6 +116,14 @@ h5dump -d /trials "$TMP/mem.h5" | grep -q '"resource-limit"'; expect_eq "memory 
 expect_ok run --gen gaussian --est ksg1 --n 100 --seeds 1 -o "$TMP/q.h5" --quiet
 expect_eq "--quiet prints nothing" "$(cat "$TMP/out" "$TMP/err")" ""
 
+# --- mixed laws: ross gets cells only with a generator that has a discrete side
+expect_ok run --gen mixed-uniform:m=4 --gen gaussian --est ross:discrete=x --est ksg1 --n 2000 \
+  --seeds 4 -o "$TMP/mixed.h5" --quiet
+expect_eq "cells: mixed x ross, mixed x ksg1, gaussian x ksg1" \
+  "$(table "$TMP/mixed.h5" /cells 1 7 8 | awk '{ printf "%s/%s ", $2, $3 }' | tr -d '"')" \
+  "mixed-uniform/ross mixed-uniform/ksg1 gaussian/ksg1 "
+expect_ok check "$TMP/mixed.h5" --max-abs-bias 0.03
+
 # --- the progress line fits the terminal (issue 11) ---------------------------
 # Through a pseudo-terminal of 80 columns (script(1)): every progress line
 # stays within 79 columns, so it is rewritten in place instead of wrapping

@@ -126,6 +126,11 @@ static struct mc_case mc_cases[] = {
     {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5"},
     {"cgaussian:rho_xy=-0.9,rho_xz=-0.5,rho_yz=0.6"},
     {"cgaussian:rho_xy=0.3,rho_xz=0.6,rho_yz=0.5"}, /* partial correlation 0 */
+    {"mixed-uniform:m=2"},
+    {"mixed-uniform:m=7"},
+    {"mixed-uniform:m=1"}, /* truth 0 */
+    {"mixed-bernoulli"},
+    {"mixed-bernoulli:p=0.1"},
 };
 
 /* Draw n rows of spec (seeded from its text) with mib_generator_sample_z,
@@ -1059,4 +1064,35 @@ Test(generators, cgaussian_truth_and_law)
                                           &err), MIB_OK, "%s", err.msg);
     cr_expect_eq(mib_generator_alloc(&spec, &g, &err), MIB_EINVAL);
     cr_expect(strstr(err.msg, "not the correlations of any Gaussian"), "%s", err.msg);
+}
+
+/* The two mixed laws by hand: mixed-uniform with m = 2 is mixed-bernoulli
+ * with p = 1/2 moved by 1 (both ln(2)/2); m = 4: ln 4 - (3/4) ln 2; X holds
+ * the integers; the registry carries the discrete side. */
+Test(generators, mixed_laws_by_hand)
+{
+    const struct { const char *spec; double want; } cases[] = {
+        {"mixed-uniform:m=2", 0.5 * log(2)},
+        {"mixed-bernoulli:p=0.5", 0.5 * log(2)},
+        {"mixed-uniform:m=4", log(4) - 0.75 * log(2)},
+        {"mixed-bernoulli:p=0", 0},
+        {"mixed-bernoulli:p=0.2", -0.4 * log(0.4) - 0.5 * log(0.5) - 0.1 * log(0.1) - log(2)},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        mib_spec spec;
+        mib_generator *g;
+        mib_err err = {""};
+        double mi, x[500], y[500];
+        cr_assert_eq(mib_generator_spec_parse(cases[c].spec, &spec, &err), MIB_OK, "%s", err.msg);
+        cr_assert_eq(mib_generator_alloc(&spec, &g, &err), MIB_OK, "%s", err.msg);
+        cr_assert_eq(mib_generator_truth(g, &mi, &err), MIB_OK);
+        cr_assert_float_eq(mi, cases[c].want, 1e-15, "%s: %.17g", cases[c].spec, mi);
+        cr_assert(g->discrete == 0 && g->discrete_side == MIB_SIDE_X);
+        gsl_rng *r = mib_rng_alloc(3);
+        cr_assert_eq(mib_generator_sample(g, r, 500, x, y), MIB_OK);
+        for (size_t i = 0; i < 500; i++)
+            cr_assert(x[i] == floor(x[i]) && y[i] >= x[i] - 1 - 1e-12, "%s row %zu", cases[c].spec, i);
+        gsl_rng_free(r);
+        mib_generator_free(g);
+    }
 }

@@ -282,6 +282,47 @@ def test_conditional():
                  "z has a non-finite value (nan) at row 3, z0", {"z": bad})
 
 
+def test_permutations():
+    """estimate(permutations=K) against mibench estimate --permutations K --json."""
+    path = os.path.join(TMP, "p.csv")
+    spec = "cgaussian:rho_xy=0.3,rho_xz=0.6,rho_yz=0.5"   # I(X;Y|Z) = 0
+    cli("sample", spec, "-n", 400, "--seed", 2, "-o", path)
+    x, y, z = mibench.sample(spec, 400, seed=2)
+    for est, zs, args, scheme in (("gaussian", None, ["--x", "x0", "--y", "y0"], "plain"),
+                                  ("ksg1", z, [], "local"),
+                                  ("gaussian", np.floor(z), None, "strata")):
+        d = mibench.estimate(x, y, est, z=zs, permutations=29, perm_seed=3)
+        if args is not None:
+            j = json.loads(cli("estimate", est, path, *args, "--permutations", 29,
+                               "--perm-seed", 3, "--json").stdout, parse_float=str)
+            check("estimate(%s, permutations=29) = mibench estimate --permutations 29 "
+                  "(p %s, null %s +- %s)" % (est, d["p_value"], d["null_mean"], d["null_sd"]),
+                  all(g17(d[k]) == j[k] for k in ("p_value", "null_mean", "null_sd")) and
+                  g17(d["mi"]) == j["estimate"] and j["permutations"] == 29 and
+                  j["perm_scheme"] == scheme, "%r vs %r" % (d, j))
+        check("estimate(%s, permutations=) returns the details dict with p_value, "
+              "null_mean, null_sd, scheme %s" % (est, scheme),
+              isinstance(d, dict) and d["perm_scheme"] == scheme and
+              d["permutations"] == 29 and d["perm_seed"] == 3 and
+              d["p_value"] == (1 + d["exceed"]) / 30 and d["null_sd"] > 0 and
+              d["mi"] == mibench.estimate(x, y, est, z=zs), repr(d))
+    a = mibench.estimate(x, y, "ksg1", z=z, permutations=19, threads=1)
+    b = mibench.estimate(x, y, "ksg1", z=z, permutations=19, threads=2)
+    c = mibench.estimate(x, y, "ksg1", z=z, permutations=19, perm_seed=2)
+    check("permutations: the same numbers for 1 and 2 threads, other nulls for another seed",
+          all(a[k] == b[k] for k in ("p_value", "null_mean", "null_sd")) and
+          a["null_mean"] != c["null_mean"] and a["perm_seed"] == 1)
+    expect_error("estimate(permutations=0)", mibench.estimate, (x, y), "invalid",
+                 "permutations must be an integer >= 1, got 0", {"permutations": 0})
+    expect_error("estimate(permutations=2.5)", mibench.estimate, (x, y), "invalid",
+                 "permutations must be an integer", {"permutations": 2.5})
+    expect_error("estimate(perm_seed=-1)", mibench.estimate, (x, y), "invalid",
+                 "perm_seed must be an integer", {"permutations": 9, "perm_seed": -1})
+    expect_error("estimate(kde, z=, permutations=)", mibench.estimate, (x, y, "kde"),
+                 "unsupported", "kde does not estimate conditional MI",
+                 {"z": z, "permutations": 9})
+
+
 def test_entropy():
     gpath = os.path.join(TMP, "e.csv")
     cli("sample", "gaussian:dim=2,rho=0.6", "-n", 3000, "--seed", 4, "-o", gpath)
@@ -548,7 +589,7 @@ def find_libm():
 
 def main():
     for t in (test_loading, test_truth, test_sample, test_estimate, test_conditional,
-              test_entropy, test_errors,
+              test_permutations, test_entropy, test_errors,
               test_run_and_load, test_interrupt, test_registries, test_doctests):
         try:
             t()

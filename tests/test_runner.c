@@ -436,30 +436,37 @@ Test(runner, trials_served_elsewhere_equal_local_ones)
     add(&s.ests, &s.nests, &tonline.info, "steps=4,batch=8");
     s.replicates = 20;
     cr_assert_eq(run(&s, out, 1, 0, 0, NULL, NULL, NULL, &err), MIB_OK, "%s", err.msg);
-    serve_test t = {.study = &s};
-    mib_run_options o;
-    mib_run_options_init(&o);
-    o.output = out2;
-    o.serve = serve_by_worker;
-    o.serve_ctx = &t;
-    cr_assert_eq(mib_run(&s, &o, NULL, &err), MIB_OK, "%s", err.msg);
-    cr_assert_gt(t.served, 0);
-    cr_assert_eq(t.refused, 2 * t.served);
     read_ok(out, &a);
-    read_ok(out2, &b);
-    assert_same_trials(&a, &b, 20);
-    cr_assert_eq(a.ncurves, b.ncurves);
-    cr_assert_eq(a.ncurves, 2 * 2 * 20 * 4);
+    /* threads = 0: every trial goes through the queue; 1: shared with the
+     * sweep's own thread (how many each takes is a race, the results are not) */
+    for (int threads = 0; threads <= 1; threads++) {
+        serve_test t = {.study = &s};
+        mib_run_options o;
+        mib_run_options_init(&o);
+        o.output = out2;
+        o.force = 1;
+        o.threads = threads;
+        o.serve = serve_by_worker;
+        o.serve_ctx = &t;
+        cr_assert_eq(mib_run(&s, &o, NULL, &err), MIB_OK, "%s", err.msg);
+        if (threads == 0)
+            cr_assert_eq(t.served, 2 * 4 * 2 * 20);
+        cr_assert_eq(t.refused, 2 * t.served);
+        read_ok(out2, &b);
+        assert_same_trials(&a, &b, 20);
+        cr_assert_eq(a.ncurves, b.ncurves);
+        cr_assert_eq(a.ncurves, 2 * 2 * 20 * 4);
+        mib_results_free(&b);
+    }
     mib_results_free(&a);
-    mib_results_free(&b);
     mib_study_free(&s);
 }
 
 /* Progress callback: on one thread the trials come largest expected cost
  * first, and the costs add up to the total. */
 typedef struct cost_trace {
-    double last, sum, total;
-    size_t calls, out_of_order;
+    double last, sum, total, eta;
+    size_t calls, out_of_order, no_eta;
 } cost_trace;
 
 static void trace_costs(void *ctx, const mib_run_progress *p)
@@ -470,6 +477,8 @@ static void trace_costs(void *ctx, const mib_run_progress *p)
     t->last = c;
     t->sum = p->done_cost;
     t->total = p->total_cost;
+    t->eta = p->eta;
+    t->no_eta += !(p->eta >= 0);
     t->calls++;
 }
 
@@ -490,6 +499,9 @@ Test(runner, trials_run_largest_expected_cost_first)
     /* 18 trials at n = 80 and 18 at n = 40, two columns each */
     cr_assert_float_eq(t.total, 1e-8 * 2 * (18 * 80 + 18 * 40), 1e-18);
     cr_assert_float_eq(t.sum, t.total, 1e-18);
+    /* an ETA from the first timed trial on, and nothing left at the end */
+    cr_assert_leq(t.no_eta, 1);
+    cr_assert_eq(t.eta, 0);
     mib_study_free(&s);
 }
 

@@ -62,6 +62,26 @@ int cli_parse_size(const char *s, size_t min, size_t max, size_t *out)
     return 0;
 }
 
+int cli_parse_threads(const char *verb, const char *v, size_t *threads)
+{
+    if (cli_parse_size(v, 1, CLI_MAX_THREADS, threads))
+        return cli_fail(CLI_EXIT_USAGE, verb, "--threads needs an integer in [1, %d], got "
+                        "'%s'", CLI_MAX_THREADS, v);
+    return CLI_EXIT_OK;
+}
+
+int cli_parse_sep(const char *verb, const char *v, char *sep)
+{
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 || strcmp(v, "\t") == 0)
+        *sep = '\t';
+    else if (strlen(v) == 1 && ispunct((unsigned char)v[0]) && !strchr("\"'.+-", v[0]))
+        *sep = v[0];
+    else
+        return cli_fail(CLI_EXIT_USAGE, verb, "--sep needs one punctuation character such "
+                        "as ';' or '|' (not a quote, '.', '+' or '-'), or 'tab'; got '%s'", v);
+    return CLI_EXIT_OK;
+}
+
 int cli_terminal_width(void)
 {
     struct winsize w;

@@ -25,6 +25,7 @@ int cmd_truth(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);
 int cmd_entropy(int argc, char **argv);
+int cmd_select(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -45,6 +46,18 @@ void cli_print_number(FILE *f, double v);
 /* Parse a count in [min, max] written as an integer or in exponent form
  * (1e4), as study files write n; 0 on success. */
 int cli_parse_size(const char *s, size_t min, size_t max, size_t *out);
+
+/* Most threads --threads takes. */
+#define CLI_MAX_THREADS 1024
+
+/* --threads T: an integer in [1, CLI_MAX_THREADS] into *threads, else the
+ * one-line error of verb. Returns CLI_EXIT_OK or CLI_EXIT_USAGE. */
+int cli_parse_threads(const char *verb, const char *v, size_t *threads);
+
+/* --sep C: one punctuation character that cannot be part of a number or a
+ * quoted cell, or "tab", into *sep; else the one-line error of verb.
+ * Returns CLI_EXIT_OK or CLI_EXIT_USAGE. */
+int cli_parse_sep(const char *verb, const char *v, char *sep);
 
 /* Parse a seed (any 64-bit unsigned, decimal or 0x hex); 0 on success. */
 int cli_parse_u64(const char *s, unsigned long long *out);

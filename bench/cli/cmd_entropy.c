@@ -9,7 +9,6 @@
  * is every column of a CSV, or dataset /x of an HDF5 file. Prints the
  * entropy with 17 significant digits, nats unless --bits, or one JSON
  * object. Exit 2 for usage errors, 1 for file and data errors. */
-#include <ctype.h>
 #include <math.h>
 #include <omp.h>
 #include <stddef.h>
@@ -19,7 +18,6 @@
 #include "bench/cli/cli.h"
 #include "bench/cli/load.h"
 
-#define MAX_THREADS 1024
 #define DEFAULT_K 3
 
 enum kind { KL, PLUGIN, GAUSSIAN };
@@ -47,11 +45,7 @@ typedef struct entropy_args {
 
 static int set_threads(void *ctx, const char *v)
 {
-    entropy_args *a = ctx;
-    if (cli_parse_size(v, 1, MAX_THREADS, &a->threads))
-        return cli_fail(CLI_EXIT_USAGE, "entropy", "--threads needs an integer in [1, %d], "
-                        "got '%s'", MAX_THREADS, v);
-    return CLI_EXIT_OK;
+    return cli_parse_threads("entropy", v, &((entropy_args *)ctx)->threads);
 }
 
 static int set_k(void *ctx, const char *v)
@@ -66,16 +60,7 @@ static int set_k(void *ctx, const char *v)
 
 static int set_sep(void *ctx, const char *v)
 {
-    entropy_args *a = ctx;
-    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 || strcmp(v, "\t") == 0)
-        a->sep = '\t';
-    else if (strlen(v) == 1 && ispunct((unsigned char)v[0]) && !strchr("\"'.+-", v[0]))
-        a->sep = v[0];
-    else
-        return cli_fail(CLI_EXIT_USAGE, "entropy", "--sep needs one punctuation character "
-                        "such as ';' or '|' (not a quote, '.', '+' or '-'), or 'tab'; "
-                        "got '%s'", v);
-    return CLI_EXIT_OK;
+    return cli_parse_sep("entropy", v, &((entropy_args *)ctx)->sep);
 }
 
 static const cli_option options[] = {

@@ -10,12 +10,14 @@
  * Y0..), and the chosen columns are always reported (a stderr note on a
  * terminal, x_columns/y_columns in --json). --z (or z0.. columns of such a
  * header, or an HDF5 /z) adds a conditioning block: I(X;Y|Z), for the
- * estimators that take one, with z_columns and dz in --json. The file is read once for every
+ * estimators that take one, with z_columns and dz in --json. --permutations K
+ * adds a permutation test to each estimate (mib_permutation_test: K more
+ * estimates, seeded by --perm-seed) and prints its p-value and null
+ * distribution's mean and sd. The file is read once for every
  * estimator asked for. One estimate prints the number (17 significant
  * digits, nats unless --bits) or one JSON object; several print a table or
  * a JSON array. Column handling is O(columns log columns). Exit 2 for usage
  * and spec errors, 1 for file and data errors. */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <omp.h>
@@ -29,13 +31,12 @@
 #include "bench/cli/cli.h"
 #include "bench/cli/load.h"
 
-#define MAX_THREADS 1024
-
 static int help(void)
 {
     printf("usage: mibench estimate EST_SPEC FILE [--est SPEC]... [--x COLS] [--y COLS]\n"
            "                        [--z COLS] [--sep C] [--dropna] [--json] [--bits]\n"
            "                        [--threads T] [--quiet] [--plugin PATH.so]...\n"
+           "                        [--permutations K [--perm-seed S]]\n"
            "       mibench estimate --est SPEC [--est SPEC]... FILE [options]\n"
            "       mibench estimate EST_SPEC FILE DIMX DIMY   (bmi's external-estimator call)\n"
            "Estimates the MI between the x and the y columns of FILE, or with a z block\n"
@@ -65,6 +66,15 @@ static int help(void)
            "              seconds, flags\n"
            "  --bits      report bits instead of nats\n"
            "  --threads   threads for the estimator (default: all cores)\n"
+           "  --permutations K\n"
+           "              a permutation test of each estimate: K more estimates with the\n"
+           "              rows of y shuffled (within the strata of an integer z; among\n"
+           "              each row's 5 nearest z neighbours for another z, Runge 2018),\n"
+           "              run in parallel; prints p = (1 + #{null >= estimate}) / (K + 1)\n"
+           "              and the null's mean and sd (--json: permutations, p_value,\n"
+           "              null_mean, null_sd, perm_seed, perm_scheme)\n"
+           "  --perm-seed S  the shuffles' seed (default 1); the same S, the same p for\n"
+           "              any --threads\n"
            "  --quiet     no notes or warnings on stderr (bmi reads both streams as one)\n"
            "  --plugin    load a C plugin's estimators, usable in EST_SPEC; repeat for\n"
            "              more (README: C plugins)\n"
@@ -86,15 +96,37 @@ typedef struct estimate_args {
     char sep;                           /* --sep, or 0: from the file name */
     int json, bits, quiet, dropna;
     size_t threads;
+    size_t permutations;                /* --permutations K, 0: no test */
+    unsigned long long perm_seed;       /* --perm-seed S (default 1) */
+    int perm_seed_given;
     mib_study plugins; /* the --plugin types' registries, nothing else */
 } estimate_args;
 
 static int set_threads(void *ctx, const char *v)
 {
+    return cli_parse_threads("estimate", v, &((estimate_args *)ctx)->threads);
+}
+
+/* Most permutations --permutations takes (K + 1 estimates; 1e7 of the
+ * fastest estimator is already minutes). */
+#define MAX_PERMUTATIONS 10000000
+
+static int set_permutations(void *ctx, const char *v)
+{
     estimate_args *a = ctx;
-    if (cli_parse_size(v, 1, MAX_THREADS, &a->threads))
-        return cli_fail(CLI_EXIT_USAGE, "estimate", "--threads needs an integer in [1, %d], "
-                        "got '%s'", MAX_THREADS, v);
+    if (cli_parse_size(v, 1, MAX_PERMUTATIONS, &a->permutations))
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "--permutations needs an integer in "
+                        "[1, %d], got '%s'", MAX_PERMUTATIONS, v);
+    return CLI_EXIT_OK;
+}
+
+static int set_perm_seed(void *ctx, const char *v)
+{
+    estimate_args *a = ctx;
+    if (cli_parse_u64(v, &a->perm_seed))
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "--perm-seed needs a non-negative 64-bit "
+                        "integer, got '%s'", v);
+    a->perm_seed_given = 1;
     return CLI_EXIT_OK;
 }
 
@@ -116,16 +148,7 @@ static int add_estimator(void *ctx, const char *spec)
 /* One character that cannot be part of a number or a quoted cell. */
 static int set_sep(void *ctx, const char *v)
 {
-    estimate_args *a = ctx;
-    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 || strcmp(v, "\t") == 0)
-        a->sep = '\t';
-    else if (strlen(v) == 1 && ispunct((unsigned char)v[0]) && !strchr("\"'.+-", v[0]))
-        a->sep = v[0];
-    else
-        return cli_fail(CLI_EXIT_USAGE, "estimate", "--sep needs one punctuation character "
-                        "such as ';' or '|' (not a quote, '.', '+' or '-'), or 'tab'; "
-                        "got '%s'", v);
-    return CLI_EXIT_OK;
+    return cli_parse_sep("estimate", v, &((estimate_args *)ctx)->sep);
 }
 
 /* No help texts: help() shows FILE and --x/--y on shared rows, a layout
@@ -138,6 +161,8 @@ static const cli_option options[] = {
     {.name = "--sep", .arg = "C", .parse = set_sep},
     {.name = "--dropna", .offset = offsetof(estimate_args, dropna)},
     {.name = "--threads", .arg = "T", .parse = set_threads},
+    {.name = "--permutations", .arg = "K", .parse = set_permutations},
+    {.name = "--perm-seed", .arg = "S", .parse = set_perm_seed},
     {.name = "--json", .offset = offsetof(estimate_args, json)},
     {.name = "--bits", .offset = offsetof(estimate_args, bits)},
     {.name = "--quiet", .offset = offsetof(estimate_args, quiet)},
@@ -199,6 +224,9 @@ static int check_dims(const estimate_args *a)
                             "[1, 1000], got '%s'", a->dims[i]);
     if (a->dims[0] && (a->xs || a->ys))
         return cli_fail(CLI_EXIT_USAGE, "estimate", "give DIMX DIMY or --x/--y, not both");
+    if (a->perm_seed_given && !a->permutations)
+        return cli_fail(CLI_EXIT_USAGE, "estimate", "--perm-seed seeds the shuffles of "
+                        "--permutations K; give --permutations too");
     return CLI_CONTINUE;
 }
 
@@ -214,6 +242,7 @@ typedef struct outcome {
     int st;
     mib_err err;
     mib_result res;
+    mib_permutation_result perm; /* with --permutations */
     double seconds;
 } outcome;
 
@@ -328,8 +357,13 @@ static void run_one(const estimate_args *a, const mib_spec *spec, const cli_load
     clock_gettime(CLOCK_MONOTONIC, &t0);
     o->st = type && (type->flags & MIB_EST_DISCRETE) ? cli_check_integers(l, type->info.name, &o->err)
                                                       : MIB_OK;
-    if (!o->st)
+    if (!o->st && a->permutations) {
+        o->st = mib_permutation_test(&l->data, spec, a->permutations, a->perm_seed,
+                                     (int)a->threads, &o->perm, &o->err);
+        o->res = o->perm.observed;
+    } else if (!o->st) {
         o->st = mib_estimate(&l->data, spec, &ws, &o->res, &o->err);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     heartbeat_stop(&h);
     o->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
@@ -367,6 +401,13 @@ static void print_json(const estimate_args *a, const cli_loaded *l, const outcom
     }
     if (a->dropna)
         printf(", \"rows_dropped\": %zu", l->dropped);
+    if (a->permutations) {
+        double unit = a->bits ? M_LN2 : 1;
+        printf(", \"permutations\": %zu, \"p_value\": %.17g, \"null_mean\": %.17g, "
+               "\"null_sd\": %.17g, \"perm_seed\": %llu, \"perm_scheme\": \"%s\"",
+               o->perm.permutations, o->perm.p_value, o->perm.null_mean / unit,
+               o->perm.null_sd / unit, a->perm_seed, mib_perm_scheme_name(o->perm.scheme));
+    }
     printf(", \"seconds\": %.6g, \"flags\": [", o->seconds);
     int first = 1;
     for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
@@ -392,24 +433,44 @@ static void flag_text(const outcome *o, char *buf, size_t len)
                                      flag_names[i].name);
 }
 
-/* The table of several estimates: estimator, estimate (or "failed"),
- * seconds, flags (or the failure's status name); blank-separated columns. */
+/* The line under one estimate with --permutations:
+ * "p = 0.01 (K = 99, plain; null mean -0.00123, sd 0.00456 nats)". */
+static void print_perm_line(const estimate_args *a, const mib_permutation_result *p)
+{
+    double unit = a->bits ? M_LN2 : 1;
+    printf("p = %.6g (K = %zu, %s; null mean %.6g, sd %.6g %s)\n", p->p_value,
+           p->permutations, mib_perm_scheme_name(p->scheme), p->null_mean / unit,
+           p->null_sd / unit, a->bits ? "bits" : "nats");
+}
+
+/* The table of several estimates: estimator, estimate (or "failed"), with
+ * --permutations p, null_mean and null_sd, then seconds, flags (or the
+ * failure's status name); blank-separated columns. */
 static void print_table(const estimate_args *a, const outcome *o, size_t count)
 {
     int w = (int)strlen("estimator");
+    double unit = a->bits ? M_LN2 : 1;
     for (size_t i = 0; i < count; i++)
         if ((int)strlen(o[i].canon) > w)
             w = (int)strlen(o[i].canon);
-    printf("%-*s  %-23s  %9s  %s\n", w, "estimator", a->bits ? "bits" : "nats", "seconds",
-           "flags");
+    printf("%-*s  %-23s  ", w, "estimator", a->bits ? "bits" : "nats");
+    if (a->permutations)
+        printf("%-10s  %-12s  %-12s  ", "p", "null_mean", "null_sd");
+    printf("%9s  %s\n", "seconds", "flags");
     for (size_t i = 0; i < count; i++) {
         char num[32], flags[96];
         if (o[i].st)
             snprintf(num, sizeof num, "failed");
         else
-            snprintf(num, sizeof num, "%.17g", a->bits ? o[i].res.mi / M_LN2 : o[i].res.mi);
+            snprintf(num, sizeof num, "%.17g", o[i].res.mi / unit);
         flag_text(&o[i], flags, sizeof flags);
-        printf("%-*s  %-23s  %9.3g  %s\n", w, o[i].canon, num, o[i].seconds, flags);
+        printf("%-*s  %-23s  ", w, o[i].canon, num);
+        if (a->permutations && o[i].st)
+            printf("%-10s  %-12s  %-12s  ", "-", "-", "-");
+        else if (a->permutations)
+            printf("%-10.6g  %-12.6g  %-12.6g  ", o[i].perm.p_value, o[i].perm.null_mean / unit,
+                   o[i].perm.null_sd / unit);
+        printf("%9.3g  %s\n", o[i].seconds, flags);
     }
 }
 
@@ -451,6 +512,8 @@ static int estimate_all(const estimate_args *a, const mib_spec *specs, size_t co
         putchar('\n');
     } else if (count == 1 && !o[0].st) {
         cli_print_number(stdout, a->bits ? o[0].res.mi / M_LN2 : o[0].res.mi);
+        if (a->permutations)
+            print_perm_line(a, &o[0].perm);
     } else if (count > 1 && a->json) {
         for (size_t i = 0; i < count; i++) {
             printf("%s", i ? ",\n " : "[");
@@ -532,7 +595,7 @@ static int estimate_file(estimate_args *a)
 
 int cmd_estimate(int argc, char **argv)
 {
-    estimate_args a = {.threads = (size_t)omp_get_max_threads()};
+    estimate_args a = {.threads = (size_t)omp_get_max_threads(), .perm_seed = 1};
     mib_study_init(&a.plugins);
     a.ests = calloc((size_t)argc, sizeof *a.ests);
     int rc = a.ests ? cli_parse(&parser, argc, argv, &a)

@@ -110,12 +110,10 @@ static void show_progress(void *ctx, const mib_run_progress *p)
     progress_state *ps = ctx;
     char el[32], eta[32], failed[48] = "", head[96], tail[128], cell[512] = "", line[768];
     fmt_time(p->elapsed, el, sizeof el);
-    /* remaining expected cost at the rate measured so far (per trial
-     * without costs, as for external estimators without a model) */
-    double rate = p->done_cost > 0 ? p->elapsed / p->done_cost : 0;
-    double left = rate > 0 ? rate * (p->total_cost - p->done_cost)
-                           : p->done ? p->elapsed / (double)p->done * (double)(p->total - p->done)
-                                     : 0;
+    /* the harness's cost-weighted ETA; per trial when it has none yet */
+    double left = p->eta >= 0 ? p->eta
+                  : p->done   ? p->elapsed / (double)p->done * (double)(p->total - p->done)
+                              : 0;
     fmt_time(left > 0 ? left : 0, eta, sizeof eta);
     if (p->failed)
         snprintf(failed, sizeof failed, ", %zu failed", p->failed);

@@ -328,6 +328,20 @@ const char *mib_csv_cell(const mib_csv *c, size_t row, size_t col)
     return c->cell[row * c->cols + col];
 }
 
+int mib_csv_is_numeric(const mib_csv *c, size_t col)
+{
+    int numbers = 0;
+    for (size_t i = 0; i < c->rows; i++) {
+        const char *cell = mib_csv_cell(c, i, col);
+        double v;
+        if (parse_number(cell, &v) == 0 && !isnan(v))
+            numbers = 1;
+        else if (!mib_csv_is_missing(cell))
+            return 0;
+    }
+    return numbers;
+}
+
 size_t mib_csv_mark_missing(const mib_csv *c, const size_t *cols, size_t k,
                             unsigned char *drop)
 {

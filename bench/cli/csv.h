@@ -51,6 +51,12 @@ int mib_csv_is_missing(const char *cell);
 /* The text of a cell, trimmed and unquoted. */
 const char *mib_csv_cell(const mib_csv *c, size_t row, size_t col);
 
+/* 1 when every cell of column col is a number (C-locale strtod, finite or
+ * not) or a missing value, and at least one is a number: a column that
+ * `mibench select` can use (its non-finite cells are refused later, with
+ * their line, by mib_csv_extract). O(rows). */
+int mib_csv_is_numeric(const mib_csv *c, size_t col);
+
 /* Mark in drop[row] (1) every row with a missing value in one of the k
  * columns cols; returns how many rows of drop are marked afterwards
  * (marks already there included), so calls for x and y add up. */

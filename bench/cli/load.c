@@ -411,6 +411,7 @@ void cli_loaded_free(cli_loaded *l)
     free(l->cx.idx);
     free(l->cy.idx);
     free(l->cz.idx);
+    free(l->skipped.idx);
     free(l->line);
     free(l->x);
     free(l->y);
@@ -475,6 +476,21 @@ static int extract_csv(const cli_source *a, cli_loaded *l, mib_err *err)
     return st;
 }
 
+/* Only the numeric columns of cx stay; the others move to skipped. */
+static int keep_numeric(const mib_csv *c, cli_columns *cx, cli_columns *skipped, mib_err *err)
+{
+    size_t kept = 0;
+    if (!(skipped->idx = malloc((cx->count ? cx->count : 1) * sizeof *skipped->idx)))
+        return mib_fail(err, MIB_ENOMEM, "out of memory");
+    for (size_t i = 0; i < cx->count; i++)
+        if (mib_csv_is_numeric(c, cx->idx[i]))
+            cx->idx[kept++] = cx->idx[i];
+        else
+            skipped->idx[skipped->count++] = cx->idx[i];
+    cx->count = kept;
+    return kept ? MIB_OK : mib_fail(err, MIB_EDATA, "'%s' has no numeric column", c->label);
+}
+
 /* A CSV input: split it, pick the columns, convert them. */
 static int load_csv(const cli_source *a, input *in, cli_loaded *l, mib_err *err)
 {
@@ -487,6 +503,8 @@ static int load_csv(const cli_source *a, input *in, cli_loaded *l, mib_err *err)
     if (!st)
         st = select_csv(&l->csv, &l->names, a->xs, a->ys, a->zs, a->single,
                         a->xopt ? a->xopt : "--x", &l->cx, &l->cy, &l->cz, err);
+    if (!st && a->single && a->numeric && !a->xs)
+        st = keep_numeric(&l->csv, &l->cx, &l->skipped, err);
     if (!st)
         st = extract_csv(a, l, err);
     if (!st)
@@ -661,6 +679,8 @@ int cli_load(const cli_source *src, cli_loaded *l, mib_err *err)
     int st = open_input(a.path, &in, err);
     if (!st && a.dims[0] && !in.hdf5)
         dims_to_columns(&a, l);
+    if (!st && in.hdf5 && a.numeric)
+        a.single = 0; /* every dataset of the x, y, z layout */
     if (!st)
         st = in.hdf5 ? load_hdf5(&a, &in, l, err) : load_csv(&a, &in, l, err);
     free(in.bytes);
@@ -690,6 +710,20 @@ int cli_check_integers(const cli_loaded *l, const char *est, mib_err *err)
             }
     }
     return MIB_OK;
+}
+
+int cli_find_column(const cli_loaded *l, const char *token, const char *opt, size_t *col,
+                    mib_err *err)
+{
+    long c;
+    int st = resolve_token(token, opt, &l->names, &c, err);
+    *col = st ? 0 : (size_t)c;
+    return st;
+}
+
+const char *cli_column_name(const cli_loaded *l, size_t col)
+{
+    return usable_name(&l->names, col);
 }
 
 void cli_json_string(const char *s)

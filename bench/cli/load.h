@@ -24,6 +24,9 @@ typedef struct cli_source {
     int dropna, quiet;
     int single;            /* one block only: the xs columns, or every column
                               (HDF5: the dataset xs names, by default /x); y is empty */
+    int numeric;           /* with single and no xs (select): a CSV's columns that hold
+                              numbers only (or missing values), the others in skipped;
+                              HDF5: /x, /y and /z when present, as without single */
 } cli_source;
 
 typedef struct cli_columns {
@@ -48,6 +51,7 @@ typedef struct cli_loaded {
     mib_csv csv;
     cli_name_index names;
     cli_columns cx, cy, cz;  /* cy is empty for one block; cz without a z block */
+    cli_columns skipped;     /* numeric: the CSV columns left out as not numeric */
     const char *xset, *yset, *zset; /* HDF5: the dataset names (zset NULL: no z) */
     size_t *line;            /* CSV: file line of each kept row */
     size_t dropped;          /* rows --dropna dropped */
@@ -64,6 +68,16 @@ int cli_load(const cli_source *src, cli_loaded *l, mib_err *err);
 
 /* Frees what cli_load allocated; safe after a failure. */
 void cli_loaded_free(cli_loaded *l);
+
+/* The CSV column that token (a header name, else a zero-based index)
+ * names, for an option opt such as "--target": MIB_EINVAL with the
+ * message --x gives for an unknown or repeated name. */
+int cli_find_column(const cli_loaded *l, const char *token, const char *opt, size_t *col,
+                    mib_err *err);
+
+/* Column col's header name when it selects that column alone (as
+ * cli_json_columns writes it), else NULL (no header, repeated, empty). */
+const char *cli_column_name(const cli_loaded *l, size_t col);
 
 /* On stderr: the rows --dropna dropped, and on a terminal the columns
  * used; nothing with src->quiet. */

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     {"sample", "sample GEN_SPEC -n N [--seed S] -o FILE.csv|FILE.h5", "write samples from a generator", cmd_sample},
     {"estimate", "estimate EST_SPEC FILE [--x COLS] [--y COLS] [--json] [--bits]", "estimate MI from a CSV or HDF5 file", cmd_estimate},
     {"entropy", "entropy METHOD FILE [--cols COLS] [--k K] [--json] [--bits]", "entropy of columns of a CSV or HDF5 file (kl, kl-euclid, plugin, plugin-mm, gaussian)", cmd_entropy},
+    {"select", "select FILE --target COL [--method mi|mrmr|jmi] [--k K]", "rank columns by their MI with a target (mi, mRMR, JMI)", cmd_select},
     {"run", "run STUDY_FILE|--gen.. --est.. --n.. -o OUT.h5 [--resume]", "run a study into a results file", cmd_run},
     {"plot", "plot OUT.h5 [-o DIR] [--format png|svg|pdf]", "draw a results file's figures with gnuplot, and index.html", cmd_plot},
     {"check", "check BASE.h5 CURRENT.h5 [--z Z] [--abs-tol X] [--strict]", "compare a results file with a baseline (exit 1: regression)", cmd_check},

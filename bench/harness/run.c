@@ -73,6 +73,10 @@ struct mib_run_queue { /* the sweep; also a worker (mib_run_worker) with no outp
     size_t ntasks, kept, done, failed;
     double *cell_cost;            /* expected seconds of one trial of each cell */
     double total_cost, done_cost; /* of the tasks, and of those recorded */
+    /* per study estimator: expected cost left, and cost and measured seconds
+     * of its recorded trials (the ETA corrects each model by its own ratio) */
+    double *est_left, *est_done, *est_seconds;
+    double seconds_done;
     atomic_size_t next;           /* the queue: tasks[next] is the next to hand out */
     atomic_int abort;             /* set after a recording failure */
     /* under mu: the records, the batch for the committer, the first failure */
@@ -174,6 +178,9 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
                 continue;
             if (gens[g]->dz > 0 && !(et->flags & MIB_EST_CONDITIONAL))
                 continue;
+            /* a mixed-data estimator needs a law with one discrete side */
+            if ((et->flags & MIB_EST_MIXED) && !gens[g]->discrete_side)
+                continue;
             for (size_t k = 0; k < study->nn; k++) {
                 if (mib_study_skips(study, es, study->n[k]))
                     continue;
@@ -199,8 +206,9 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
                    ? mib_fail(err, MIB_EINTR, "stopped while building the cell table")
                    : mib_fail(err, MIB_EINVAL, "the study has no cells: every estimator is "
                               "excluded at every n by [limits], because it needs discrete "
-                              "data and no generator is discrete, or because the generators "
-                              "have a conditioning block Z and it estimates no conditional MI");
+                              "data (both sides, or one side for ross) that no generator gives, "
+                              "or because the generators have a conditioning block Z and it "
+                              "estimates no conditional MI");
     }
     *out = cells;
     *count = n;
@@ -675,6 +683,23 @@ static int push(void **rows, size_t *count, size_t *cap, const void *items, size
     return 0;
 }
 
+/* Seconds left: each estimator's remaining expected cost times its own
+ * measured seconds per unit of cost (the sweep's average ratio for one not
+ * seen yet), scaled by elapsed / measured seconds (the parallelism). -1
+ * before any measured time. O(estimators). */
+static double eta_locked(const sweep *s, double elapsed)
+{
+    if (!(s->seconds_done > 0) || !(s->done_cost > 0))
+        return -1;
+    double ratio = s->seconds_done / s->done_cost, left = 0;
+    for (size_t e = 0; e < s->study->nests; e++)
+        if (s->est_left[e] > 0)
+            left += s->est_left[e] * (s->est_done[e] > 0 && s->est_seconds[e] > 0
+                                          ? s->est_seconds[e] / s->est_done[e]
+                                          : ratio);
+    return elapsed * left / s->seconds_done;
+}
+
 /* Record a finished trial (caller holds mu): one write() to the journal,
  * which makes it survive kill -9, then its slot, the committer's batch and
  * the progress callback. The fsyncs and the HDF5 file are the committer's. */
@@ -703,12 +728,18 @@ static void record_locked(sweep *s, const mib_trial_row *t, const mib_curve_row 
     s->done++;
     s->failed += t->status != MIB_OK;
     s->done_cost += s->cell_cost[t->cell];
+    size_t e = s->cell_est[t->cell];
+    s->est_left[e] -= s->cell_cost[t->cell];
+    s->est_done[e] += s->cell_cost[t->cell];
+    s->est_seconds[e] += t->seconds;
+    s->seconds_done += t->seconds;
     if (s->opt->progress) {
         mib_run_progress p = {.done = s->done, .total = s->ntasks, .failed = s->failed,
                               .generator = t->generator, .estimator = t->estimator, .n = t->n,
                               .elapsed = now(CLOCK_MONOTONIC) - s->t0,
                               .done_cost = s->done_cost, .total_cost = s->total_cost,
                               .kept = s->kept};
+        p.eta = eta_locked(s, p.elapsed);
         s->opt->progress(s->opt->progress_ctx, &p);
     }
 }
@@ -814,6 +845,7 @@ static int plan(sweep *s, mib_err *err)
             if (!s->have[c * (size_t)s->slots + (size_t)r]) {
                 s->tasks[s->ntasks++] = (task){c, s->cell_cost[c], r};
                 s->total_cost += s->cell_cost[c];
+                s->est_left[s->cell_est[c]] += s->cell_cost[c];
             }
     qsort(s->tasks, s->ntasks, sizeof *s->tasks, task_order);
     return MIB_OK;
@@ -889,8 +921,8 @@ static int sweep_trials(sweep *s, mib_err *err)
     }
     int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
-#pragma omp parallel num_threads(s->opt->threads)
-    {
+#pragma omp parallel num_threads(s->opt->threads > 0 ? s->opt->threads : 1) if (s->opt->threads > 0)
+    if (s->opt->threads > 0) {
         const task *k;
         while ((k = claim(s))) {
             mib_trial_row row;
@@ -924,7 +956,12 @@ static int setup(sweep *s, mib_err *err)
         (st = build_cells(s->study, s->gens, opt->stop, &s->cells, &s->cell_gen, &s->cell_est,
                           &s->ncells, err)))
         return st;
-    if (!(s->cell_cost = malloc(s->ncells * sizeof *s->cell_cost)))
+    size_t ne = s->study->nests ? s->study->nests : 1;
+    s->est_left = calloc(ne, sizeof *s->est_left);
+    s->est_done = calloc(ne, sizeof *s->est_done);
+    s->est_seconds = calloc(ne, sizeof *s->est_seconds);
+    if (!(s->cell_cost = malloc(s->ncells * sizeof *s->cell_cost)) || !s->est_left ||
+        !s->est_done || !s->est_seconds)
         return mib_fail(err, MIB_ENOMEM, "out of memory");
     for (size_t c = 0; c < s->ncells; c++) {
         const mib_generator *g = s->gens[s->cell_gen[c]];
@@ -939,7 +976,8 @@ static int setup(sweep *s, mib_err *err)
         return mib_fail(err, MIB_EINVAL, "the external commands are longer than %zu characters "
                         "in all", sizeof ((mib_results *)0)->external_commands - 1);
     double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    s->mem_limit = opt->mem_limit > 0 ? opt->mem_limit : 0.5 * phys / opt->threads;
+    s->mem_limit = opt->mem_limit > 0 ? opt->mem_limit
+                                      : 0.5 * phys / (opt->threads > 0 ? opt->threads : 1);
     snprintf(s->out, sizeof s->out, "%s", opt->output);
     snprintf(s->journal_path, sizeof s->journal_path, "%s.journal", opt->output);
     snprintf(s->lock_path, sizeof s->lock_path, "%s.lock", opt->output);
@@ -1044,6 +1082,9 @@ static void sweep_free(sweep *s)
     free(s->dirty);
     free(s->is_dirty);
     free(s->cell_cost);
+    free(s->est_left);
+    free(s->est_done);
+    free(s->est_seconds);
     free(s->tasks);
     free(s->trials);
     free(s->have);
@@ -1073,8 +1114,9 @@ static int sweep_init(sweep *s, const mib_study *study, const mib_run_options *o
     pthread_condattr_destroy(&ca);
     if (!study || !opt)
         return mib_fail(err, MIB_EINVAL, "NULL study or options");
-    if (opt->threads < 1)
-        return mib_fail(err, MIB_EINVAL, "threads must be >= 1, got %d", opt->threads);
+    if (opt->threads < (opt->serve ? 0 : 1))
+        return mib_fail(err, MIB_EINVAL, "threads must be >= 1 (>= 0 when serving other "
+                        "processes), got %d", opt->threads);
     return setup(s, err);
 }
 

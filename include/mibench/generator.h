@@ -29,10 +29,16 @@
 extern "C" {
 #endif
 
+/* The one integer-valued side of a mixed law (discrete_side). */
+#define MIB_SIDE_X 1
+#define MIB_SIDE_Y 2
+
 typedef struct mib_generator_shape {
     size_t dx, dy;  /* dimensions of X and Y */
     int discrete;   /* 1: samples are small non-negative integers */
     size_t dz;      /* dimension of the conditioning block Z; 0 (left zeroed): none */
+    int discrete_side; /* with discrete = 0: MIB_SIDE_X or MIB_SIDE_Y when that side
+                          alone holds integers (a mixed law); 0 (left zeroed): none */
 } mib_generator_shape;
 
 typedef struct mib_generator_type {
@@ -76,6 +82,7 @@ typedef struct mib_generator {
     int discrete;
     void *state;
     size_t dz;      /* 0: no conditioning block */
+    int discrete_side; /* MIB_SIDE_X, MIB_SIDE_Y or 0 (mib_generator_shape) */
 } mib_generator;
 
 /* The built-in generators (the only list of them, generators/registry.c). */

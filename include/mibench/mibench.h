@@ -1,7 +1,7 @@
 /* mibench.h - the whole public API of libmibench: status codes, parameter
  * tables and spec strings, registries, RNG streams, generators,
- * estimators, entropies, the harness (studies, runs, results files), and the
- * contract of C plugins. */
+ * estimators, entropies, permutation tests, the harness (studies, runs,
+ * results files), and the contract of C plugins. */
 #ifndef MIBENCH_H
 #define MIBENCH_H
 #include "mibench/version.h"
@@ -13,6 +13,7 @@
 #include "mibench/generator.h"
 #include "mibench/estimator.h"
 #include "mibench/entropy.h"
+#include "mibench/significance.h"
 #include "mibench/results.h"
 #include "mibench/study.h"
 #include "mibench/run.h"

@@ -42,6 +42,8 @@ typedef struct mib_run_progress {
                                      recorded / to run in this run: ETA weights */
     size_t kept;               /* trials the file held before (resume): the whole
                                   study's progress is kept + done of kept + total */
+    double eta;                /* seconds left: each estimator's remaining expected
+                                  cost at its own measured rate so far; -1 unknown */
 } mib_run_progress;
 
 /* The sweep's queue of trials, as other processes' trials see it (below). */
@@ -51,7 +53,8 @@ typedef struct mib_run_options {
     const char *output;        /* the results file, OUT.h5 */
     int resume;                /* continue an existing OUT.h5 */
     int force;                 /* overwrite an existing OUT.h5 */
-    int threads;               /* trials run in parallel (>= 1); default 1 */
+    int threads;               /* trials run in parallel (>= 1; 0 allowed with serve:
+                                  only the other processes run trials); default 1 */
     double mem_limit;          /* bytes one trial may use; 0: half the
                                   physical memory divided by threads */
     const char *command_line;  /* provenance; may be NULL */

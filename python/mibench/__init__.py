@@ -314,9 +314,11 @@ def sample(spec, n, seed=1):
 
 # ---- estimation ----
 
-def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
+def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutations=None,
+             perm_seed=1):
     """Estimate the mutual information between x and y, in nats; given z,
-    the conditional mutual information I(X;Y|Z).
+    the conditional mutual information I(X;Y|Z); with permutations, also
+    its permutation-test p-value.
 
     Parameters
     ----------
@@ -340,6 +342,15 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
         Only ``ksg1``, ``ksg2``, ``gaussian``, ``copula`` and ``plugin``
         take one; the others raise ``Error`` (``unsupported``). None (the
         default): plain I(X;Y).
+    permutations : int or None, default None (keyword only)
+        K >= 1: a permutation test of the estimate, as ``mibench estimate
+        ... --permutations K`` runs it: K more estimates with the rows of y
+        shuffled (within the strata of an integer-valued z; among each row's
+        5 nearest z neighbours for another z, Runge 2018), in parallel over
+        ``threads``. The result is then always the dict below.
+    perm_seed : int, default 1 (keyword only)
+        Seed of the shuffles (``--perm-seed``); the same seed gives the same
+        p-value for any thread count.
 
     Returns
     -------
@@ -350,7 +361,12 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
         "ties", "capped", "early_stop", "constant"), "seconds": wall time of
         the estimation, "n": int, "dx": int, "dy": int, "steps": training
         steps (neural estimators, else 0)}``, and ``"dz": int`` when z is
-        given.
+        given. With ``permutations``, the dict also has ``"p_value"``
+        ((1 + #{null >= mi}) / (K + 1)), ``"null_mean"`` and ``"null_sd"``
+        (nats, over the K null estimates), ``"permutations"`` (K),
+        ``"exceed"`` (#{null >= mi}), ``"perm_seed"`` and ``"perm_scheme"``
+        (``"plain"``, ``"strata"`` or ``"local"``); ``"seconds"`` is then
+        the whole test's wall time.
 
     Raises
     ------
@@ -377,6 +393,8 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
     >>> x, y, z = mibench.sample("cgaussian", 2000, seed=1)   # I(X;Y|Z) = 0.2231
     >>> round(mibench.estimate(x, y, "gaussian", z=z), 3)
     0.213
+    >>> mibench.estimate(x, y, "gaussian", permutations=99)["p_value"]   # K + 1 = 100
+    0.01
     """
     s = _parse(_LIB.mib_estimator_spec_parse, spec, "spec")
     xa, ya = _matrix(x, "x"), _matrix(y, "y")
@@ -390,6 +408,10 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
     data.x, data.y = _doubles(xa), _doubles(ya)
     if za is not None:
         data.dz, data.z = za.shape[1], _doubles(za)
+    if permutations is not None:
+        return _permutation_test(data, s, _integer(permutations, "permutations", 1),
+                                 _integer(perm_seed, "perm_seed", 0, 2**64 - 1),
+                                 _threads(threads), xa, ya, za)
     ws = _lib.new(_lib.mib_workspace)
     _LIB.mib_workspace_init(byref(ws))
     ws.threads = _threads(threads)
@@ -405,17 +427,46 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None):
         raise KeyboardInterrupt("mibench.estimate interrupted")
     if st:
         raise _fail(st, err)
+    if not details:
+        _result_flags(res, 3)
+        return res.mi
+    return _details(res, s, seconds, xa, ya, za, 3)
+
+
+def _result_flags(res, stacklevel):
+    """The names of res's flags; warns about ties as ``mibench estimate`` does
+    (stacklevel: frames from here to the caller of estimate())."""
     flags = [name for const, name in _FLAGS if res.flags & _C[const]]
     if "ties" in flags:
         warnings.warn("duplicate points with no jitter; the estimate assumes continuous data "
-                      "and may be far off (flag 'ties')", RuntimeWarning, stacklevel=2)
-    if not details:
-        return res.mi
-    out = {"mi": res.mi, "spec": _canonical(s), "flags": flags, "seconds": seconds,
-           "n": int(xa.shape[0]), "dx": int(xa.shape[1]), "dy": int(ya.shape[1]),
-           "steps": int(res.steps)}
+                      "and may be far off (flag 'ties')", RuntimeWarning,
+                      stacklevel=stacklevel)
+    return flags
+
+
+def _details(res, s, seconds, xa, ya, za, stacklevel):
+    """estimate()'s dict for the mib_result res of spec s."""
+    out = {"mi": res.mi, "spec": _canonical(s), "flags": _result_flags(res, stacklevel + 1),
+           "seconds": seconds, "n": int(xa.shape[0]), "dx": int(xa.shape[1]),
+           "dy": int(ya.shape[1]), "steps": int(res.steps)}
     if za is not None:
         out["dz"] = int(za.shape[1])
+    return out
+
+
+def _permutation_test(data, s, permutations, seed, threads, xa, ya, za):
+    """estimate(..., permutations=K): mib_permutation_test's dict."""
+    res, err = _lib.new(_lib.mib_permutation_result), _lib.new(_lib.mib_err)
+    st, seconds = _blocking(_LIB.mib_permutation_test,
+                            (byref(data), byref(s), permutations, seed, threads, byref(res),
+                             byref(err)), None, watched=False)
+    if st:
+        raise _fail(st, err)
+    out = _details(res.observed, s, seconds, xa, ya, za, 4)
+    out.update({"p_value": res.p_value, "null_mean": res.null_mean, "null_sd": res.null_sd,
+                "permutations": int(res.permutations), "exceed": int(res.exceed),
+                "perm_seed": seed,
+                "perm_scheme": _LIB.mib_perm_scheme_name(res.scheme).decode()})
     return out
 
 

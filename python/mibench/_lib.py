@@ -121,6 +121,12 @@ class mib_result(Structure):
     _fields_ = [("mi", c_double), ("flags", c_uint), ("steps", c_long)]
 
 
+class mib_permutation_result(Structure):
+    _fields_ = [("observed", mib_result), ("p_value", c_double), ("null_mean", c_double),
+                ("null_sd", c_double), ("permutations", c_size_t), ("exceed", c_size_t),
+                ("scheme", c_int)]
+
+
 class mib_estimator_type(Structure):
     """Only the leading fields the module reads (through library pointers)."""
     _fields_ = [("info", mib_type_info), ("flags", c_uint)]
@@ -132,7 +138,8 @@ class mib_generator_type(Structure):
 
 class mib_generator(Structure):
     _fields_ = [("type", c_void_p), ("spec", mib_spec), ("dx", c_size_t), ("dy", c_size_t),
-                ("discrete", c_int), ("state", c_void_p), ("dz", c_size_t)]
+                ("discrete", c_int), ("state", c_void_p), ("dz", c_size_t),
+                ("discrete_side", c_int)]
 
 
 SPEC = c_char * 256   # MIB_SPEC_LEN
@@ -210,8 +217,8 @@ class mib_run_report(Structure):
 
 
 STRUCTS = [mib_err, mib_param_spec, mib_type_info, mib_value, mib_spec, mib_data,
-           mib_curve_sink, mib_workspace, mib_result, mib_estimator_type, mib_generator_type,
-           mib_generator, mib_cell_row, mib_trial_row, mib_summary_row, mib_curve_row,
+           mib_curve_sink, mib_workspace, mib_result, mib_permutation_result,
+           mib_estimator_type, mib_generator_type, mib_generator, mib_cell_row, mib_trial_row, mib_summary_row, mib_curve_row,
            mib_results, mib_study_limit, mib_study, mib_run_options, mib_run_report]
 
 # Constants read from the library (mib_abi_constant), never written here.
@@ -254,6 +261,9 @@ PROTOTYPES = {
     "mib_workspace_init": (None, [P(mib_workspace)]),
     "mib_estimate": (c_int, [P(mib_data), P(mib_spec), P(mib_workspace), P(mib_result),
                              P(mib_err)]),
+    "mib_permutation_test": (c_int, [P(mib_data), P(mib_spec), c_size_t, c_uint64, c_int,
+                                     P(mib_permutation_result), P(mib_err)]),
+    "mib_perm_scheme_name": (c_char_p, [c_int]),
     "mib_entropy_kl": (c_int, [P(c_double), c_size_t, c_size_t, c_size_t, c_int, c_int,
                                P(c_double), P(mib_err)]),
     "mib_entropy_plugin": (c_int, [P(c_double), c_size_t, c_size_t, c_int, P(c_double),
