@@ -67,5 +67,6 @@ expect_ok run --gen cgaussian --est ksg1 --est kde --est gaussian --n 2000 --see
   -o "$TMP/cr.h5" --threads 2 --quiet
 expect_eq "cells: ksg1 and gaussian, not kde" \
   "$(table "$TMP/cr.h5" /cells 1 8 | awk '{ printf "%s ", $2 }' | tr -d '"')" "ksg1 gaussian "
+expect_eq "/cells carries dx, dy, dz" "$(table "$TMP/cr.h5" /cells 1 9 10 11 | awk '{ print $2, $3, $4 }' | sort -u)" "1 1 1"
 expect_ok check "$TMP/cr.h5" --max-abs-bias 0.03
 finish

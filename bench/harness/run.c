@@ -191,6 +191,9 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
                 c->n = (int64_t)study->n[k];
                 c->batch_size = (int64_t)mib_estimator_batch_size(es);
                 c->true_mi = truth;
+                c->dx = (int64_t)gens[g]->dx;
+                c->dy = (int64_t)gens[g]->dy;
+                c->dz = (int64_t)gens[g]->dz;
                 MIB_ROW_NAMES(c);
                 cg[n] = g;
                 ce[n] = e;

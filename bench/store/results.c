@@ -30,6 +30,8 @@ static const field cell_fields[] = {
     FLD(mib_cell_row, estimator, F_STR),  FLD(mib_cell_row, n, F_I64),
     FLD(mib_cell_row, batch_size, F_I64), FLD(mib_cell_row, true_mi, F_F64),
     FLD(mib_cell_row, generator_name, F_STR), FLD(mib_cell_row, estimator_name, F_STR),
+    FLD(mib_cell_row, dx, F_I64),             FLD(mib_cell_row, dy, F_I64),
+    FLD(mib_cell_row, dz, F_I64),
 };
 static const field trial_fields[] = {
     FLD(mib_trial_row, cell, F_I64),        FLD(mib_trial_row, generator, F_STR),

@@ -36,6 +36,8 @@ typedef struct mib_cell_row {
     double true_mi;                 /* nats (NaN if unknown) */
     char generator_name[MIB_NAME_LEN]; /* the types' names ("gaussian", "ksg1"): */
     char estimator_name[MIB_NAME_LEN]; /* df.groupby("estimator_name") */
+    int64_t dx, dy, dz;             /* the generator's dimensions (dz > 0: true_mi is
+                                       I(X;Y|Z)); 0 in files written before them */
 } mib_cell_row;
 
 typedef struct mib_trial_row {

@@ -150,7 +150,8 @@ class mib_cell_row(Structure):
     _array_ = True
     _fields_ = [("cell", c_int64), ("generator", SPEC), ("estimator", SPEC), ("n", c_int64),
                 ("batch_size", c_int64), ("true_mi", c_double),
-                ("generator_name", NAME), ("estimator_name", NAME)]
+                ("generator_name", NAME), ("estimator_name", NAME),
+                ("dx", c_int64), ("dy", c_int64), ("dz", c_int64)]
 
 
 class mib_trial_row(Structure):
