@@ -157,6 +157,7 @@ cmp -s "$TMP/nats.txt" "$TMP/bits.txt"; expect_eq "run --bits: the same trials, 
 # --- usage and study-file errors ----------------------------------------------
 expect_ok run --help
 grep -q "130/143" "$TMP/out"; expect_eq "--help documents exit codes" $? 0
+grep -q "mpirun -n R mibench run" "$TMP/out"; expect_eq "--help documents MPI" $? 0
 expect_fail 2 "need -o" -- run "$TMP/kill.ini"
 expect_fail 2 "need STUDY_FILE" -- run -o "$TMP/x.h5"
 expect_fail 2 "not both" -- run "$TMP/kill.ini" --gen gaussian -o "$TMP/x.h5"
