@@ -10,9 +10,9 @@ command -v mpirun >/dev/null || { echo "mpirun not found: skipped"; exit 77; }
 MPIRUN=(mpirun --oversubscribe -n 3)
 [ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
 mpi() { timeout 120 "${MPIRUN[@]}" "$MIBENCH" "$@"; }
-# killall PATTERN: SIGKILL the matching processes, then wait until none is
+# kill_all PATTERN: SIGKILL the matching processes, then wait until none is
 # left (a dying rank still holds OUT.h5.lock)
-killall() {
+kill_all() {
   pkill -9 -f "$1"
   for _ in $(seq 100); do pgrep -f "$1" >/dev/null || return 0; sleep 0.1; pkill -9 -f "$1"; done
 }
@@ -96,7 +96,7 @@ for round in 1 2 3 4; do
     pkill -9 -n -f "^$MIBENCH run $TMP/slow.ini -o $out"
     wait $pid
   fi                        # else the whole job, as a node failure would
-  killall "run $TMP/slow.ini -o $out"
+  kill_all "run $TMP/slow.ini -o $out"
   wait $pid
   n=$(grep -c '^trial' "$out.journal" 2>/dev/null)
   echo "round $round: ${n:-0} trials in the journal"
@@ -115,7 +115,7 @@ rm -f "$out" "$out.journal"
 "${MPIRUN[@]}" "$MIBENCH" run "$TMP/slow.ini" -o "$out" --threads 1 --quiet >/dev/null 2>&1 &
 pid=$!
 sleep 0.8
-killall "run $TMP/slow.ini -o $out"
+kill_all "run $TMP/slow.ini -o $out"
 wait $pid
 expect_ok run "$TMP/slow.ini" -o "$out" --threads 1 --quiet --resume
 trials "$out" >"$TMP/k.txt"

@@ -548,21 +548,34 @@ static int draw(void *ctx, size_t step, size_t n, double *x, double *y, double *
     return mib_generator_sample_step(o->gen, o->rng, step, n, x, y, truth);
 }
 
+/* Append n items of size bytes to a growing array. */
+static int push(void **rows, size_t *count, size_t *cap, const void *items, size_t n,
+                size_t size)
+{
+    if (n == 0)
+        return 0;
+    if (*count + n > *cap) {
+        size_t c = *cap ? *cap : 64;
+        while (c < *count + n)
+            c *= 2;
+        void *g = realloc(*rows, c * size);
+        if (!g)
+            return -1;
+        *rows = g;
+        *cap = c;
+    }
+    memcpy((char *)*rows + *count * size, items, n * size);
+    *count += n;
+    return 0;
+}
+
 static int curve_point(void *ctx, size_t step, double estimate, double truth)
 {
     curve_buf *b = ctx;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 256;
-        mib_curve_row *g = realloc(b->rows, cap * sizeof *g);
-        if (!g)
-            return 1; /* out of memory: ask the estimator to stop */
-        b->rows = g;
-        b->cap = cap;
-    }
-    b->rows[b->n++] = (mib_curve_row){.cell = b->cell, .replicate = b->rep,
-                                      .step = (int64_t)step, .estimate = estimate,
-                                      .true_mi = truth};
-    return 0;
+    mib_curve_row row = {.cell = b->cell, .replicate = b->rep, .step = (int64_t)step,
+                         .estimate = estimate, .true_mi = truth};
+    /* out of memory: a non-zero return asks the estimator to stop */
+    return push((void **)&b->rows, &b->n, &b->cap, &row, 1, sizeof row);
 }
 
 static void fail_row(mib_trial_row *row, int status, const char *msg)
@@ -663,27 +676,6 @@ static void fail_locked(sweep *s, int st, const mib_err *err)
         s->err = *err;
     }
     atomic_store(&s->abort, 1);
-}
-
-/* Append n items of size bytes to a growing array. */
-static int push(void **rows, size_t *count, size_t *cap, const void *items, size_t n,
-                size_t size)
-{
-    if (n == 0)
-        return 0;
-    if (*count + n > *cap) {
-        size_t c = *cap ? *cap : 64;
-        while (c < *count + n)
-            c *= 2;
-        void *g = realloc(*rows, c * size);
-        if (!g)
-            return -1;
-        *rows = g;
-        *cap = c;
-    }
-    memcpy((char *)*rows + *count * size, items, n * size);
-    *count += n;
-    return 0;
 }
 
 /* Seconds left: each estimator's remaining expected cost times its own

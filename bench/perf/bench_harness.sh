@@ -12,20 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 M="$PWD/${1:-build}/mibench"
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+MIBENCH=$M . tests/lib.sh   # table (h5dump rows) and a scratch $TMP removed on exit
+T=$TMP
 MPIRUN=(mpirun --oversubscribe)
 [ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
 wall() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); calc "$t1 - $t0"; }
 calc() { awk "BEGIN { printf \"%.6g\", $1 }"; }   # calc EXPR: a number
 # the sum of the timed estimations in a results file (from /summary: count x mean)
-est_seconds() {
-  h5dump -d /summary -m '%.17g' -y -w 0 "$1" | awk '
-    /DATA \{/ { on = 1; next } !on { next }
-    /^ *\{ *$/ { k = 0; next }
-    /^ *\},? *\{? *$/ { if (k) s += f[7] * f[15]; k = 0; next }
-    { sub(/^ +/, ""); sub(/,$/, ""); f[++k] = $0 }
-    END { printf "%.6f\n", s }'
-}
+est_seconds() { table "$1" /summary 7 15 | awk '{ s += $1 * $2 } END { printf "%.6f\n", s }'; }
 N=20000
 trivial=(run --gen gaussian:rho=0.5 --est gaussian --n 100 --seeds $N --quiet --force)
 
