@@ -16,6 +16,7 @@
 #include "mibench/registry.h"
 #include "mibench/results.h"
 #include "mibench/run.h"
+#include "mibench/select.h"
 #include "mibench/significance.h"
 #include "mibench/status.h"
 #include "mibench/study.h"
@@ -53,17 +54,28 @@ static const layout layouts[] = {
     FIELD(mib_permutation_result, p_value), FIELD(mib_permutation_result, null_mean),
     FIELD(mib_permutation_result, null_sd), FIELD(mib_permutation_result, permutations),
     FIELD(mib_permutation_result, exceed), FIELD(mib_permutation_result, scheme),
+    TYPE(mib_ci_result), FIELD(mib_ci_result, observed), FIELD(mib_ci_result, level),
+    FIELD(mib_ci_result, lower), FIELD(mib_ci_result, upper), FIELD(mib_ci_result, sd),
+    FIELD(mib_ci_result, trend), FIELD(mib_ci_result, subsets), FIELD(mib_ci_result, smallest),
+    FIELD(mib_ci_result, estimates),
+    TYPE(mib_select_options), FIELD(mib_select_options, method), FIELD(mib_select_options, k),
+    FIELD(mib_select_options, spec), FIELD(mib_select_options, threads),
+    FIELD(mib_select_options, names),
+    TYPE(mib_select_pick), FIELD(mib_select_pick, column), FIELD(mib_select_pick, score),
+    FIELD(mib_select_pick, relevance), FIELD(mib_select_pick, redundancy),
+    FIELD(mib_select_pick, relevance_spec), FIELD(mib_select_pick, specs),
     TYPE(mib_estimator_type), FIELD(mib_estimator_type, info),
     FIELD(mib_estimator_type, flags), FIELD(mib_estimator_type, cost),
     TYPE(mib_generator_type), FIELD(mib_generator_type, info),
     TYPE(mib_generator), FIELD(mib_generator, type), FIELD(mib_generator, spec),
     FIELD(mib_generator, dx), FIELD(mib_generator, dy), FIELD(mib_generator, discrete),
     FIELD(mib_generator, state), FIELD(mib_generator, dz), FIELD(mib_generator, discrete_side),
+    FIELD(mib_generator, truth_se),
     TYPE(mib_cell_row), FIELD(mib_cell_row, cell), FIELD(mib_cell_row, generator),
     FIELD(mib_cell_row, estimator), FIELD(mib_cell_row, n), FIELD(mib_cell_row, batch_size),
     FIELD(mib_cell_row, true_mi), FIELD(mib_cell_row, generator_name),
     FIELD(mib_cell_row, estimator_name), FIELD(mib_cell_row, dx), FIELD(mib_cell_row, dy),
-    FIELD(mib_cell_row, dz),
+    FIELD(mib_cell_row, dz), FIELD(mib_cell_row, true_mi_se),
     TYPE(mib_trial_row), FIELD(mib_trial_row, cell), FIELD(mib_trial_row, generator),
     FIELD(mib_trial_row, estimator), FIELD(mib_trial_row, n),
     FIELD(mib_trial_row, batch_size), FIELD(mib_trial_row, replicate),
@@ -71,7 +83,7 @@ static const layout layouts[] = {
     FIELD(mib_trial_row, estimate), FIELD(mib_trial_row, seconds),
     FIELD(mib_trial_row, cpu_seconds), FIELD(mib_trial_row, status),
     FIELD(mib_trial_row, status_name), FIELD(mib_trial_row, message), FIELD(mib_trial_row, generator_name),
-    FIELD(mib_trial_row, estimator_name),
+    FIELD(mib_trial_row, estimator_name), FIELD(mib_trial_row, true_mi_se),
     TYPE(mib_summary_row), FIELD(mib_summary_row, cell), FIELD(mib_summary_row, generator),
     FIELD(mib_summary_row, estimator), FIELD(mib_summary_row, n),
     FIELD(mib_summary_row, batch_size), FIELD(mib_summary_row, true_mi),
@@ -80,7 +92,7 @@ static const layout layouts[] = {
     FIELD(mib_summary_row, variance), FIELD(mib_summary_row, std_error),
     FIELD(mib_summary_row, mse), FIELD(mib_summary_row, rmse),
     FIELD(mib_summary_row, mean_seconds), FIELD(mib_summary_row, median_seconds), FIELD(mib_summary_row, generator_name),
-    FIELD(mib_summary_row, estimator_name),
+    FIELD(mib_summary_row, estimator_name), FIELD(mib_summary_row, true_mi_se),
     TYPE(mib_curve_row), FIELD(mib_curve_row, cell), FIELD(mib_curve_row, replicate),
     FIELD(mib_curve_row, step), FIELD(mib_curve_row, estimate), FIELD(mib_curve_row, true_mi),
     TYPE(mib_results), FIELD(mib_results, cells), FIELD(mib_results, ncells),
@@ -133,6 +145,8 @@ static const struct {
     CONST(MIB_EST_DISCRETE), CONST(MIB_EST_ONLINE), CONST(MIB_EST_MIXED), CONST(MIB_EST_CONDITIONAL), CONST(MIB_SIDE_X), CONST(MIB_SIDE_Y),
     CONST(MIB_NORM_MAX), CONST(MIB_NORM_EUCLID),
     CONST(MIB_PERM_PLAIN), CONST(MIB_PERM_STRATA), CONST(MIB_PERM_LOCAL), CONST(MIB_PERM_NEIGHBOURS),
+    CONST(MIB_SELECT_MI), CONST(MIB_SELECT_MRMR), CONST(MIB_SELECT_JMI), CONST(MIB_SELECT_NSPECS),
+    CONST(MIB_CI_SUBSETS),
     CONST(MIB_SPEC_LEN), CONST(MIB_NAME_LEN), CONST(MIB_MSG_LEN), CONST(MIB_STUDY_MAX_LINE),
 };
 

@@ -1,6 +1,7 @@
 /* spec.c - spec strings "NAME:key=v1|v2,key=v" against a type's parameter
  * table: split, validate, fill defaults, expand '|' alternatives into their
- * cartesian product, and format the canonical text.
+ * cartesian product, and format the canonical text (or, for seeds, the
+ * text without view parameters).
  * Cost: O(length of the text + number of expanded specs * table size).
  * Conventions: keys and words are case-sensitive; surrounding blanks are
  * ignored; numbers use C-locale strtod syntax and must be finite. */
@@ -338,14 +339,15 @@ done:
     return st;
 }
 
-int mib_spec_format(const mib_spec *spec, char *buf, size_t len)
+/* The canonical text, leaving out the parameters with any of the flags skip. */
+static int format_without(const mib_spec *spec, unsigned skip, char *buf, size_t len)
 {
     const mib_param_spec *t = spec->info->params;
     size_t used = (size_t)snprintf(buf, len, "%s", spec->info->name);
     int first = 1;
     for (size_t i = 0; i < spec->nparams && used < len; i++) {
         const mib_value *v = &spec->v[i];
-        if (!v->set)
+        if (!v->set || (t[i].flags & skip))
             continue;
         char num[40];
         const char *word = num;
@@ -360,6 +362,16 @@ int mib_spec_format(const mib_spec *spec, char *buf, size_t len)
         first = 0;
     }
     return used < len ? MIB_OK : MIB_EINVAL;
+}
+
+int mib_spec_format(const mib_spec *spec, char *buf, size_t len)
+{
+    return format_without(spec, 0, buf, len);
+}
+
+int mib_spec_format_draw(const mib_spec *spec, char *buf, size_t len)
+{
+    return format_without(spec, MIB_PARAM_VIEW, buf, len);
 }
 
 int mib_spec_index(const mib_spec *spec, const char *name)

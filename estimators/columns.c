@@ -65,20 +65,29 @@ static uint64_t order_key(double v)
     return (u >> 63) ? ~u : u | 0x8000000000000000ull;
 }
 
-int mib_columns_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
-                     mib_err *err)
+/* Its inverse. */
+static double key_value(uint64_t u)
+{
+    u = (u >> 63) ? u & 0x7fffffffffffffffull : ~u;
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+int mib_columns_sort(const double *a, size_t n, size_t d, size_t j, size_t *order,
+                     double *sorted, mib_err *err)
 {
     int st = MIB_OK;
     uint64_t *key = malloc(n * sizeof *key), *key2 = malloc(n * sizeof *key2);
-    size_t *idx2 = malloc(n * sizeof *idx2);
+    size_t *scratch = malloc(n * sizeof *scratch), *idx = order, *idx2 = scratch;
     size_t (*count)[256] = calloc(8, sizeof *count);
-    if (!key || !key2 || !idx2 || !count) {
+    if (!key || !key2 || !scratch || !count) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory sorting %zu values", n);
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         key[i] = order_key(a[i * d + j]);
-        order[i] = i;
+        idx[i] = i;
         for (int p = 0; p < 8; p++)
             count[p][(key[i] >> (8 * p)) & 0xff]++;
     }
@@ -95,19 +104,32 @@ int mib_columns_order(const double *a, size_t n, size_t d, size_t j, size_t *ord
         for (size_t i = 0; i < n; i++) {
             size_t to = count[p][(key[i] >> shift) & 0xff]++;
             key2[to] = key[i];
-            idx2[to] = order[i];
+            idx2[to] = idx[i];
         }
         uint64_t *tk = key;
         key = key2;
         key2 = tk;
-        memcpy(order, idx2, n * sizeof *order);
+        size_t *ti = idx;
+        idx = idx2;
+        idx2 = ti;
     }
+    if (idx != order) /* an odd number of passes: the result is in the scratch */
+        memcpy(order, idx, n * sizeof *order);
+    if (sorted)
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = key_value(key[i]);
 done:
     free(key);
     free(key2);
-    free(idx2);
+    free(scratch);
     free(count);
     return st;
+}
+
+int mib_columns_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
+                      mib_err *err)
+{
+    return mib_columns_sort(a, n, d, j, order, NULL, err);
 }
 
 int mib_columns_ranks(const double *a, size_t n, size_t d, size_t j, double *ranks,

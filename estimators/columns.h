@@ -31,6 +31,11 @@ void mib_columns_moments(const double *a, size_t n, size_t d, size_t j, double *
 int mib_columns_order(const double *a, size_t n, size_t d, size_t j, size_t *order,
                      mib_err *err);
 
+/* mib_columns_order, and when sorted is not NULL the column's values in
+ * that order into sorted[0..n) (decoded from the sort's keys: no gather). */
+int mib_columns_sort(const double *a, size_t n, size_t d, size_t j, size_t *order,
+                     double *sorted, mib_err *err);
+
 /* Ranks 1..n of column j of a row-major n x d block into ranks[n]; tied
  * values share the average of their ranks. Returns MIB_ENOMEM (with err)
  * when the sort's scratch cannot be allocated. O(n log n). */

@@ -6,6 +6,7 @@
  * estimators) so each estimator can assume clean input.
  * Cost of the checks: O(types + n (dx + dy + dz)). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/estimator.h"
@@ -97,6 +98,24 @@ static int check_block(const double *a, size_t n, size_t d, const char *name,
     return MIB_OK;
 }
 
+/* "a, b or c": the registry's estimators that take a conditioning block. */
+static void conditional_names(char *buf, size_t len)
+{
+    size_t count = 0, used = 0, total = 0;
+    for (const mib_estimator_type *t; (t = mib_estimator_at(total)); total++)
+        count += (t->flags & MIB_EST_CONDITIONAL) != 0;
+    buf[0] = '\0';
+    for (size_t i = 0, seen = 0; i < total && used < len; i++) {
+        const mib_estimator_type *t = mib_estimator_at(i);
+        if (!(t->flags & MIB_EST_CONDITIONAL))
+            continue;
+        seen++;
+        const char *sep = seen == 1 ? "" : seen == count ? " or " : ", ";
+        int w = snprintf(buf + used, len - used, "%s%s", sep, t->info.name);
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
 /* Everything mib_estimate checks before it runs the estimator. */
 static int check_call(const mib_estimator_type *t, const mib_data *d, const mib_workspace *ws,
                       mib_err *err)
@@ -106,9 +125,12 @@ static int check_call(const mib_estimator_type *t, const mib_data *d, const mib_
         return mib_fail(err, MIB_EINVAL, "mib_estimate: NULL %s", d ? "workspace" : "data");
     if (ws->threads < 1)
         return mib_fail(err, MIB_EINVAL, "workspace threads=%d; need at least 1", ws->threads);
-    if (d->dz > 0 && !(t->flags & MIB_EST_CONDITIONAL))
-        return mib_fail(err, MIB_EUNSUPPORTED, "%s does not estimate conditional MI; use "
-                        "ksg1, ksg2, gaussian, copula or plugin", t->info.name);
+    if (d->dz > 0 && !(t->flags & MIB_EST_CONDITIONAL)) {
+        char names[256];
+        conditional_names(names, sizeof names);
+        return mib_fail(err, MIB_EUNSUPPORTED, "%s does not estimate conditional MI; use %s",
+                        t->info.name, names);
+    }
     if (ws->sampler)
         return (t->flags & MIB_EST_ONLINE) && ws->sampler->draw
                    ? MIB_OK

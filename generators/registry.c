@@ -10,7 +10,9 @@
 extern const mib_generator_type mib_generator_gaussian, mib_generator_student,
     mib_generator_uniform_noise, mib_generator_square, mib_generator_bsc, mib_generator_ksc,
     mib_generator_staircase, mib_generator_multinormal, mib_generator_multistudent,
-    mib_generator_cgaussian, mib_generator_mixed_uniform, mib_generator_mixed_bernoulli;
+    mib_generator_cgaussian, mib_generator_mixed_uniform, mib_generator_mixed_bernoulli,
+    mib_generator_zero_inflated,
+    mib_generator_chain, mib_generator_mixture;
 
 /* One line per generator family. */
 static const mib_type_info *const types[] = {
@@ -26,6 +28,9 @@ static const mib_type_info *const types[] = {
     &mib_generator_cgaussian.info,
     &mib_generator_mixed_uniform.info,
     &mib_generator_mixed_bernoulli.info,
+    &mib_generator_zero_inflated.info,
+    &mib_generator_chain.info,
+    &mib_generator_mixture.info,
     NULL,
 };
 
@@ -42,7 +47,7 @@ int mib_generator_alloc(const mib_spec *spec, mib_generator **out, mib_err *err)
     const mib_generator_type *t = type_of_info(spec->info);
     mib_generator *g = calloc(1, sizeof *g);
     void *state = calloc(1, t->state_size ? t->state_size : 1);
-    mib_generator_shape shape = {0, 0, 0, 0, 0};
+    mib_generator_shape shape = {0};
     if (!g || !state) {
         st = mib_fail(err, MIB_ENOMEM, "out of memory allocating generator '%s'",
                       t->info.name);
@@ -57,7 +62,8 @@ int mib_generator_alloc(const mib_spec *spec, mib_generator **out, mib_err *err)
     }
     *g = (mib_generator){.type = t, .spec = *spec, .dx = shape.dx, .dy = shape.dy,
                          .discrete = shape.discrete, .state = state, .dz = shape.dz,
-                         .discrete_side = shape.discrete ? 0 : shape.discrete_side};
+                         .discrete_side = shape.discrete ? 0 : shape.discrete_side,
+                         .truth_se = shape.truth_se};
     *out = g;
     return MIB_OK;
 fail:
@@ -81,6 +87,14 @@ int mib_generator_truth(const mib_generator *g, double *mi, mib_err *err)
     if (!g || !mi)
         return mib_fail(err, MIB_EINVAL, "mib_generator_truth: NULL argument");
     return g->type->truth(g->state, mi, err);
+}
+
+int mib_generator_truth_se(const mib_generator *g, double *se)
+{
+    if (!g || !se)
+        return MIB_EINVAL;
+    *se = g->truth_se;
+    return MIB_OK;
 }
 
 int mib_generator_sample(const mib_generator *g, gsl_rng *r, size_t n, double *x,

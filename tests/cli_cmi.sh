@@ -3,7 +3,8 @@
 # writes x0, y0, z0 (CSV) or /x, /y, /z (HDF5); `mibench truth` prints
 # I(X;Y|Z); `mibench estimate` takes the z block by default from such a
 # file, by --z, from HDF5 and from standard input, all the same bits, and
-# reports dz and z_columns in --json; without a z block nothing changes.
+# reports dz and z_columns in --json; without a z block nothing changes;
+# the views of a chain sample the same rows.
 # (The bad inputs are rows of tests/bad_inputs.tsv.)
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +32,18 @@ for e in ksg1 ksg2 gaussian copula; do
   expect_ok estimate $e - <"$TMP/c.csv"
   expect_eq "$e: standard input" "$(cat "$TMP/out")" "$auto"
 done
+
+# the views of a chain are one draw: sample seeds by the spec without them
+for v in xy xz xz_y; do
+  "$MIBENCH" sample chain:rho_xy=0.9,rho_yz=0.8,view=$v -n 50 --seed 4 -o "$TMP/v_$v.csv" ||
+    fail "sample chain view $v"
+done
+expect_eq "chain views share X" "$(cut -d, -f1 "$TMP/v_xz.csv" | tail -n +2)" \
+  "$(cut -d, -f1 "$TMP/v_xy.csv" | tail -n +2)"
+expect_eq "view xz_y: its Z is view xy's Y" "$(cut -d, -f3 "$TMP/v_xz_y.csv" | tail -n +2)" \
+  "$(cut -d, -f2 "$TMP/v_xy.csv" | tail -n +2)"
+expect_eq "view xz_y: its Y is view xz's" "$(cut -d, -f2 "$TMP/v_xz_y.csv" | tail -n +2)" \
+  "$(cut -d, -f2 "$TMP/v_xz.csv" | tail -n +2)"
 
 # the plain MI when x and y are named and z is not (nothing changes)
 expect_ok estimate gaussian "$TMP/c.csv" --x x0 --y y0 --json

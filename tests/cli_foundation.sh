@@ -29,7 +29,7 @@ expect_ok list estimators
 grep -q '^generators:' "$TMP/out"; expect_eq "list estimators omits generators" $? 1
 expect_eq "list tags the conditional estimators, from their flags" \
   "$(grep -E '^  [a-z]' "$TMP/out" | grep -F 'also I(X;Y|Z)]' | awk '{ printf "%s ", $1 }')" \
-  "plugin ksg1 ksg2 gaussian copula "
+  "plugin ksg1 ksg2 gaussian copula mixed-ksg "
 grep -qE '^  ross .*\[one discrete side\]$' "$TMP/out"; expect_eq "list tags ross" $? 0
 expect_fail 2 "'bogus'" -- list bogus
 expect_fail 2 "'extra'" -- list generators extra
@@ -57,6 +57,14 @@ expect_ok truth bsc:eps=0.5
 expect_eq "truth bsc eps=0.5" "$(cat "$TMP/out")" 0
 expect_ok truth square
 expect_near "truth square default" "$(cat "$TMP/out")" 0.80270255982 1e-9
+# --se: the truth and its standard error on one line; 0 for exact truths
+expect_ok truth gaussian:rho=0.75 --se
+expect_eq "truth --se of an exact truth" "$(cat "$TMP/out")" "0.41333928659223396 0"
+expect_ok truth mixture:task=ai --se --bits
+read -r v se <"$TMP/out"
+expect_near "truth --se --bits mixture ai (Monte Carlo)" "$v" 1.12 0.01
+expect_eq "truth --se --bits of a Monte-Carlo truth is about 1e-3" \
+  "$(awk -v s="$se" 'BEGIN { print (s > 5e-4 && s < 3e-3) }')" 1
 for g in $GENERATORS; do expect_ok truth "$g"; done
 expect_fail 2 "'nosuch'" -- truth nosuch
 expect_fail 2 "'foo'" -- truth gaussian:foo=1

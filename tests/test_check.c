@@ -6,8 +6,8 @@
  * paired comparison (same replicates and seeds: a shift the two-sample
  * SE forgives is caught, its SE against the closed form, floating-point
  * noise passes, other seeds fall back to unpaired); the absolute gates
- * against the true MI, with and without a baseline; the counts of cells
- * and of reasons. */
+ * against the true MI, with and without a baseline, widened by z times a
+ * Monte-Carlo truth's SE; the counts of cells and of reasons. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -505,4 +505,30 @@ Test(check, gates_with_a_baseline_and_the_counts_of_reasons)
     cr_assert_eq(rep.nreason[3], 0);
     cr_assert_eq(rep.nmissing, 1);
     mib_check_report_free(&rep);
+}
+
+/* A Monte-Carlo truth is off by about its SE: the gates allow z times
+ * true_mi_se beyond them (a bias of 0.06 against a gate of 0.05 passes at
+ * SE 0.003, z = 4, and fails at SE 0.002 or at z = 1; the RMSE gate alike). */
+Test(check, gates_allow_z_truth_standard_errors)
+{
+    struct { double se, z; unsigned flags; } cases[] = {
+        {0.003, 4, 0}, {0.002, 4, MIB_CHECK_BIAS | MIB_CHECK_RMSE},
+        {0.003, 1, MIB_CHECK_BIAS | MIB_CHECK_RMSE}, {0, 4, MIB_CHECK_BIAS | MIB_CHECK_RMSE},
+    };
+    mib_summary_row *s = &cur.summary[4];
+    s->bias = -0.06;
+    s->rmse = 0.06;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mib_check_options o = defaults();
+        mib_check_report rep;
+        mib_err err = {""};
+        o.z = cases[i].z;
+        o.max_abs_bias = o.max_rmse = 0.05;
+        s->true_mi_se = cases[i].se;
+        cr_assert_eq(mib_check_compare(NULL, &cur, &o, &rep, &err), MIB_OK, "%s", err.msg);
+        cr_expect_eq(rep.rows[4].flags, cases[i].flags, "SE %g, z %g: flags %#x", cases[i].se,
+                     cases[i].z, rep.rows[4].flags);
+        mib_check_report_free(&rep);
+    }
 }

@@ -1,12 +1,15 @@
 /* test_cmi.c - conditional MI I(X;Y|Z): ksg1 and ksg2 with Z against O(N^2)
  * brute forces written here from Frenzel & Pompe (algorithm 1) and JIDT's
- * algorithm 2, exact to 1e-12; ksg1, ksg2, gaussian and copula on cgaussian
+ * algorithm 2, exact to 1e-12; ksg1, ksg2, gaussian, copula and mixed-ksg
+ * (its brute force and mixed laws are in test_mixed.c) on cgaussian
  * samples against the closed form within 4 standard errors over 20 seeds;
  * gaussian with Z against the partial-correlation formula on the sample;
+ * chain's X and Z independent given Y (a chi-squared bound on 2 N I);
  * plugin with Z on a table computed by hand (and Miller-Madow); the refusal
  * of dz > 0 by every estimator without conditional support. Fixed seeds. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_psi.h>
 #include <math.h>
@@ -158,8 +161,9 @@ Test(cmi, symmetric_in_x_and_y)
     const size_t n = 700;
     double x[700 * 2], y[700], z[700 * 2];
     draw_xyz(5, n, 2, 1, 2, 1, x, y, z);
-    const char *specs[] = {"ksg1", "ksg2", "gaussian", "copula"};
-    for (size_t s = 0; s < 4; s++) {
+    const char *specs[] = {"ksg1", "ksg2", "gaussian", "copula", "mixed-ksg",
+                           "mixed-ksg:form=paper"};
+    for (size_t s = 0; s < 6; s++) {
         double a = est_z(specs[s], n, 2, 1, 2, x, y, z, 1);
         double b = est_z(specs[s], n, 1, 2, 2, y, x, z, 1);
         cr_expect_float_eq(a, b, 1e-12 * (1 + fabs(a)), "%s: I(X;Y|Z) %.17g, I(Y;X|Z) %.17g",
@@ -184,7 +188,9 @@ static truth_case truth_cases[] = {
     {"cgaussian", "ksg2:k=10"},
     {"cgaussian", "gaussian"},
     {"cgaussian", "copula"},
+    {"cgaussian", "mixed-ksg"},
     {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5", "ksg1"},
+    {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5", "mixed-ksg"},
     {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5", "ksg2:k=10"},
     {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5", "gaussian"},
     {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5", "copula"},
@@ -264,6 +270,46 @@ Test(cmi, gaussian_is_the_partial_correlation_formula)
     }
 }
 
+/* ---- chain: X and Z independent given Y ---- */
+
+/* The law behind chain's I(X;Z|Y) = 0, on its own samples (1e5 rows of
+ * view xz_y): the likelihood-ratio statistic 2 N I of the gaussian
+ * estimator is chi-squared with dx dz degrees of freedom when X and Z are
+ * independent given Y (Wilks), so it stays below that law's 1 - 1e-6
+ * quantile; conditioning on Z instead (the same rows: I(X;Y|Z) > 0) puts
+ * it far above. */
+Test(cmi, chain_is_markov)
+{
+    enum { N = 100000 };
+    const char *gens[] = {"chain:rho_xy=0.9,rho_yz=0.99,view=xz_y",
+                          "chain:dim=2,rho_xy=-0.5,rho_yz=0.8,view=xz_y"};
+    for (int t = 0; t < 2; t++) {
+        mib_spec spec;
+        mib_generator *g;
+        mib_err err = {""};
+        cr_assert_eq(mib_generator_spec_parse(gens[t], &spec, &err), MIB_OK, "%s", err.msg);
+        cr_assert_eq(mib_generator_alloc(&spec, &g, &err), MIB_OK, "%s", err.msg);
+        size_t d = g->dx;
+        double *x = malloc(N * d * sizeof *x), *z = malloc(N * d * sizeof *z),
+               *y = malloc(N * d * sizeof *y); /* as the view returns them: X, Z, then Y */
+        gsl_rng *r = mib_rng_alloc(11);
+        cr_assert_eq(mib_generator_sample_z(g, r, N, x, z, y), MIB_OK);
+        gsl_rng_free(r);
+        double df = (double)(d * d), limit = gsl_cdf_chisq_Pinv(1 - 1e-6, df);
+        double given_y = 2.0 * N * est_z("gaussian", N, d, d, d, x, z, y, 2);
+        double given_z = 2.0 * N * est_z("gaussian", N, d, d, d, x, y, z, 2);
+        cr_log_info("%s: 2N I(X;Z|Y) = %.3f, 2N I(X;Y|Z) = %.1f, chi2(%g) 1-1e-6 quantile %.2f",
+                    gens[t], given_y, given_z, df, limit);
+        cr_expect_lt(given_y, limit, "%s: 2N I(X;Z|Y) = %g, above chi2(%g)'s 1-1e-6 quantile %g",
+                     gens[t], given_y, df, limit);
+        cr_expect_gt(given_z, 100 * limit, "%s: 2N I(X;Y|Z) = %g", gens[t], given_z);
+        free(x);
+        free(y);
+        free(z);
+        mib_generator_free(g);
+    }
+}
+
 /* ---- plugin with Z: a table by hand ---- */
 
 Test(cmi, plugin_by_hand)
@@ -322,12 +368,12 @@ Test(cmi, refusals)
             continue;
         }
         char want[200];
-        snprintf(want, sizeof want, "%s does not estimate conditional MI; use ksg1, ksg2, "
-                 "gaussian, copula or plugin", type->info.name);
+        snprintf(want, sizeof want, "%s does not estimate conditional MI; use plugin, ksg1, "
+                 "ksg2, gaussian, copula or mixed-ksg", type->info.name);
         cr_expect_eq(st, MIB_EUNSUPPORTED, "%s: status %d", type->info.name, st);
         cr_expect_str_eq(err.msg, want);
     }
-    cr_expect_eq(conditional, 5, "ksg1, ksg2, gaussian, copula and plugin take Z");
+    cr_expect_eq(conditional, 6, "ksg1, ksg2, gaussian, copula, plugin and mixed-ksg take Z");
 
     mib_result res;
     mib_err err = {""};

@@ -2,8 +2,9 @@
  * route: the Monte-Carlo mean of its pointwise MI ln p(x,y) - ln p(x) - ln p(y)
  * over 1e5 of its own samples, within 4 standard errors (and, for the discrete
  * channels, the exact sum over the joint table). Plus the Gaussian sampler's
- * covariance, the transforms' inverses and monotonicity, and reproducibility.
- * The case table must name every registered generator type. */
+ * covariance, the transforms' inverses and monotonicity, and reproducibility;
+ * the chain's closed forms, the data-processing inequality and its views of
+ * one draw. The case table must name every registered generator type. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <math.h>
@@ -126,11 +127,28 @@ static struct mc_case mc_cases[] = {
     {"cgaussian:rho_xy=-0.2,rho_xz=0.8,rho_yz=-0.5"},
     {"cgaussian:rho_xy=-0.9,rho_xz=-0.5,rho_yz=0.6"},
     {"cgaussian:rho_xy=0.3,rho_xz=0.6,rho_yz=0.5"}, /* partial correlation 0 */
+    {"chain"},
+    {"chain:rho_xy=0.9,rho_yz=0.99,view=xz"},
+    {"chain:dim=3,rho_xy=-0.6,rho_yz=0.8,view=yz"},
+    {"chain:dim=2,rho_xy=0.5,rho_yz=-0.95,view=xz"},
+    {"chain:rho_xy=0.9,rho_yz=0.99,view=xz_y"}, /* truth 0; its law: test_cmi.c */
     {"mixed-uniform:m=2"},
     {"mixed-uniform:m=7"},
     {"mixed-uniform:m=1"}, /* truth 0 */
     {"mixed-bernoulli"},
     {"mixed-bernoulli:p=0.1"},
+    /* Monte-Carlo truths (init's own fixed sample): within 4 combined SE */
+    {"mixture"},
+    {"mixture:task=ai"},
+    {"mixture:task=galaxy"},
+    {"mixture:task=waves"},
+    {"mixture:task=concentric,dim_x=3,components=10"},
+    {"mixture:task=concentric,dim_x=25,components=5"},
+    {"multinormal:dim_x=25,dim_y=25,structure=sparse,inliers=0.5"},
+    {"multinormal:dim_x=2,dim_y=3,off_diag=0.4,transform=cdf,inliers=0.25"},
+    {"zero-inflated"},
+    {"zero-inflated:p0=0,p1=1,eps=2"},
+    {"zero-inflated:p0=0.9,p1=0.05,eps=0.01"},
 };
 
 /* Draw n rows of spec (seeded from its text) with mib_generator_sample_z,
@@ -185,11 +203,12 @@ ParameterizedTestParameters(generators, truth_matches_monte_carlo)
 ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .timeout = 120)
 {
     mib_generator *g;
-    double *x, *y, *z, truth;
+    double *x, *y, *z, truth, truth_se;
     mib_err err = {""};
     size_t n = mc_rows(c->spec);
     draw_z(c->spec, mib_rng_seed_string(c->spec), n, &g, &x, &y, &z);
     cr_assert_eq(mib_generator_truth(g, &truth, &err), MIB_OK, "%s: %s", c->spec, err.msg);
+    cr_assert_eq(mib_generator_truth_se(g, &truth_se), MIB_OK);
     /* Welford's running mean and variance of the pointwise MI (with Z:
      * the pointwise conditional MI, whose mean is I(X;Y|Z)). */
     double mean = 0, m2 = 0;
@@ -203,10 +222,12 @@ ParameterizedTest(struct mc_case *c, generators, truth_matches_monte_carlo, .tim
         mean += delta / (double)(i + 1);
         m2 += delta * (p - mean);
     }
-    double se = sqrt(m2 / (double)(n - 1) / (double)n);
+    /* a Monte-Carlo truth (another sample, another seed) adds its own SE */
+    double se = hypot(sqrt(m2 / (double)(n - 1) / (double)n), truth_se);
     cr_log_info("%-44s truth %.6f  MC %.6f  SE %.6f", c->spec, truth, mean, se);
     cr_expect_leq(fabs(mean - truth), 4 * se + 1e-12 * (1 + fabs(truth)),
-                  "%s: truth %.8g but Monte-Carlo mean %.8g (SE %.3g)", c->spec, truth, mean, se);
+                  "%s: truth %.8g but Monte-Carlo mean %.8g (SE %.3g, truth's %.3g)", c->spec,
+                  truth, mean, se, truth_se);
     free(x);
     free(y);
     free(z);
@@ -1064,6 +1085,75 @@ Test(generators, cgaussian_truth_and_law)
                                           &err), MIB_OK, "%s", err.msg);
     cr_expect_eq(mib_generator_alloc(&spec, &g, &err), MIB_EINVAL);
     cr_expect(strstr(err.msg, "not the correlations of any Gaussian"), "%s", err.msg);
+}
+
+/* ---- chain: one Markov chain X -> Y -> Z seen through its views ---- */
+
+/* The closed forms written out, d times one coordinate's; the
+ * data-processing inequality I(X;Z) <= min(I(X;Y), I(Y;Z)) on a grid of
+ * link correlations; I(X;Z|Y) = 0. */
+Test(generators, chain_truths_closed_forms)
+{
+    const double rxy = 0.9, ryz = 0.99, rxz = rxy * ryz;
+    cr_expect_float_eq(truth_of("chain:rho_xy=0.9,rho_yz=0.99"), -0.5 * log(1 - rxy * rxy),
+                       1e-14);
+    cr_expect_float_eq(truth_of("chain:rho_xy=0.9,rho_yz=0.99,view=yz"),
+                       -0.5 * log(1 - ryz * ryz), 1e-14);
+    cr_expect_float_eq(truth_of("chain:rho_xy=0.9,rho_yz=0.99,view=xz"),
+                       -0.5 * log(1 - rxz * rxz), 1e-14);
+    cr_expect_float_eq(truth_of("chain:dim=4,rho_xy=0.9,rho_yz=0.99,view=xz"),
+                       -2 * log(1 - rxz * rxz), 1e-13);
+    cr_expect_eq(truth_of("chain:rho_xy=0.9,rho_yz=0.99,view=xz_y"), 0);
+    for (double a = -0.95; a < 1; a += 0.15)
+        for (double b = -0.95; b < 1; b += 0.15) {
+            char spec[3][96];
+            const char *views[3] = {"xy", "yz", "xz"};
+            double t[3];
+            for (int v = 0; v < 3; v++) {
+                snprintf(spec[v], sizeof spec[v], "chain:rho_xy=%.2f,rho_yz=%.2f,view=%s", a, b,
+                         views[v]);
+                t[v] = truth_of(spec[v]);
+            }
+            cr_expect(t[2] <= t[0] && t[2] <= t[1], "%s: I(X;Z) = %g above I(X;Y) = %g or "
+                      "I(Y;Z) = %g", spec[2], t[2], t[0], t[1]);
+        }
+}
+
+/* One seed, every view: the same chain. The X of views xy, xz and xz_y
+ * are the same numbers, so are the Y of xy and the X of yz and the Z (the
+ * conditioning block) of xz_y, and the Z of xz and the Y of yz and xz_y;
+ * the draw's text (the spec without the view) is the same for all four. */
+Test(generators, chain_views_share_the_draw)
+{
+    enum { N = 500, D = 2 };
+    const char *views[4] = {"chain:dim=2,rho_xy=0.7,view=xy", "chain:dim=2,rho_xy=0.7,view=yz",
+                            "chain:dim=2,rho_xy=0.7,view=xz",
+                            "chain:dim=2,rho_xy=0.7,view=xz_y"};
+    mib_generator *g[4];
+    double *x[4], *y[4], *z[4];
+    char draw[4][MIB_SPEC_LEN], text[4][MIB_SPEC_LEN];
+    for (int v = 0; v < 4; v++) {
+        draw_z(views[v], 42, N, &g[v], &x[v], &y[v], &z[v]);
+        cr_assert_eq(mib_spec_format_draw(&g[v]->spec, draw[v], sizeof draw[v]), MIB_OK);
+        cr_assert_eq(mib_spec_format(&g[v]->spec, text[v], sizeof text[v]), MIB_OK);
+        cr_expect_str_eq(draw[v], "chain:dim=2,rho_xy=0.7,rho_yz=0.9");
+        cr_expect_neq(strcmp(draw[v], text[v]), 0, "%s keeps its view", text[v]);
+        cr_expect_eq(g[v]->dz, v == 3 ? (size_t)D : 0);
+    }
+    const size_t bytes = N * D * sizeof(double);
+    cr_expect_eq(memcmp(x[0], x[2], bytes), 0, "X of xy and of xz");
+    cr_expect_eq(memcmp(x[0], x[3], bytes), 0, "X of xy and of xz_y");
+    cr_expect_eq(memcmp(y[0], x[1], bytes), 0, "Y of xy and X (= Y) of yz");
+    cr_expect_eq(memcmp(y[0], z[3], bytes), 0, "Y of xy and the conditioning block of xz_y");
+    cr_expect_eq(memcmp(y[2], y[1], bytes), 0, "Z of xz and of yz");
+    cr_expect_eq(memcmp(y[2], y[3], bytes), 0, "Z of xz and of xz_y");
+    cr_expect_neq(memcmp(x[0], y[0], bytes), 0);
+    for (int v = 0; v < 4; v++) {
+        free(x[v]);
+        free(y[v]);
+        free(z[v]);
+        mib_generator_free(g[v]);
+    }
 }
 
 /* The two mixed laws by hand: mixed-uniform with m = 2 is mixed-bernoulli

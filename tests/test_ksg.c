@@ -12,6 +12,8 @@
 #include <string.h>
 #include "mibench/mibench.h"
 #include "estimate_run.h"
+#include "estimators/columns.h"
+#include "estimators/knn/strips.h"
 
 /* Textbook KSG on the raw numbers; ties in distance go to the smaller row. */
 static double brute_ksg(const double *x, const double *y, size_t n, size_t dx, size_t dy,
@@ -80,6 +82,11 @@ static struct brute_case brute_cases[] = {
     {500, 2, 2, 3, 0, 1e300, 1e300, 0}, {500, 2, 3, 3, 0, 1e-300, 1e-300, 0},
     {500, 2, 2, 3, 0, 1e300, 1e-300, 0}, {800, 3, 3, 3, 0, 0, 0, 1},
     {800, 1, 1, 5, 0, 0, 0, 1},
+    /* 1+1-D runs on sorted strips (strips.c): many strips, ties, a grid, and
+     * scales that make them give up for the KD-tree */
+    {3000, 1, 1, 3, 0, 0, 0, 0},    {2500, 1, 1, 2, 2, 0, 0, 0},
+    {2000, 1, 1, 1, 0, 0, 0, 1},    {2000, 1, 1, 3, 0, 1e300, 1e-300, 0},
+    {2000, 1, 1, 3, 0, 1e-300, 1e300, 0},
 };
 
 ParameterizedTestParameters(ksg, equals_brute_force)
@@ -300,4 +307,83 @@ Test(ksg, standardize_survives_a_large_offset)
     free(x);
     free(y);
     free(sx);
+}
+
+/* The strips themselves: by rank, the k-th distance (and with extents the
+ * k neighbours' largest |dx| and |dy|, ties to the smaller row) of every
+ * point equal to a brute force, on spread, gridded and tied points, the
+ * same bits on 1 and 2 threads; and they give up, leaving it to the
+ * KD-tree, when x is spread a million times wider than y. */
+static void strips_case(size_t n, size_t k, double xscale, double grid, int expect_give_up)
+{
+    double *xy = malloc(2 * n * sizeof *xy), *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    draw(77 + n + k, n, 1, 1, 0.7, 0, x, y);
+    for (size_t i = 0; i < n; i++) {
+        xy[2 * i] = (grid > 0 ? round(x[i] / grid) * grid : x[i]) * xscale;
+        xy[2 * i + 1] = grid > 0 ? round(y[i] / grid) * grid : y[i];
+    }
+    size_t *order[2] = {malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t))};
+    double *sorted[2] = {malloc(n * sizeof(double)), malloc(n * sizeof(double))};
+    mib_err err = {""};
+    for (size_t c = 0; c < 2; c++)
+        cr_assert_eq(mib_columns_sort(xy, n, 2, c, order[c], sorted[c], &err), MIB_OK);
+    const mib_strips_in in = {.n = n, .order = {order[0], order[1]},
+                              .sorted = {sorted[0], sorted[1]}};
+    const double *blocks[2] = {x, y};
+    const size_t dims[2] = {1, 1};
+    for (size_t i = 0; i < n; i++) { /* the brute force reads the same values */
+        x[i] = xy[2 * i];
+        y[i] = xy[2 * i + 1];
+    }
+    pair *others = malloc((n - 1) * sizeof *others);
+    for (int extents = 0; extents <= 1; extents++) {
+        double *r[2][2];
+        for (int t = 0; t < 2; t++) {
+            r[t][0] = malloc(n * sizeof(double));
+            r[t][1] = malloc(n * sizeof(double));
+            mib_strips_out out = {.r = {r[t][0], r[t][1]}};
+            cr_assert_eq(mib_strips_knn(&in, k, extents, t + 1, &out, &err), MIB_OK, "%s", err.msg);
+            cr_assert_eq(out.gave_up, expect_give_up, "n=%zu k=%zu scale %g: gave_up %d", n, k,
+                         xscale, out.gave_up);
+            cr_assert_eq(!!out.ties, grid > 0, "ties %u", out.ties);
+        }
+        if (expect_give_up)
+            goto next;
+        for (size_t c = 0; c < 2; c++)
+            for (size_t p = 0; p < n; p++) {
+                const size_t i = order[c][p];
+                sorted_neighbours(blocks, dims, 2, n, i, others);
+                double want = others[k - 1].d;
+                if (extents) {
+                    want = 0;
+                    for (size_t a = 0; a < k; a++)
+                        want = fmax(want, fabs(blocks[c][i] - blocks[c][others[a].j]));
+                }
+                cr_assert_eq(r[0][c][p], want, "n=%zu k=%zu extents=%d column %zu rank %zu: "
+                             "%.17g, brute force %.17g", n, k, extents, c, p, r[0][c][p], want);
+                cr_assert_eq(memcmp(&r[0][c][p], &r[1][c][p], sizeof(double)), 0);
+            }
+    next:
+        for (int t = 0; t < 2; t++) {
+            free(r[t][0]);
+            free(r[t][1]);
+        }
+    }
+    for (size_t c = 0; c < 2; c++) {
+        free(order[c]);
+        free(sorted[c]);
+    }
+    free(others);
+    free(xy);
+    free(x);
+    free(y);
+}
+
+Test(ksg, strips_equal_brute_force_by_rank, .timeout = 120)
+{
+    strips_case(1500, 3, 1, 0, 0);
+    strips_case(1200, 1, 1, 0, 0);
+    strips_case(1000, 7, 1, 0.05, 0); /* a grid: ties at every distance */
+    strips_case(600, 20, 3, 0, 0);
+    strips_case(5000, 3, 1e6, 0, 1);
 }

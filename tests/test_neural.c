@@ -470,6 +470,7 @@ typedef struct sampler_ctx {
     double last_truth;
     size_t tail_from; /* sum the estimates of steps >= tail_from */
     double tail_sum;
+    int threads; /* the estimate's threads (0: 1) */
 } sampler_ctx;
 
 static int draw(void *ctx, size_t step, size_t n, double *x, double *y, double *truth)
@@ -505,11 +506,14 @@ static int run(const char *gen_spec, const char *est_spec, size_t n, uint64_t se
     cr_assert_eq(mib_generator_alloc(&gs, &g, err), MIB_OK, "%s", err->msg);
     cr_assert_eq(mib_estimator_spec_parse(est_spec, &es, err), MIB_OK, "%s", err->msg);
     cr_assert_eq(mib_generator_truth(g, truth, err), MIB_OK);
-    sampler_ctx sc = {g, mib_rng_alloc(seed + 99), scale, 0, NAN, out ? out->tail_from : 0, 0};
+    sampler_ctx sc = {g, mib_rng_alloc(seed + 99), scale, 0, NAN, out ? out->tail_from : 0, 0,
+                      out ? out->threads : 0};
     mib_sampler smp = {g->dx, g->dy, &sc, draw};
     mib_workspace ws;
     mib_workspace_init(&ws);
     ws.seed = seed;
+    if (sc.threads > 0)
+        ws.threads = sc.threads;
     ws.curve = (mib_curve_sink){&sc, count_points};
     mib_data data = {.n = n, .dx = g->dx, .dy = g->dy};
     double *x = NULL, *y = NULL;
@@ -640,6 +644,106 @@ Test(train, same_seed_same_estimate_and_scale_invariance)
     cr_assert_neq(a.mi, c.mi);
 }
 
+#define GRAD_CAP 8192 /* gradients critic_step can hand back */
+
+/* Two scores() + backward() of a critic made with cfg.threads = threads:
+ * the last scores in T, the summed gradients in g. */
+static void critic_step(mib_critic_cfg cfg, int threads, size_t B, float *T, float *g)
+{
+    gsl_rng *r = mib_rng_alloc(21);
+    cfg.threads = threads;
+    mib_critic *c = mib_critic_alloc(&cfg, r);
+    cr_assert_not_null(c);
+    float *x = malloc(B * cfg.dx * sizeof *x), *y = malloc(B * cfg.dy * sizeof *y);
+    float *dT = malloc(B * B * sizeof *dT);
+    for (size_t i = 0; i < B * cfg.dx; i++)
+        x[i] = (float)gsl_ran_gaussian(r, 1.0);
+    for (size_t i = 0; i < B * cfg.dy; i++)
+        y[i] = (float)gsl_ran_gaussian(r, 1.0);
+    for (size_t i = 0; i < B * B; i++)
+        dT[i] = (float)gsl_ran_gaussian(r, 1.0);
+    mib_params *prm = mib_critic_params(c);
+    cr_assert(prm->n <= GRAD_CAP, "%zu parameters", prm->n);
+    for (int step = 0; step < 2; step++) /* the second step reuses the cleared lane sums */
+        mib_critic_scores(c, B, x, y, T), mib_critic_backward(c, B, x, y, dT);
+    memcpy(g, prm->g, prm->n * sizeof *g);
+    mib_critic_free(c);
+    gsl_rng_free(r);
+    free(x), free(y), free(dT);
+}
+
+Test(train, threads_give_the_same_bits)
+{
+    /* Critics: scores and (two steps of) gradients with 2 and 3 threads equal
+     * those of one thread bit for bit; concat with kept and recomputed
+     * blocks, 7 blocks (4 lanes), 3 blocks and 1 block. Then Adam, then
+     * whole estimates. */
+    static const mib_critic_cfg cfgs[] = {
+        {.kind = MIB_CRITIC_SEPARABLE, .dx = 3, .dy = 2, .hidden = 40, .layers = 2, .embed = 8,
+         .bmax = 20},
+        {.kind = MIB_CRITIC_CONCAT, .dx = 3, .dy = 2, .hidden = 40, .layers = 2, .bmax = 20,
+         .chunk_pairs = 60, .store = 1},
+        {.kind = MIB_CRITIC_CONCAT, .dx = 3, .dy = 2, .hidden = 40, .layers = 3, .bmax = 20,
+         .chunk_pairs = 60, .store = -1},
+        {.kind = MIB_CRITIC_CONCAT, .dx = 3, .dy = 2, .hidden = 40, .layers = 2, .bmax = 20,
+         .chunk_pairs = 140},
+        {.kind = MIB_CRITIC_CONCAT, .dx = 3, .dy = 2, .hidden = 40, .layers = 2, .bmax = 20},
+        {.kind = MIB_CRITIC_BILINEAR, .dx = 3, .dy = 2, .bmax = 20},
+    };
+    const size_t B = 20;
+    for (size_t k = 0; k < sizeof cfgs / sizeof cfgs[0]; k++) {
+        float T1[400], Tn[400], *g1 = calloc(GRAD_CAP, sizeof *g1);
+        float *gn = calloc(GRAD_CAP, sizeof *gn);
+        critic_step(cfgs[k], 1, B, T1, g1);
+        for (int t = 2; t <= 3; t++) {
+            critic_step(cfgs[k], t, B, Tn, gn);
+            cr_assert(memcmp(T1, Tn, sizeof T1) == 0, "case %zu, %d threads: scores differ", k, t);
+            cr_assert(memcmp(g1, gn, GRAD_CAP * sizeof *g1) == 0,
+                      "case %zu, %d threads: gradients differ", k, t);
+        }
+        free(g1), free(gn);
+    }
+    /* Adam split over threads (it is from 65536 parameters on) */
+    enum { NP = 70000 };
+    float *p[2], *g = malloc(NP * sizeof *g);
+    for (int t = 0; t < 2; t++) {
+        mib_adam a;
+        p[t] = malloc(NP * sizeof *p[t]);
+        cr_assert_eq(mib_adam_init(&a, NP, 1e-3), 0);
+        a.threads = t + 1;
+        mib_params prm = {NP, p[t], g};
+        for (size_t i = 0; i < NP; i++)
+            p[t][i] = (float)i / NP;
+        for (int step = 1; step <= 3; step++) {
+            for (size_t i = 0; i < NP; i++)
+                g[i] = (float)sin((double)(i * step));
+            mib_adam_step(&a, &prm);
+        }
+        mib_adam_free(&a);
+    }
+    cr_assert(memcmp(p[0], p[1], NP * sizeof *p[0]) == 0, "Adam differs with 2 threads");
+    free(p[0]), free(p[1]), free(g);
+    /* Whole estimates, online and on a data set: the same double. */
+    static const char *const specs[] = {
+        "infonce:online=1,hidden=32,steps=60",
+        "nwj:online=1,critic=concat,hidden=32,batch=48,steps=30",
+        "smile:online=1,critic=bilinear,steps=60",
+        "dv:critic=concat,hidden=16,batch=32,steps=40,every=20"};
+    for (size_t k = 0; k < 4; k++) {
+        mib_result one, two;
+        mib_err err;
+        double truth;
+        sampler_ctx sc = {.threads = 1};
+        cr_assert_eq(run("gaussian:dim=3,mi=1", specs[k], 640, 13, 1, &one, &truth, &sc, &err),
+                     MIB_OK, "%s: %s", specs[k], err.msg);
+        sc = (sampler_ctx){.threads = 2};
+        cr_assert_eq(run("gaussian:dim=3,mi=1", specs[k], 640, 13, 1, &two, &truth, &sc, &err),
+                     MIB_OK, "%s: %s", specs[k], err.msg);
+        cr_assert(one.mi == two.mi && isfinite(one.mi), "%s: %.17g with 1 thread, %.17g with 2",
+                  specs[k], one.mi, two.mi);
+    }
+}
+
 Test(train, divergence_ends_the_trial_with_a_status)
 {
     /* lr 10 on inputs of order 1e6 (online, no standardisation): diverged,
@@ -727,7 +831,7 @@ Test(params, stop_flag_and_curve_sink_interrupt)
     mib_generator *g;
     cr_assert_eq(mib_generator_spec_parse("gaussian:dim=1,mi=1", &gs, &err), MIB_OK);
     cr_assert_eq(mib_generator_alloc(&gs, &g, &err), MIB_OK);
-    sampler_ctx sc = {g, mib_rng_alloc(1), 1, 0, NAN, 0, 0};
+    sampler_ctx sc = {g, mib_rng_alloc(1), 1, 0, NAN, 0, 0, 0};
     mib_sampler smp = {1, 1, &sc, draw};
     mib_workspace_init(&ws);
     ws.sampler = &smp;

@@ -3,7 +3,9 @@
  * (tests/results_fixture.h), what the legends and the heatmap table say
  * (parameters that differ or are not the default, a mark for estimators
  * limited to a smaller N, a note for series identical to another, the
- * heatmap's units, its within-2-SE flag and N notes), and drawing them
+ * heatmap's units, its within-2-SE flag and N notes), the DPI tables of
+ * a small run of bench/studies/dpi.ini against a direct count from its
+ * trials, and drawing them
  * with gnuplot: every figure a valid PNG / SVG / PDF, the index, a
  * missing or failing or hanging gnuplot reported with the figure's name,
  * an output folder whose name has spaces and quotes. Drawing tests are
@@ -20,6 +22,7 @@
 #include "bench/harness/labels.h"
 #include "bench/cli/config.h"
 #include "bench/plot/plot.h"
+#include "mibench/mibench.h"
 #include "results_fixture.h"
 
 /* ---- helpers ---- */
@@ -243,8 +246,9 @@ Test(plot, export_lists_every_figure_and_writes_its_table)
     char *t = slurp(dir, "stats-1-gaussian_rho_0.5.tsv", NULL);
     const mib_summary_row *s0 = &r.summary[0];
     char line[512];
-    snprintf(line, sizeof line, "ksg1\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures\n"
-             "100\t%.12g\t%.12g\t%.12g\t", s0->mean, s0->bias, 1.959963984540054 * s0->std_error);
+    snprintf(line, sizeof line, "ksg1\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures"
+             "\ttrue_mi_se\n100\t%.12g\t%.12g\t%.12g\t", s0->mean, s0->bias,
+             1.959963984540054 * s0->std_error);
     cr_assert(strncmp(t, line, strlen(line)) == 0, "got:\n%.300s\nwant:\n%s", t, line);
     cr_assert(strstr(t, "\n\n\nksg2\t"), "blocks are separated by two blank lines");
     cr_assert(strstr(t, "\n\n\ninfonce:steps=400,online=1\t"), "non-default parameters stay");
@@ -259,8 +263,8 @@ Test(plot, export_lists_every_figure_and_writes_its_table)
 
     /* Truth: one point per generator of the family at the largest n. */
     t = slurp(dir, "truth-1-gaussian.tsv", NULL);
-    snprintf(line, sizeof line, "infonce:steps=400,online=1\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n"
-             "%.12g\t%.12g\t%.12g\t10000\t64\n%.12g\t", /* summary row = 9 g + 3 e + k */
+    snprintf(line, sizeof line, "infonce:steps=400,online=1\ttrue_mi\tmean\tstd_error\tn\tbatch_size"
+             "\ttrue_mi_se\n%.12g\t%.12g\t%.12g\t10000\t64\t0\n%.12g\t", /* row 9 g + 3 e + k */
              fixture_truth(0), r.summary[8].mean, r.summary[8].std_error, fixture_truth(1));
     cr_assert(strstr(t, line), "got:\n%s\nwant:\n%s", t, line);
     free(t);
@@ -451,6 +455,37 @@ Test(plot, estimators_limited_to_a_smaller_n_are_marked)
     fixture_free(&r);
 }
 
+/* A Monte-Carlo truth's SE widens the bias's 95% interval (ci95) and the
+ * heatmap's "within 2 SE", fills the last column of the stats and truth
+ * tables, and the truth figure says so. ksg1 on the first Gaussian at
+ * N = 1e4: SE 0.005, bias set to 0.012 (2.4 SE), truth SE 0.005. */
+Test(plot, monte_carlo_truth_se)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256], want[64];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    r.summary[2].bias = 0.012;
+    r.summary[2].true_mi_se = 0.005;
+    export_to(&r, dir, sizeof dir, &s);
+    char *l = line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "10000\t");
+    snprintf(want, sizeof want, "\t%.12g\t0.005\t", 1.959963984540054 * hypot(0.005, 0.005));
+    cr_assert(l && strstr(l, want) && strcmp(strrchr(l, '\t'), "\t0.005") == 0, "%s", l ? l : "-");
+    free(l);
+    l = line_starting(dir, "heatmap.tsv", "0\t0\t");
+    cr_assert(l && strlen(l) > 4 && strcmp(l + strlen(l) - 4, "\t1\t-") == 0,
+              "|bias| 0.012 <= 2 sqrt(2) 0.005: %s", l ? l : "-");
+    free(l);
+    l = line_starting(dir, "truth-1-gaussian.tsv", "0.143841036226\t");
+    cr_assert(l && strcmp(strrchr(l, '\t'), "\t0.005") == 0, "%s", l ? l : "-");
+    free(l);
+    cr_assert(strstr(find_fig(&s, "truth-1-gaussian")->what, "Monte-Carlo"), "%s",
+              find_fig(&s, "truth-1-gaussian")->what);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
 Test(plot, identical_series_are_named)
 {
     mib_results r;
@@ -518,6 +553,183 @@ Test(plot, heatmap_units_and_the_within_2_se_flag)
     mib_plot_set_free(&s);
     remove_dir(dir);
     fixture_free(&r);
+}
+
+/* ---- the data-processing inequality ---- */
+
+/* One replicate's estimates of the views xy and xz of a chain (NaN: none
+ * or failed). */
+typedef struct pair_est {
+    double xy, xz;
+} pair_est;
+
+/* What dpi-K-S.tsv must say about estimator est_name at n on chain draw
+ * (a generator spec without its view), counted here straight from /trials:
+ * the replicates with both estimates, those where xz is above xy, and the
+ * mean and 1.96 SE of the successful xz_y estimates. */
+static void count_directly(const mib_results *r, const char *draw, const char *est_name, int64_t n,
+                           double *pairs, double *viol, double *cmi, double *ci95, double *count)
+{
+    enum { MAX_REPS = 64 };
+    pair_est reps[MAX_REPS];
+    char xy[MIB_SPEC_LEN], xz[MIB_SPEC_LEN], xz_y[MIB_SPEC_LEN];
+    double sum = 0, sum2 = 0;
+    snprintf(xy, sizeof xy, "%s,view=xy", draw);
+    snprintf(xz, sizeof xz, "%s,view=xz", draw);
+    snprintf(xz_y, sizeof xz_y, "%s,view=xz_y", draw);
+    for (int k = 0; k < MAX_REPS; k++)
+        reps[k] = (pair_est){NAN, NAN};
+    *pairs = *viol = *count = 0;
+    for (size_t i = 0; i < r->ntrials; i++) {
+        const mib_trial_row *t = &r->trials[i];
+        if (t->n != n || strcmp(t->estimator_name, est_name) != 0 || t->status != MIB_OK)
+            continue;
+        cr_assert_lt(t->replicate, MAX_REPS);
+        if (strcmp(t->generator, xy) == 0)
+            reps[t->replicate].xy = t->estimate;
+        else if (strcmp(t->generator, xz) == 0)
+            reps[t->replicate].xz = t->estimate;
+        else if (strcmp(t->generator, xz_y) == 0) {
+            sum += t->estimate;
+            sum2 += t->estimate * t->estimate;
+            (*count)++;
+        }
+    }
+    for (int k = 0; k < MAX_REPS; k++)
+        if (!isnan(reps[k].xy) && !isnan(reps[k].xz)) {
+            (*pairs)++;
+            *viol += reps[k].xz > reps[k].xy;
+        }
+    *cmi = *count ? sum / *count : NAN;
+    double var = (sum2 - *count * *cmi * *cmi) / (*count - 1);
+    *ci95 = *count > 1 ? 1.959963984540054 * sqrt(var / *count) : NAN;
+}
+
+/* The Wilson interval as the roots p of (phat - p)^2 = z^2 p (1 - p) / m. */
+static void wilson_roots(double v, double m, double *lo, double *hi)
+{
+    double z2 = 1.959963984540054 * 1.959963984540054, p = v / m;
+    double a = 1 + z2 / m, b = -(2 * p + z2 / m), c = p * p, disc = sqrt(b * b - 4 * a * c);
+    *lo = (-b - disc) / (2 * a);
+    *hi = (-b + disc) / (2 * a);
+}
+
+/* Every row of dpi-<fig>-<slug>.tsv in dir against count_directly; returns
+ * the violations in the table. */
+static double check_dpi_table(const mib_results *r, const char *dir, int fig, const char *slug,
+                              const char *draw)
+{
+    char name[128];
+    snprintf(name, sizeof name, "dpi-%d-%s.tsv", fig, slug);
+    char *t = slurp(dir, name, NULL), label[64] = "";
+    double total = 0;
+    size_t rows = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strstr(line, "\tn\tpairs\tviolations\trate\trate_lo\trate_hi\tcmi_mean\tcmi_ci95"
+                         "\tcmi_count\ttrue_xy\ttrue_xz")) {
+            snprintf(label, sizeof label, "%.*s", (int)strcspn(line, "\t"), line);
+            continue;
+        }
+        double v[11];
+        char *p = line;
+        for (int i = 0; i < 11; i++)
+            v[i] = strtod(p, &p);
+        cr_assert_eq(*p, '\0', "%s: row '%s' has more than 11 columns", name, line);
+        double pairs, viol, cmi, ci95, count, lo, hi;
+        count_directly(r, draw, label, (int64_t)v[0], &pairs, &viol, &cmi, &ci95, &count);
+        cr_expect_eq(v[1], pairs, "%s %s n=%g: pairs %g, counted %g", name, label, v[0], v[1], pairs);
+        cr_expect_eq(v[2], viol, "%s %s n=%g: violations %g, counted %g", name, label, v[0], v[2],
+                     viol);
+        wilson_roots(viol, pairs, &lo, &hi);
+        cr_expect_float_eq(v[3], viol / pairs, 1e-11);
+        cr_expect_float_eq(v[4], lo, 1e-11, "%s %s n=%g: rate_lo %.12g, want %.12g", name, label,
+                           v[0], v[4], lo);
+        cr_expect_float_eq(v[5], hi, 1e-11, "%s %s n=%g: rate_hi %.12g, want %.12g", name, label,
+                           v[0], v[5], hi);
+        cr_expect_eq(v[8], count, "%s %s n=%g: cmi_count", name, label, v[0]);
+        if (count) {
+            cr_expect_float_eq(v[6], cmi, 1e-11 * (1 + fabs(cmi)), "%s %s n=%g: cmi %.12g, want %.12g",
+                               name, label, v[0], v[6], cmi);
+            cr_expect_float_eq(v[7], ci95, 1e-9 * ci95, "%s %s n=%g: cmi_ci95", name, label, v[0]);
+        } else {
+            cr_expect(isnan(v[6]) && isnan(v[7]), "%s %s: conditional columns without xz_y", name,
+                      label);
+        }
+        total += v[2];
+        rows++;
+    }
+    cr_expect_eq(rows, 6 * 2, "%s: 6 estimators x 2 N, got %zu rows", name, rows);
+    free(t);
+    return total;
+}
+
+/* bench/studies/dpi.ini with 20 replicates at N = 100 and 300, run by the
+ * harness: its two chains' tables against a direct count from /trials,
+ * before and after one trial of view xz is marked failed (its replicate
+ * then has no pair); the figures drawn when gnuplot is there. */
+Test(plot, dpi_tables_count_the_trials, .timeout = 300)
+{
+    mib_study st;
+    mib_run_options o;
+    mib_results r;
+    mib_plot_set s;
+    mib_err err = {""};
+    char dir[256], out[300];
+    tmpdir(dir, sizeof dir, "");
+    snprintf(out, sizeof out, "%s/dpi.h5", dir);
+    cr_assert_eq(mib_study_load(MIB_SOURCE_ROOT "/bench/studies/dpi.ini", &st, &err), MIB_OK, "%s",
+                 err.msg);
+    st.replicates = 20;
+    st.n[0] = 100;
+    st.n[1] = 300;
+    st.nn = 2;
+    mib_run_options_init(&o);
+    o.output = out;
+    o.threads = 2;
+    cr_assert_eq(mib_run(&st, &o, NULL, &err), MIB_OK, "%s", err.msg);
+    mib_study_free(&st);
+    cr_assert_eq(mib_results_read(out, &r, &err), MIB_OK, "%s", err.msg);
+    unlink(out);
+
+    const char *draws[2] = {"chain:dim=1,rho_xy=0.9,rho_yz=0.95", "chain:dim=1,rho_xy=0.9,rho_yz=0.99"};
+    const char *slugs[2] = {"chain_rho_yz_0.95", "chain_rho_yz_0.99"};
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    const mib_plot_figure *f = find_fig(&s, "dpi-2-chain_rho_yz_0.99");
+    cr_assert(f && find_fig(&s, "dpi-1-chain_rho_yz_0.95"), "no DPI figures");
+    cr_expect_str_eq(f->script, "dpi");
+    cr_expect_str_eq(f->title, "dpi - data-processing inequality - chain:dim=1,rho_xy=0.9,rho_yz=0.99");
+    double before = check_dpi_table(&r, dir, 2, slugs[1], draws[1]);
+    check_dpi_table(&r, dir, 1, slugs[0], draws[0]);
+    cr_log_info("violations in dpi-2-chain_rho_yz_0.99.tsv: %g", before);
+    cr_expect_gt(before, 0, "rho_yz=0.99 at N=100 has violations (about 30%% of replicates)");
+    mib_plot_render_options ro = {.dir = dir, .scripts_dir = MIB_SOURCE_ROOT "/scripts",
+                                  .gnuplot = "gnuplot", .format = MIB_PLOT_PNG, .timeout = 60};
+    if (have_program("gnuplot")) {
+        cr_assert_eq(mib_plot_copy_scripts(&s, &ro, &err), MIB_OK, "%s", err.msg);
+        cr_assert_eq(mib_plot_render(f, &ro, &err), MIB_OK, "%s", err.msg);
+        size_t len;
+        char *png = slurp(dir, "dpi-2-chain_rho_yz_0.99.png", &len);
+        cr_expect(len > 1000 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0);
+        free(png);
+    }
+    mib_plot_set_free(&s);
+
+    /* a failed xz trial (ksg1, N = 100) leaves its replicate unpaired: the table follows */
+    mib_trial_row *hit = NULL;
+    for (size_t i = 0; i < r.ntrials && !hit; i++) {
+        mib_trial_row *t = &r.trials[i];
+        if (strcmp(t->generator, "chain:dim=1,rho_xy=0.9,rho_yz=0.99,view=xz") == 0 &&
+            strcmp(t->estimator_name, "ksg1") == 0 && t->n == 100)
+            hit = t;
+    }
+    cr_assert(hit);
+    hit->status = MIB_EDIVERGED;
+    hit->estimate = NAN;
+    cr_assert_eq(mib_plot_export(&r, dir, &s, &err), MIB_OK, "%s", err.msg);
+    check_dpi_table(&r, dir, 2, slugs[1], draws[1]);
+    mib_plot_set_free(&s);
+    mib_results_free(&r);
+    remove_dir(dir);
 }
 
 /* ---- drawing ---- */

@@ -157,12 +157,18 @@ def test_truth():
                  "gaussian:rho=0.5,transform=cubic"]:
         mine, theirs = g17(mibench.truth(spec)), cli("truth", spec).stdout.strip()
         check("truth(%s) = %s = mibench truth" % (spec, mine), mine == theirs, theirs)
+    for spec in ["gaussian:rho=0.75", "mixture:task=ai"]:  # exact (SE 0), Monte Carlo
+        mi, se = mibench.truth(spec, se=True)
+        mine, theirs = g17(mi) + " " + g17(se), cli("truth", spec, "--se").stdout.strip()
+        check("truth(%s, se=True) = %s = mibench truth --se" % (spec, mine), mine == theirs,
+              theirs)
 
 
 def test_sample():
     cases = [("gaussian:rho=0.75", 500, 12345), ("gaussian:dim=3,rho=0.3,transform=cubic", 300, 0),
              ("student:nu=2,dim=2", 200, 7), ("bsc:eps=0.1", 400, 99),
-             ("square:sigma=0.2", 250, 2**64 - 1), ("uniform-noise", 100, 1)]
+             ("square:sigma=0.2", 250, 2**64 - 1), ("uniform-noise", 100, 1),
+             ("chain:rho_xy=0.8,view=xz", 120, 3)]
     for spec, n, seed in cases:
         path = os.path.join(TMP, "s.csv")
         cli("sample", spec, "-n", n, "--seed", seed, "-o", path)
@@ -181,6 +187,9 @@ def test_sample():
           np.array_equal(mibench.sample("gaussian", 50, seed=1)[0], cx))
     a, b = mibench.sample("gaussian", 50, seed=1)[0], mibench.sample("gaussian", 50, seed=2)[0]
     check("different seeds give different samples", not np.array_equal(a, b))
+    vxy, vxz = (mibench.sample("chain:rho_xy=0.8,view=" + v, 60, seed=3) for v in ("xy", "xz"))
+    check("the views of a chain are one draw (the same X)", np.array_equal(vxy[0], vxz[0]) and
+          not np.array_equal(vxy[1], vxz[1]))
 
 
 def cli_estimate(spec, path):
@@ -268,12 +277,12 @@ def test_conditional():
     check("estimate without z is I(X;Y), and unchanged",
           mibench.estimate(x, y, "gaussian") == mibench.estimate(x, y, "gaussian", z=None) and
           "dz" not in mibench.estimate(x, y, "gaussian", details=True))
-    check("estimators(): conditional is True for exactly ksg1, ksg2, gaussian, copula, plugin",
-          sorted(k for k, v in mibench.estimators().items() if v["conditional"]) ==
-          ["copula", "gaussian", "ksg1", "ksg2", "plugin"])
+    check("estimators(): conditional is True for exactly ksg1, ksg2, gaussian, copula, plugin, "
+          "mixed-ksg", sorted(k for k, v in mibench.estimators().items() if v["conditional"]) ==
+          ["copula", "gaussian", "ksg1", "ksg2", "mixed-ksg", "plugin"])
     expect_error("estimate(kde, z=)", mibench.estimate, (x, y, "kde"), "unsupported",
-                 "kde does not estimate conditional MI; use ksg1, ksg2, gaussian, copula or "
-                 "plugin", {"z": z})
+                 "kde does not estimate conditional MI; use plugin, ksg1, ksg2, gaussian, "
+                 "copula or mixed-ksg", {"z": z})
     expect_error("estimate(z= with other rows)", mibench.estimate, (x, y, "ksg1"), "invalid",
                  "x has 1500 rows but z has 10", {"z": z[:10]})
     bad = z.copy()
@@ -323,6 +332,43 @@ def test_permutations():
                  {"z": z, "permutations": 9})
 
 
+def test_confidence_interval():
+    """estimate(ci=LEVEL) against mibench estimate --ci LEVEL --json."""
+    path = os.path.join(TMP, "ci.csv")
+    cli("sample", "cgaussian", "-n", 500, "--seed", 3, "-o", path)
+    x, y, z = mibench.sample("cgaussian", 500, seed=3)
+    keys = ("ci_level", "ci_lower", "ci_upper", "ci_sd", "ci_trend")
+    for est, zs, args, kw in (("ksg1", None, ["--x", "x0", "--y", "y0"], {}),
+                              ("gaussian", z, [], {}),
+                              ("ksg2", z, ["--permutations", 9], {"permutations": 9})):
+        d = mibench.estimate(x, y, est, z=zs, ci=0.9, ci_seed=5, **kw)
+        j = json.loads(cli("estimate", est, path, *args, "--ci", 0.9, "--ci-seed", 5,
+                           "--json").stdout, parse_float=str)
+        check("estimate(%s, ci=0.9) = mibench estimate --ci 0.9 ([%s, %s], sd %s)" %
+              (est, d["ci_lower"], d["ci_upper"], d["ci_sd"]),
+              all(g17(d[k]) == j[k] for k in keys) and g17(d["mi"]) == j["estimate"] and
+              d["ci_smallest"] == int(j["ci_smallest"]) == 50 and d["ci_seed"] == 5 and
+              ("p_value" in d) == bool(kw) and (not kw or g17(d["p_value"]) == j["p_value"]),
+              "%r vs %r" % (d, j))
+    a = mibench.estimate(x, y, "ksg1", z=z, ci=0.95, threads=1)
+    b = mibench.estimate(x, y, "ksg1", z=z, ci=0.95, threads=2)
+    c = mibench.estimate(x, y, "ksg1", z=z, ci=0.95, ci_seed=2)
+    check("ci: the same interval for 1 and 2 threads, another for another seed",
+          all(a[k] == b[k] for k in ("ci_lower", "ci_upper", "ci_sd", "ci_trend")) and
+          a["ci_sd"] != c["ci_sd"] and a["ci_seed"] == 1 and
+          a["ci_lower"] < a["mi"] == mibench.estimate(x, y, "ksg1", z=z) < a["ci_upper"])
+    for bad in (0, 1, 95, "0.9", True, float("nan")):
+        expect_error("estimate(ci=%r)" % (bad,), mibench.estimate, (x, y), "invalid",
+                     "ci must be a level in (0, 1) such as 0.95, got", {"ci": bad})
+    expect_error("estimate(ci_seed=-1)", mibench.estimate, (x, y), "invalid",
+                 "ci_seed must be an integer", {"ci": 0.9, "ci_seed": -1})
+    expect_error("estimate(ci=, 19 rows)", mibench.estimate, (x[:19], y[:19]), "too-small",
+                 "need at least 20 rows", {"ci": 0.9})
+    expect_error("estimate(ksg1:k=5, ci=, 55 rows)", mibench.estimate,
+                 (x[:55], y[:55], "ksg1:k=5"), "too-small",
+                 "subset 1 of 10 (5 rows; N = 55 split 10 ways)", {"ci": 0.9})
+
+
 def test_entropy():
     gpath = os.path.join(TMP, "e.csv")
     cli("sample", "gaussian:dim=2,rho=0.6", "-n", 3000, "--seed", 4, "-o", gpath)
@@ -349,6 +395,56 @@ def test_entropy():
     expect_error("entropy with n <= k", mibench.entropy, (x[:3], "kl"), "too-small", "k=3")
     expect_error("plug-in entropy of non-integers", mibench.entropy, (x, "plugin"), "bad-data",
                  "integer")
+
+
+def test_select():
+    """select() against mibench select --json on the same table: informative
+    (f1 strongly, f2 weakly), redundant (copy = f1 + noise), noise, an
+    integer column (g = [f2 > 0]), a constant; y continuous, then a class."""
+    r = np.random.default_rng(7)
+    f1, f2, e, c, n1 = r.normal(size=(5, 1200))
+    y = f1 + 0.4 * f2 + 0.3 * e
+    X = np.column_stack([f1, n1, f2, f1 + 0.1 * c, np.full(1200, 3.0), (f2 > 0) * 1.0])
+    names = ["f1", "n1", "f2", "copy", "const", "g"]
+    cls = (y > -0.5) * 1.0 + (y > 0.5)
+    for target, yy in (("y", y), ("class", cls)):
+        path = os.path.join(TMP, "sel_%s.csv" % target)
+        with open(path, "w") as f:
+            f.write(",".join(names + [target]) + "\n")
+            for row in np.column_stack([X, yy]):
+                f.write(",".join("%.17g" % v for v in row) + "\n")
+        for method, extra in (("mi", []), ("mrmr", []), ("jmi", ["--k", 3]),
+                              ("mrmr", ["--est", "ksg2:k=4"])):
+            j = json.loads(cli("select", path, "--target", target, "--method", method,
+                               "--json", *extra).stdout, parse_float=str)
+            want = [{k: v for k, v in p.items() if k != "units"} for p in j if "rank" in p]
+            kw = {"k": 3} if "--k" in extra else {}
+            if "--est" in extra:
+                kw["spec"] = extra[1]
+            got = mibench.select(X, yy, method, names=names, threads=2, **kw)
+            got = [{k: g17(v) if isinstance(v, float) else v for k, v in p.items()}
+                   for p in got]
+            check("select(%s, %s%s) = mibench select --json: %s" % (
+                target, method, " " + " ".join(map(str, extra)) if extra else "",
+                [p["column"] for p in got]), got == want, "%s vs %s" % (got, want))
+    picks = mibench.select(X, y, "mrmr")
+    check("select(mrmr): f1 first, f2 before the redundant copy, const left out, columns "
+          "by index: %s" % [p["column"] for p in picks],
+          picks[0]["column"] == 0 and [p["column"] for p in picks].index(2) <
+          [p["column"] for p in picks].index(3) and 4 not in [p["column"] for p in picks])
+    check("select(): the same result for 1 and 2 threads",
+          mibench.select(X, y, "jmi", threads=1) == mibench.select(X, y, "jmi", threads=2))
+    expect_error("select with an unknown method", mibench.select, (X, y, "lasso"), "invalid",
+                 "unknown method 'lasso'")
+    expect_error("select with names of the wrong length", mibench.select, (X, y),
+                 "invalid", "names has 2 entries but X has 6 columns", {"names": ["a", "b"]})
+    expect_error("select with a 2-column y", mibench.select, (X, X[:, :2]), "invalid",
+                 "y must be one column")
+    expect_error("select with a constant y", mibench.select, (X, np.ones(1200)), "bad-data",
+                 "the target column 'y' is constant")
+    expect_error("select with plugin on real columns", mibench.select, (X, y),
+                 "bad-data", "I(f1; y) with plugin:correction=none: x has a non-integer value",
+                 {"spec": "plugin", "names": names})
 
 
 def test_errors():
@@ -589,7 +685,7 @@ def find_libm():
 
 def main():
     for t in (test_loading, test_truth, test_sample, test_estimate, test_conditional,
-              test_permutations, test_entropy, test_errors,
+              test_permutations, test_confidence_interval, test_entropy, test_select, test_errors,
               test_run_and_load, test_interrupt, test_registries, test_doctests):
         try:
             t()

@@ -1,6 +1,7 @@
 /* test_runner.c - the sweep runner and study files, on toy types defined
  * here (so the tests do not depend on which estimators are registered):
- * summary arithmetic against hand values, cells and seeds, identical
+ * summary arithmetic against hand values, cells and seeds (one seed for
+ * the views of one draw, on the built-in chain generator), identical
  * results for 1 and 2 threads, interrupted + resumed = uninterrupted,
  * rebuild from the journal, refusals (existing output, lock, other study),
  * failures and resource limits recorded as data, online curves, and
@@ -334,6 +335,11 @@ Test(runner, cells_seeds_failures_and_shared_samples)
     cr_assert_eq(r.cells[1].n, 80);
     cr_assert_str_eq(r.cells[6].generator, "tgauss:rho=0.6");
     cr_assert_float_eq(r.cells[6].true_mi, -0.5 * log(1 - 0.36), 1e-15);
+    /* seeds as they were before view parameters existed (the generator's
+     * canonical text, n and replicate; computed then), so older files resume */
+    int hits;
+    cr_assert_eq(find(&r, 0, 0, &hits)->seed, 14793192281408094371u); /* rho=0, n=40 */
+    cr_assert_eq(find(&r, 7, 2, &hits)->seed, 3573716458730067598u);  /* rho=0.6, n=80 */
     for (size_t i = 0; i < r.ntrials; i++) {
         const mib_trial_row *t = &r.trials[i];
         const mib_cell_row *c = &r.cells[t->cell];
@@ -371,6 +377,47 @@ Test(runner, cells_seeds_failures_and_shared_samples)
     cr_assert_eq(r.summary[5].count, 0);
     cr_assert_eq(r.summary[5].failures, 3);
     mib_results_free(&r);
+    mib_study_free(&s);
+}
+
+/* Views of one draw (chain's view parameter, MIB_PARAM_VIEW) share each
+ * replicate's seed, the seed of the spec without its view; a generator
+ * without views keeps the seed it had before views existed (values
+ * computed then); resuming the finished file keeps every trial. */
+Test(runner, views_of_one_draw_share_its_seed)
+{
+    mib_study s;
+    mib_err err = {""};
+    mib_run_report rep;
+    mib_results r;
+    mib_study_init(&s);
+    cr_assert_eq(mib_study_parse("[study]\nseed = 1\nreplicates = 5\nn = 100, 300\n"
+                                 "[generators]\ngen = chain:view=xy|xz|xz_y\ngen = gaussian\n"
+                                 "[estimators]\nest = gaussian\n", "views.ini", &s, &err),
+                 MIB_OK, "%s", err.msg);
+    cr_assert_eq(run(&s, out, 2, 0, 0, NULL, NULL, &rep, &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(rep.trials, 4 * 2 * 5);
+    read_ok(out, &r);
+    size_t chains = 0;
+    for (size_t i = 0; i < r.ntrials; i++) {
+        const mib_trial_row *t = &r.trials[i];
+        if (strncmp(t->generator, "chain:", 6) == 0) {
+            chains++;
+            cr_expect_eq(t->seed, mib_run_trial_seed(1, "chain:dim=1,rho_xy=0.9,rho_yz=0.9", t->n,
+                                                     t->replicate), "%s", t->generator);
+            continue;
+        }
+        cr_assert_str_eq(t->generator, "gaussian:dim=1,rho=0.5,transform=none");
+        cr_expect_eq(t->seed, mib_run_trial_seed(1, t->generator, t->n, t->replicate));
+        if (t->n == 100 && t->replicate == 0)
+            cr_expect_eq(t->seed, 218021595369299862u);
+        if (t->n == 300 && t->replicate == 4)
+            cr_expect_eq(t->seed, 7589843152372465447u);
+    }
+    cr_expect_eq(chains, 3 * 2 * 5);
+    mib_results_free(&r);
+    cr_assert_eq(run(&s, out, 1, 1, 0, NULL, NULL, &rep, &err), MIB_OK, "%s", err.msg);
+    cr_expect(rep.kept == 40 && rep.ran == 0, "kept %zu ran %zu", rep.kept, rep.ran);
     mib_study_free(&s);
 }
 

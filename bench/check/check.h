@@ -14,8 +14,10 @@ typedef struct mib_check_options {
     double time_factor;  /* > 0: median seconds may grow by this factor; 0 = not checked */
     int strict;          /* cells present in one file only are regressions */
     int unpaired;        /* 1: never pair trials, always the two-sample SE (0) */
-    double max_abs_bias; /* NaN = off; else a current cell whose |bias| (nats) exceeds it fails */
-    double max_rmse;     /* NaN = off; else a current cell whose RMSE (nats) exceeds it fails */
+    double max_abs_bias; /* NaN = off; else a current cell whose |bias| (nats) exceeds it
+                            (plus z times the cell's true_mi_se) fails */
+    double max_rmse;     /* NaN = off; else a current cell whose RMSE (nats) exceeds it
+                            (plus z times the cell's true_mi_se) fails */
 } mib_check_options;
 
 /* z = 4, abs_tol = 0, time_factor = 0 (off), strict = 0, unpaired = 0,
@@ -34,8 +36,8 @@ void mib_check_default_options(mib_check_options *o);
 #define MIB_CHECK_SLOWER   0x04u /* median seconds > time_factor * baseline's */
 #define MIB_CHECK_MISSING  0x08u /* in the baseline only */
 #define MIB_CHECK_NEW      0x10u /* in the current file only */
-#define MIB_CHECK_BIAS     0x20u /* |bias| > max_abs_bias, or no estimate to tell */
-#define MIB_CHECK_RMSE     0x40u /* rmse > max_rmse, or no estimate to tell */
+#define MIB_CHECK_BIAS     0x20u /* |bias| > max_abs_bias + z true_mi_se, or no estimate */
+#define MIB_CHECK_RMSE     0x40u /* rmse > max_rmse + z true_mi_se, or no estimate */
 #define MIB_CHECK_NREASONS 7
 
 typedef struct mib_check_row {

@@ -106,7 +106,8 @@ static int help(void)
            "count grew, or, with --time-factor F, when its median time grew by more than\n"
            "F. Cells in one file only are listed, and fail the check only with --strict;\n"
            "two files with no cell in common fail the check. The gates hold every cell\n"
-           "of CURRENT.h5 against its true MI.\n");
+           "of CURRENT.h5 against its true MI, allowing Z times the truth's standard\n"
+           "error (true_mi_se, 0 but for Monte-Carlo truths) beyond X.\n");
     cli_print_options(stdout, options, 18);
     printf("Exit status: 0 no regression, 1 regression (or no cell in common), 2 usage or file error.\n"
            "A cell beyond a gate is a regression.\n");

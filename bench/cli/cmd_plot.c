@@ -16,12 +16,14 @@ static const char usage_text[] =
     "                    [--timeout SECONDS] [--bits]\n"
     "Draws the figures of a results file with gnuplot: bias, variance and MSE, and time\n"
     "against N per generator; estimate against true MI; training curves (when the file has\n"
-    "any); a heatmap of relative errors. DIR (default: OUT.h5 without its extension) gets\n"
-    "one TSV table and one figure per plot, the gnuplot scripts to redraw them by hand,\n"
-    "and index.html. --scripts: where the .gp scripts are (default $MIBENCH_SCRIPTS, else\n"
-    "the source tree's scripts/, else the installed copy); --gnuplot: the program (default gnuplot, from PATH);\n"
-    "--timeout: seconds allowed per figure (default 120); --bits: the tables, figures and\n"
-    "index.html in bits (MI / ln 2, variance and MSE / ln(2)^2; the results file stays in nats).\n";
+    "any); a heatmap of relative errors; for the views of one Markov chain draw, how often\n"
+    "the estimates break the data-processing inequality. DIR (default: OUT.h5 without its\n"
+    "extension) gets one TSV table and one figure per plot, the gnuplot scripts to redraw\n"
+    "them by hand, and index.html. --scripts: where the .gp scripts are (default\n"
+    "$MIBENCH_SCRIPTS, else the source tree's scripts/, else the installed copy); --gnuplot:\n"
+    "the program (default gnuplot, from PATH); --timeout: seconds allowed per figure\n"
+    "(default 120); --bits: the tables, figures and index.html in bits (MI / ln 2,\n"
+    "variance and MSE / ln(2)^2; the results file stays in nats).\n";
 
 /* The source tree's scripts while it exists (a build used in place), else the
  * copy `meson install` put under the data directory. */

@@ -2,7 +2,9 @@
  * rows from a generator's stream (seed S, default 1, as run's) and write CSV (header
  * x0..,y0.., then z0.. for a generator with a conditioning block; 17
  * significant digits so values read back exactly) or HDF5 (/x, /y, /z).
- * Same spec and seed, same bytes. */
+ * Same spec and seed, same bytes; the stream is seeded, as run seeds a
+ * trial, by the spec without its view parameters, so the views of a chain
+ * draw the same rows. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -80,9 +82,9 @@ int cmd_sample(int argc, char **argv)
     if (!st)
         st = mib_generator_alloc(&spec, &g, &err);
     if (!st) {
-        char canon[512];
-        mib_spec_format(&spec, canon, sizeof canon);
-        r = mib_rng_alloc(mib_rng_seed_combine(seed, mib_rng_seed_string(canon)));
+        char draw[512]; /* the spec without view parameters, as run seeds a trial */
+        mib_spec_format_draw(&spec, draw, sizeof draw);
+        r = mib_rng_alloc(mib_rng_seed_combine(seed, mib_rng_seed_string(draw)));
         x = malloc(n * g->dx * sizeof *x);
         y = malloc(n * g->dy * sizeof *y);
         z = g->dz ? malloc(n * g->dz * sizeof *z) : NULL;

@@ -112,6 +112,17 @@ uint64_t mib_run_trial_seed(uint64_t master, const char *generator, int64_t n, i
     return mib_rng_seed_combine(s, (uint64_t)(uint32_t)replicate);
 }
 
+/* The data seed of replicate rep of cell: from the cell's generator
+ * without its view parameters (mib_spec_format_draw), so every view of
+ * one draw gets the same rows; for a generator without views that text is
+ * the cell's canonical generator spec, as before views existed. */
+static uint64_t trial_seed(const sweep *s, size_t cell, int32_t rep)
+{
+    char draw[MIB_SPEC_LEN] = "";
+    mib_spec_format_draw(&s->study->gens[s->cell_gen[cell]], draw, sizeof draw);
+    return mib_run_trial_seed(s->study->seed, draw, s->cells[cell].n, rep);
+}
+
 static double now(clockid_t clock)
 {
     struct timespec t;
@@ -166,9 +177,10 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
         return mib_fail(err, MIB_ENOMEM, "out of memory building the cell table");
     }
     for (size_t g = 0; g < study->ngens; g++) {
-        double truth;
+        double truth, truth_se = 0;
         if (mib_generator_truth(gens[g], &truth, NULL) != MIB_OK)
             truth = NAN;
+        mib_generator_truth_se(gens[g], &truth_se);
         for (size_t e = 0; e < study->nests && !(stop && *stop); e++) {
             const mib_spec *es = &study->ests[e];
             const mib_estimator_type *et = mib_estimator_type_of(es, NULL);
@@ -191,6 +203,7 @@ static int build_cells(const mib_study *study, mib_generator *const *gens,
                 c->n = (int64_t)study->n[k];
                 c->batch_size = (int64_t)mib_estimator_batch_size(es);
                 c->true_mi = truth;
+                c->true_mi_se = truth_se;
                 c->dx = (int64_t)gens[g]->dx;
                 c->dy = (int64_t)gens[g]->dy;
                 c->dz = (int64_t)gens[g]->dz;
@@ -332,7 +345,7 @@ static int valid_trial(const sweep *s, const mib_trial_row *t)
     const mib_cell_row *c = &s->cells[t->cell];
     return strcmp(t->generator, c->generator) == 0 && strcmp(t->estimator, c->estimator) == 0 &&
            t->n == c->n &&
-           t->seed == mib_run_trial_seed(s->study->seed, c->generator, c->n, t->replicate);
+           t->seed == trial_seed(s, (size_t)t->cell, t->replicate);
 }
 
 static int curve_order(const void *a, const void *b)
@@ -421,7 +434,9 @@ static int load_previous(sweep *s, mib_run_report *rep, mib_trial_row **order,
                 continue;
             s->have[slot] = (unsigned char)(k + 1);
             s->trials[slot] = mib_trial_stat_of(t);
-            (*order)[s->kept++] = *t;
+            (*order)[s->kept] = *t;
+            /* the journal's cell lines carry no true_mi_se: the cell's */
+            (*order)[s->kept++].true_mi_se = s->cells[t->cell].true_mi_se;
         }
         for (size_t i = 0; ok[k] && i < src[k].ncurves; i++) {
             const mib_curve_row *c = &src[k].curves[i];
@@ -604,7 +619,7 @@ static int run_trial(const sweep *s, const task *k, mib_trial_row *row, curve_bu
     memset(row, 0, sizeof *row);
     MIB_ROW_KEY_FROM_CELL(row, c);
     row->replicate = k->rep;
-    row->seed = mib_run_trial_seed(s->study->seed, c->generator, c->n, k->rep);
+    row->seed = trial_seed(s, k->cell, k->rep);
     snprintf(row->status_name, sizeof row->status_name, "%s", mib_status_name(MIB_OK));
     cb->cell = c->cell;
     cb->rep = k->rep;

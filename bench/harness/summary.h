@@ -7,8 +7,8 @@
 #include <string.h>
 #include "mibench/results.h"
 
-/* The cell's key (cell, generator, estimator, n, batch_size, true_mi, and
- * the two type names) into
+/* The cell's key (cell, generator, estimator, n, batch_size, true_mi and
+ * true_mi_se, and the two type names) into
  * a trial or summary row, which share those fields with mib_cell_row. */
 #define MIB_ROW_KEY_FROM_CELL(row, c)                                              \
     do {                                                                          \
@@ -18,6 +18,7 @@
         (row)->n = (c)->n;                                                        \
         (row)->batch_size = (c)->batch_size;                                      \
         (row)->true_mi = (c)->true_mi;                                            \
+        (row)->true_mi_se = (c)->true_mi_se;                                      \
         memcpy((row)->generator_name, (c)->generator_name, sizeof (row)->generator_name); \
         memcpy((row)->estimator_name, (c)->estimator_name, sizeof (row)->estimator_name); \
     } while (0)

@@ -3,7 +3,8 @@
  * write a static index.html. gnuplot runs as a child (posix_spawnp with an
  * argument vector, never a shell) with a timeout; every error names the
  * figure. The results are only read. Cost: O(S u) for S summary rows over
- * u distinct generators and estimators, plus O(C log C) for C curve points.
+ * u distinct generators and estimators, plus O(C log C) for C curve points
+ * and O(T (u + log T)) for T trials when some generators are chain views.
  * Conventions: MI in nats (or bits, MIB_PLOT_BITS), times in seconds, error bars +-1.96 SE; the
  * TSV layout is documented in plot.h (the contract with the .gp files).
  * Legend labels keep every parameter that tells a spec from the others of
@@ -170,6 +171,13 @@ static void put(FILE *f, int first, double v)
         fputs("NaN", f);
     else
         fprintf(f, "%.12g", v);
+}
+
+/* The SE of a cell's bias: its estimates' and its true MI's (a Monte-Carlo
+ * truth's true_mi_se; 0 when exact). */
+static double bias_se(const mib_summary_row *s)
+{
+    return hypot(s->std_error, s->true_mi_se);
 }
 
 static void put_row(FILE *f, const double *v, size_t n)
@@ -376,14 +384,15 @@ static int write_generator(ctx *c, size_t g)
             continue;
         wstats = strlen(label) > wstats ? strlen(label) : wstats;
         nstats++;
-        fprintf(f, "%s%s\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures\n",
-                blocks++ ? "\n\n" : "", label);
+        fprintf(f, "%s%s\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures"
+                "\ttrue_mi_se\n", blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
             const mib_summary_row *s = c->rows[i];
             double u = c->u, u2 = c->u2;
-            double v[] = {(double)s->n, s->mean / u, s->bias / u, Z95 * s->std_error / u,
+            double v[] = {(double)s->n, s->mean / u, s->bias / u, Z95 * bias_se(s) / u,
                           s->std_error / u, s->variance / u2, s->mse / u2, s->rmse / u,
-                          s->true_mi / u, (double)s->count, (double)s->failures};
+                          s->true_mi / u, (double)s->count, (double)s->failures,
+                          s->true_mi_se / u};
             put_row(f, v, sizeof v / sizeof v[0]);
             any_bias |= isfinite(s->bias);
             any_var |= isfinite(s->variance) && s->variance > 0;
@@ -528,7 +537,7 @@ static int write_family(ctx *c, size_t fam)
     FILE *f = NULL;
     int st = MIB_OK, blocks = 0;
     double t0 = NAN;
-    int distinct_truths = 0;
+    int distinct_truths = 0, monte_carlo = 0;
     int64_t n0 = -1; /* the generators' common largest N, 0 when they differ */
     size_t wlab = 0;  /* longest legend label */
     if (!pts) {
@@ -551,11 +560,14 @@ static int write_family(ctx *c, size_t fam)
         size_t k = family_points(c, fam, e, pts);
         if (!k)
             continue;
-        fprintf(f, "%s%s\ttrue_mi\tmean\tstd_error\tn\tbatch_size\n", blocks++ ? "\n\n" : "", label);
+        fprintf(f, "%s%s\ttrue_mi\tmean\tstd_error\tn\tbatch_size\ttrue_mi_se\n",
+                blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
             double v[] = {pts[i]->true_mi / c->u, pts[i]->mean / c->u, pts[i]->std_error / c->u,
-                          (double)pts[i]->n, (double)pts[i]->batch_size};
-            put_row(f, v, 5);
+                          (double)pts[i]->n, (double)pts[i]->batch_size,
+                          pts[i]->true_mi_se / c->u};
+            put_row(f, v, 6);
+            monte_carlo |= pts[i]->true_mi_se > 0;
             if (isnan(t0))
                 t0 = pts[i]->true_mi;
             distinct_truths |= pts[i]->true_mi != t0;
@@ -564,7 +576,12 @@ static int write_family(ctx *c, size_t fam)
     st = close_out(f, c->dir, file, c->err);
     f = NULL;
     if (!st && distinct_truths)
-        st = add_figure(c, "truth", "mean estimate +- SE against true MI at the largest N; ln B for batched bounds",
+        st = add_figure(c, "truth",
+                        monte_carlo ? "mean estimate +- SE against true MI at the largest N; ln B for "
+                                      "batched bounds; the true MIs are Monte-Carlo means, within "
+                                      "their SE (column true_mi_se, about 1e-3 nats)"
+                                    : "mean estimate +- SE against true MI at the largest N; ln B for "
+                                      "batched bounds",
                         name, file, 900, fig_height(620, (size_t)blocks + 1, wlab),
                         "%s - estimate vs true MI at %s - %s", c->study, at, family);
 done:
@@ -612,7 +629,7 @@ static int write_heatmap(ctx *c)
             heat_text(c, s, &rel, text, sizeof text);
             any |= isfinite(rel) || (s && s->true_mi == 0 && isfinite(s->mean));
             if (s && isfinite(s->bias) && isfinite(s->std_error))
-                within = fabs(s->bias) <= 2 * s->std_error;
+                within = fabs(s->bias) <= 2 * bias_se(s);
             if (s && s->n < c->gmaxn[g])
                 snprintf(note, sizeof note, "N=%lld", (long long)s->n);
             put(f, 1, (double)g);
@@ -651,6 +668,235 @@ static int write_heatmap(ctx *c)
                               "circles: within 2 SE of 0)",
                         "heatmap", file, w > 760 ? w : 760,
                         h > 480 ? h : 480, "%s - relative error of the mean at %s", c->study, at);
+    return st;
+}
+
+/* ---- the data-processing inequality ---------------------------------------- */
+
+/* The views of a Markov chain X -> Y -> Z that the DPI figure reads, by
+ * the word of a view parameter (MIB_PARAM_VIEW): I(X;Y), I(X;Z), I(X;Z|Y). */
+enum { DPI_XY, DPI_XZ, DPI_XZ_Y, DPI_VIEWS };
+static const char *const dpi_words[DPI_VIEWS] = {"xy", "xz", "xz_y"};
+
+/* A chain: the text of its draw (a generator spec without its view
+ * parameters) and its generator number per view (SIZE_MAX: absent). */
+typedef struct dpi_chain {
+    char draw[MIB_SPEC_LEN];
+    size_t g[DPI_VIEWS];
+} dpi_chain;
+
+/* A successful trial of view xy or xz of chain `chain`. */
+typedef struct dpi_trial {
+    size_t chain, e;
+    int64_t n;
+    int32_t rep;
+    int view;
+    double estimate;
+} dpi_trial;
+
+/* Which DPI view generator spec gen is (-1: none, or a type the built-in
+ * registry does not know), with the text of its draw into draw. */
+static int dpi_view(const char *gen, char *draw, size_t len)
+{
+    mib_spec sp;
+    if (mib_generator_spec_parse(gen, &sp, NULL))
+        return -1;
+    for (size_t i = 0; i < sp.nparams; i++) {
+        const mib_param_spec *p = &sp.info->params[i];
+        if (!(p->flags & MIB_PARAM_VIEW) || sp.v[i].choice < 0)
+            continue;
+        for (int w = 0; w < DPI_VIEWS; w++)
+            if (strcmp(p->choices[sp.v[i].choice], dpi_words[w]) == 0)
+                return mib_spec_format_draw(&sp, draw, len) ? -1 : w;
+    }
+    return -1;
+}
+
+/* Order of t against (chain, e, n): <0, 0, >0. */
+static int dpi_cmp(const dpi_trial *t, size_t chain, size_t e, int64_t n)
+{
+    if (t->chain != chain)
+        return t->chain < chain ? -1 : 1;
+    if (t->e != e)
+        return t->e < e ? -1 : 1;
+    return (t->n > n) - (t->n < n);
+}
+
+static int by_chain(const void *a, const void *b)
+{
+    const dpi_trial *x = a, *y = b;
+    int o = dpi_cmp(x, y->chain, y->e, y->n);
+    if (o)
+        return o;
+    if (x->rep != y->rep)
+        return (x->rep > y->rep) - (x->rep < y->rep);
+    return (x->view > y->view) - (x->view < y->view);
+}
+
+/* The chains of the file's generators into ch (*nch of them; at most
+ * c->ngen) and the successful trials of their views xy and xz into *out
+ * (malloc'd, *nt of them), sorted by chain, estimator, n, replicate, view. */
+static int dpi_collect(ctx *c, dpi_chain *ch, size_t *nch, dpi_trial **out, size_t *nt)
+{
+    const mib_results *r = c->r;
+    int *gview = malloc(c->ngen * sizeof *gview);
+    size_t *gchain = malloc(c->ngen * sizeof *gchain);
+    dpi_trial *t = NULL;
+    int st = MIB_OK;
+    *nch = *nt = 0;
+    *out = NULL;
+    if (!gview || !gchain) {
+        st = mib_fail(c->err, MIB_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t g = 0; g < c->ngen; g++) {
+        char draw[MIB_SPEC_LEN];
+        size_t k = 0;
+        if ((gview[g] = dpi_view(c->gens[g], draw, sizeof draw)) < 0)
+            continue;
+        while (k < *nch && strcmp(ch[k].draw, draw) != 0)
+            k++;
+        if (k == *nch) {
+            snprintf(ch[k].draw, sizeof ch[k].draw, "%s", draw);
+            for (int v = 0; v < DPI_VIEWS; v++)
+                ch[k].g[v] = SIZE_MAX;
+            (*nch)++;
+        }
+        ch[k].g[gview[g]] = g;
+        gchain[g] = k;
+    }
+    if (*nch && !(t = malloc((r->ntrials + 1) * sizeof *t))) {
+        st = mib_fail(c->err, MIB_ENOMEM, "out of memory for %zu trials", r->ntrials);
+        goto done;
+    }
+    for (size_t i = 0; i < r->ntrials && *nch; i++) {
+        const mib_trial_row *tr = &r->trials[i];
+        size_t g = 0, e = 0;
+        if (tr->status != MIB_OK || !isfinite(tr->estimate))
+            continue;
+        while (g < c->ngen && !((gview[g] == DPI_XY || gview[g] == DPI_XZ) &&
+                                strcmp(c->gens[g], tr->generator) == 0))
+            g++;
+        while (g < c->ngen && e < c->nest && strcmp(c->ests[e], tr->estimator) != 0)
+            e++;
+        if (g < c->ngen && e < c->nest)
+            t[(*nt)++] = (dpi_trial){gchain[g], e, tr->n, tr->replicate, gview[g], tr->estimate};
+    }
+    if (*nt)
+        qsort(t, *nt, sizeof *t, by_chain);
+    *out = t;
+    t = NULL;
+done:
+    free(gview);
+    free(gchain);
+    free(t);
+    return st;
+}
+
+/* 95% Wilson score interval of v successes in m > 0 trials (Wilson 1927);
+ * exactly 0 (1) at its lower (upper) end when v = 0 (v = m). */
+static void wilson(double v, double m, double *lo, double *hi)
+{
+    double p = v / m, z2 = Z95 * Z95, d = 1 + z2 / m;
+    double mid = (p + z2 / (2 * m)) / d, half = Z95 * sqrt(p * (1 - p) / m + z2 / (4 * m * m)) / d;
+    *lo = v > 0 ? mid - half : 0;
+    *hi = v < m ? mid + half : 1;
+}
+
+/* The true MI of generator g (its first summary row). */
+static double gen_truth(const ctx *c, size_t g)
+{
+    for (size_t i = 0; i < c->r->nsummary; i++)
+        if (c->gi[i] == g)
+            return c->r->summary[i].true_mi;
+    return NAN;
+}
+
+/* dpi-K-S.tsv of chain k (figure number fig): per estimator and N, the
+ * replicates with estimates of both I(X;Y) and I(X;Z) (cursor *at walks
+ * the sorted trials t), how many put I(X;Z) above I(X;Y), and the summary
+ * of view xz_y. */
+static int write_chain(ctx *c, const dpi_chain *ch, size_t k, size_t fig, const char *label,
+                       const dpi_trial *t, size_t nt, size_t *at)
+{
+    char slug[48], file[96], name[96];
+    mib_labels_slug(label, slug, sizeof slug);
+    snprintf(file, sizeof file, "dpi-%zu-%s.tsv", fig, slug);
+    snprintf(name, sizeof name, "dpi-%zu-%s", fig, slug);
+    FILE *f = open_out(c->dir, file, c->err);
+    size_t blocks = 0, wlab = 0, any_pairs = 0;
+    double txy = gen_truth(c, ch->g[DPI_XY]) / c->u, txz = gen_truth(c, ch->g[DPI_XZ]) / c->u;
+    if (!f)
+        return MIB_EIO;
+    for (size_t e = 0; e < c->nest; e++) {
+        size_t rows = rows_of(c, ch->g[DPI_XY], e);
+        size_t kz = ch->g[DPI_XZ_Y] == SIZE_MAX ? 0 : rows_into(c, ch->g[DPI_XZ_Y], e, c->rows2);
+        if (!rows)
+            continue;
+        wlab = strlen(c->elab[e]) > wlab ? strlen(c->elab[e]) : wlab;
+        fprintf(f, "%s%s\tn\tpairs\tviolations\trate\trate_lo\trate_hi\tcmi_mean\tcmi_ci95"
+                   "\tcmi_count\ttrue_xy\ttrue_xz\n", blocks++ ? "\n\n" : "", c->elab[e]);
+        for (size_t i = 0; i < rows; i++) {
+            int64_t n = c->rows[i]->n;
+            size_t pairs = 0, viol = 0;
+            double lo = NAN, hi = NAN;
+            while (*at < nt && dpi_cmp(&t[*at], k, e, n) < 0)
+                (*at)++;
+            while (*at < nt && dpi_cmp(&t[*at], k, e, n) == 0) {
+                const dpi_trial *a = &t[*at];
+                size_t m = 1; /* trials of this replicate: xy then xz when both */
+                while (*at + m < nt && dpi_cmp(&a[m], k, e, n) == 0 && a[m].rep == a->rep)
+                    m++;
+                if (m == 2 && a[0].view == DPI_XY && a[1].view == DPI_XZ) {
+                    pairs++;
+                    viol += a[1].estimate > a[0].estimate;
+                }
+                *at += m;
+            }
+            if (pairs > 0)
+                wilson((double)viol, (double)pairs, &lo, &hi);
+            const mib_summary_row *z = NULL;
+            for (size_t j = 0; j < kz && !z; j++)
+                z = c->rows2[j]->n == n ? c->rows2[j] : NULL;
+            double v[] = {(double)n, (double)pairs, (double)viol,
+                          pairs > 0 ? (double)viol / (double)pairs : NAN, lo, hi,
+                          z ? z->mean / c->u : NAN, z ? Z95 * z->std_error / c->u : NAN,
+                          z ? (double)z->count : 0, txy, txz};
+            put_row(f, v, sizeof v / sizeof v[0]);
+            any_pairs += pairs > 0;
+        }
+    }
+    int st = close_out(f, c->dir, file, c->err);
+    if (!st && any_pairs)
+        st = add_figure(c, "dpi", "data-processing inequality on one draw of a Markov chain "
+                        "X -> Y -> Z: how often the estimate of I(X;Z) is above that of "
+                        "I(X;Y) (95% Wilson interval), and the mean estimate of I(X;Z|Y) "
+                        "(true 0) +-1.96 SE", name, file, 900, fig_height(860, blocks, wlab),
+                        "%s - data-processing inequality - %s", c->study, ch->draw);
+    return st;
+}
+
+/* The DPI tables: one per chain with views xy and xz (see plot.h). */
+static int write_dpi(ctx *c)
+{
+    dpi_chain *ch = malloc(c->ngen * sizeof *ch);
+    const char **draws = malloc(c->ngen * sizeof *draws);
+    char (*labels)[MIB_SPEC_LEN] = malloc(c->ngen * sizeof *labels);
+    dpi_trial *t = NULL;
+    size_t nch = 0, nt = 0, at = 0, fig = 0;
+    int st = ch && draws && labels ? dpi_collect(c, ch, &nch, &t, &nt)
+                                   : mib_fail(c->err, MIB_ENOMEM, "out of memory");
+    for (size_t k = 0; k < nch; k++)
+        draws[k] = ch[k].draw;
+    if (!st && nch)
+        mib_labels_short(draws, nch, labels);
+    for (size_t k = 0; k < nch && !st; k++)
+        if (ch[k].g[DPI_XY] != SIZE_MAX && ch[k].g[DPI_XZ] != SIZE_MAX)
+            st = write_chain(c, &ch[k], k, ++fig, labels[k], t, nt, &at);
+    free(ch);
+    free(draws);
+    free(labels);
+    free(t);
     return st;
 }
 
@@ -892,14 +1138,14 @@ static int label_specs(ctx *c)
     return MIB_OK;
 }
 
-/* The tables of the whole study, in display order: the heatmap, then one
- * per generator family. */
+/* The tables of the whole study, in display order: the heatmap, one per
+ * generator family, then one per Markov chain seen through its views. */
 static int write_overview(ctx *c)
 {
     int st = write_heatmap(c);
     for (size_t f = 0; f < c->nfam && !st; f++)
         st = write_family(c, f);
-    return st;
+    return st ? st : write_dpi(c);
 }
 
 /* The tables of each generator in /summary order: stats and time, and its

@@ -8,11 +8,13 @@
  * missing values are written NaN. Files in DIR, for figure kind K and
  * generator number G (1-based, in /summary order) with slug S:
  *   stats-G-S.tsv   n mean bias ci95 std_error variance mse rmse true_mi count failures
- *                   (one block per estimator; figures bias-G-S, spread-G-S)
+ *                   true_mi_se (one block per estimator; figures bias-G-S,
+ *                   spread-G-S; ci95 = 1.96 sqrt(std_error^2 + true_mi_se^2),
+ *                   the bias's, which a Monte-Carlo truth's SE widens)
  *   time-G-S.tsv    n median_seconds mean_seconds slope (figure time-G-S;
  *                   label "EST (slope b)", b the least-squares slope of
  *                   ln median seconds on ln N)
- *   truth-F-S.tsv   true_mi mean std_error n batch_size (per generator
+ *   truth-F-S.tsv   true_mi mean std_error n batch_size true_mi_se (per generator
  *                   family F, see mib_labels_family; cells at their
  *                   largest N; figure truth-F-S)
  *   curves-G-S.tsv  step estimate ema true_mi (one block per cell with a
@@ -22,10 +24,11 @@
  *                   heatmap; each pair at its largest N; rel_error_pct NaN
  *                   where the true MI is 0, whose text is the bias in nats
  *                   or bits;
- *                   within_2se 1 when |bias| <= 2 SE, 0, or NaN unknown;
+ *                   within_2se 1 when |bias| <= 2 SE (the bias's, with
+ *                   true_mi_se), 0, or NaN unknown;
  *                   n_note "N=M" when M is below the generator's largest N,
  *                   else "-")
- * MI columns (mean, bias, ci95, std_error, rmse, true_mi, estimate, ema;
+ * MI columns (mean, bias, ci95, std_error, rmse, true_mi, true_mi_se, estimate, ema;
  * variance and mse squared) are in nats, or in bits when exported with
  * MIB_PLOT_BITS (divided by ln 2, ln 2 squared); relative errors (percent),
  * seconds, N, counts and batch sizes do not change.

@@ -35,6 +35,7 @@
 #include "estimators/columns.h"
 #include "estimators/knn/kdtree.h"
 #include "estimators/knn/ksg.h"
+#include "estimators/knn/strips.h"
 #include "mibench/rng.h"
 
 #define LEAF_SIZE 32
@@ -501,6 +502,75 @@ static int count_all(const ksg *g, int threads, unsigned *ties, mib_err *err)
     return MIB_OK;
 }
 
+/* 1-D x and 1-D y without Z: the joint neighbours from sorted strips
+ * (strips.c) rather than the KD-tree, the same doubles, and the two
+ * marginals straight from the sorts and the strips' radii (no tree, no
+ * gather). *planar = 0, nothing done, where the strips would be slow: KSG-2
+ * on data with coincident points (strips.h), or points the strips give up
+ * on; the KD-tree then. */
+static int ksg_plane(ksg *g, const mib_data *data, int standardize, double jitter, int threads,
+                     unsigned *ties, int *planar, mib_err *err)
+{
+    const size_t n = g->n;
+    double *z = NULL;
+    size_t *order[2] = {malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t))};
+    mib_err e[2] = {{""}, {""}};
+    int so[2] = {MIB_OK, MIB_OK};
+    int st = joint_block(data, standardize, jitter, &z, err);
+    *planar = 0;
+    if (st)
+        goto done;
+    for (int c = 0; c < 2; c++) {
+        g->mg[c] = (marginal){.n = n, .d = 1, .off = (size_t)c};
+        g->mg[c].sorted = malloc(n * sizeof(double));
+        g->mg[c].rad = malloc(n * sizeof(double));
+        if (!order[c] || !g->mg[c].sorted || !g->mg[c].rad) {
+            st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
+            goto done;
+        }
+    }
+#pragma omp parallel for num_threads(2) schedule(static, 1) if (threads > 1)
+    for (int c = 0; c < 2; c++)
+        so[c] = mib_columns_sort(z, n, 2, (size_t)c, order[c], g->mg[c].sorted, &e[c]);
+    for (int c = 0; c < 2; c++)
+        if (so[c]) {
+            st = so[c];
+            if (err)
+                *err = e[c];
+            goto done;
+        }
+    const int v2 = g->variant == 2;
+    if (v2 && mib_strips_has_duplicates(z, n, order[1]))
+        goto done;
+    free(z);
+    z = NULL;
+    const mib_strips_in in = {.n = n, .order = {order[0], order[1]},
+                              .sorted = {g->mg[0].sorted, g->mg[1].sorted}};
+    mib_strips_out out = {.r = {g->mg[0].rad, g->mg[1].rad}};
+    if ((st = mib_strips_knn(&in, g->k, v2, threads, &out, err)) || out.gave_up)
+        goto done;
+    *planar = 1;
+    *ties = out.ties;
+    g->cnt = malloc(g->nm * n * sizeof *g->cnt);
+    g->hist = calloc(n, sizeof *g->hist);
+    if (!g->cnt || !g->hist) {
+        st = mib_fail(err, MIB_ENOMEM, "out of memory for KSG on %zu samples", n);
+        goto done;
+    }
+    for (size_t c = 0; c < 2; c++)
+        sweep_marginal(g, &g->mg[c], c, threads);
+done:
+    if (!*planar) /* the tree builds its own marginals */
+        for (int c = 0; c < 2; c++) {
+            marginal_free(&g->mg[c]);
+            g->mg[c] = (marginal){0};
+        }
+    free(z);
+    free(order[0]);
+    free(order[1]);
+    return st;
+}
+
 /* sum over points of f(count of marginals [i0, i1)), f(c) = psi(c + off) -
  * inv / c, from a histogram of the counts: exact and order-free, so the
  * same bits for any thread count. */
@@ -547,9 +617,12 @@ static int ksg_run(const mib_data *data, const mib_spec *spec, const mib_workspa
                         "n=%zu samples is too few for k=%zu neighbours; KSG needs n > k", g.n, g.k);
     if (g.n >= UINT32_MAX)
         return mib_fail(err, MIB_ERESOURCE, "KSG takes fewer than 2^32 samples, got %zu", g.n);
+    int planar = 0;
     if ((st = mib_columns_check_constant(data, err)) ||
-        (st = ksg_build(&g, data, standardize, jitter, threads, err)) ||
-        (st = count_all(&g, threads, &ties, err)))
+        (g.dx == 1 && g.dy == 1 && g.dz == 0 &&
+         (st = ksg_plane(&g, data, standardize, jitter, threads, &ties, &planar, err))) ||
+        (!planar && ((st = ksg_build(&g, data, standardize, jitter, threads, err)) ||
+                     (st = count_all(&g, threads, &ties, err)))))
         goto done;
     res->mi = ksg_sum(&g);
     res->flags |= (jitter > 0 ? MIB_RES_JITTER : 0) | (ties ? MIB_RES_TIES : 0);

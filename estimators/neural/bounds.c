@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include "estimators/neural/bounds.h"
+#include "estimators/neural/mlp.h" /* MIB_VECTOR_CLONES */
 
 static double logaddexp(double a, double b)
 {
@@ -52,8 +53,9 @@ static double negatives_lse(const mib_bound *b, size_t B, const float *T, float 
     return m + log(s);
 }
 
-/* ln sum_j e^T_ij of one row; e (when non-NULL) receives e^(T_ij - lse). */
-static double row_lse(size_t B, const float *row, float *e)
+/* ln sum_j e^T_ij of one row; e (when non-NULL) receives e^(T_ij - max)
+ * and *sum their sum. */
+static double row_lse(size_t B, const float *row, float *e, double *sum)
 {
     double m = -INFINITY, s = 0;
     for (size_t j = 0; j < B; j++)
@@ -65,9 +67,8 @@ static double row_lse(size_t B, const float *row, float *e)
         if (e)
             e[j] = v;
     }
-    if (e)
-        for (size_t j = 0; j < B; j++)
-            e[j] = (float)(e[j] / s);
+    if (sum)
+        *sum = s;
     return m + log(s);
 }
 
@@ -97,7 +98,7 @@ void mib_bound_acc_add(const mib_bound *b, mib_bound_acc *a, size_t B, const flo
     a->neg_n += (double)B * (double)(B - 1);
     if (b->kind == MIB_BOUND_INFONCE) {
         for (size_t i = 0; i < B; i++)
-            a->nce_sum += T[i * B + i] - row_lse(B, T + i * B, NULL);
+            a->nce_sum += T[i * B + i] - row_lse(B, T + i * B, NULL, NULL);
         return;
     }
     for (size_t i = 0; i < B; i++)
@@ -179,6 +180,7 @@ static int scale_negatives(size_t B, float *dT, double scale)
     return ok;
 }
 
+MIB_VECTOR_CLONES
 double mib_bound_train(mib_bound *b, size_t B, const float *T, float *dT)
 {
     double nneg = (double)B * (double)(B - 1), lnneg = log(nneg), value, pos = 0, m, lse;
@@ -190,11 +192,14 @@ double mib_bound_train(mib_bound *b, size_t B, const float *T, float *dT)
     case MIB_BOUND_INFONCE: /* dT_ij = (softmax_i(T)_j - [i == j]) / B */
         value = log((double)B);
         for (size_t i = 0; i < B; i++) {
-            value += (T[i * B + i] - row_lse(B, T + i * B, dT + i * B)) / (double)B;
+            float *restrict d = dT + i * B;
+            double s;
+            value += (T[i * B + i] - row_lse(B, T + i * B, d, &s)) / (double)B;
             for (size_t j = 0; j < B; j++) {
-                double g = (dT[i * B + j] - (i == j)) / (double)B;
+                float p = (float)(d[j] / s); /* the softmax, rounded to float */
+                double g = (p - (i == j)) / (double)B;
                 ok &= fabs(g) <= FLT_MAX;
-                dT[i * B + j] = (float)g;
+                d[j] = (float)g;
             }
         }
         break;

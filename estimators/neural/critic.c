@@ -8,19 +8,26 @@
  *   whose activations are kept for backward when they fit
  *   (MIB_CONCAT_STORE_BYTES), else recomputed blockwise in backward (one more
  *   forward: 4/3 of the flops). About 6 B^2 hidden^2 (layers - 1) flops a step.
+ *   Backward deals the blocks to CONCAT_LANES lanes (block b to lane
+ *   b mod lanes), each summing its blocks' gradients in its own buffers;
+ *   the lanes are then added in lane order.
  * bilinear: T = X W Y' + c; cost 2 B dx dy + 2 B^2 dy.
  * Threads (cfg.threads >= 2): the separable towers g and h run side by
- * side, each on its own scratch; nothing is summed across threads, so the
- * result is the same bits for any thread count.
+ * side, each on its own scratch; concat's blocks (forward) and lanes
+ * (backward) are shared out, each thread with its own scratch. The lanes
+ * depend on B and chunk_pairs only, and nothing else is summed across
+ * threads, so the result is the same bits for any thread count.
  */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
+#include <omp.h>
 #include "estimators/neural/critic.h"
 
-#define DEFAULT_CHUNK_PAIRS 4096
+#define DEFAULT_CHUNK_PAIRS 2048 /* two blocks at B = 64: one per core */
+#define CONCAT_LANES 4           /* concat backward: gradient sums kept apart */
 
 struct mib_critic {
     mib_critic_cfg cfg;
@@ -34,13 +41,18 @@ struct mib_critic {
     float *dge, *dhe; /* B x embed */
     /* concat */
     mib_dense first;  /* (dx + dy) x hidden: rows 0..dx-1 act on x, the rest on y */
-    mib_mlp tail;     /* hidden -> ... -> 1 */
-    float *U, *V, *dU, *dV; /* B x hidden */
+    mib_mlp tail;     /* hidden -> ... -> 1; its gradients are lane 0's */
+    float *U, *V, *dU, *dV; /* B x hidden; dV is lane 0's */
     size_t cap;       /* pairs per block */
     int store;        /* all pair activations kept (else recomputed) */
-    float *act;       /* layers slabs: bmax^2 x hidden each (store) or cap x hidden */
-    float *din;       /* cap x hidden */
-    float *tout;      /* cap: block outputs when recomputing */
+    int workers;      /* threads of the block loops, each with its own scratch */
+    float *act;       /* layers slabs: bmax^2 x hidden each (store) or, per worker,
+                         cap x hidden each */
+    float *din;       /* per worker: cap x hidden */
+    float *tout;      /* per worker: cap, block outputs when recomputing */
+    size_t ntail;     /* parameters of the tail */
+    mib_mlp lane_tail[CONCAT_LANES]; /* lanes >= 1: the tail, gradients in lane_g */
+    float *lane_g[CONCAT_LANES], *lane_dV[CONCAT_LANES]; /* zero between steps */
     /* bilinear */
     mib_dense bil;    /* W (dx x dy) with b[0] = c (in a block of dx*dy + 1) */
     float *A, *dA;    /* B x dy */
@@ -58,6 +70,28 @@ static size_t concat_cap(const mib_critic_cfg *cfg)
 {
     size_t p = cfg->chunk_pairs ? cfg->chunk_pairs : DEFAULT_CHUNK_PAIRS;
     return p > cfg->bmax ? p : cfg->bmax;
+}
+
+/* Blocks of whole x rows, at most cap pairs each, of a batch B <= cap. */
+static size_t concat_blocks(size_t cap, size_t B)
+{
+    size_t rows = cap / B;
+    return (B + rows - 1) / rows;
+}
+
+static size_t concat_lanes(size_t cap, size_t B)
+{
+    size_t n = concat_blocks(cap, B);
+    return n < CONCAT_LANES ? n : CONCAT_LANES;
+}
+
+/* Threads of the block loops: no more than the lanes at bmax (the most of
+ * any B <= bmax). */
+static size_t concat_workers(const mib_critic_cfg *cfg)
+{
+    size_t t = cfg->threads > 1 ? (size_t)cfg->threads : 1;
+    size_t lanes = concat_lanes(concat_cap(cfg), cfg->bmax);
+    return t < lanes ? t : lanes;
 }
 
 /* Widths of a tower in -> hidden (layers times) -> out. */
@@ -84,10 +118,14 @@ static void sizes(const mib_critic_cfg *cfg, size_t *nparam, size_t *nbuf)
         *nbuf = 2 * (L * B * H + B * E) + 2 * B * E + 4 * B * w;
         break;
     case MIB_CRITIC_CONCAT: {
-        size_t cap = concat_cap(cfg);
+        size_t cap = concat_cap(cfg), lanes = concat_lanes(cap, B), nw = concat_workers(cfg);
         tower_dims(cfg, H, 1, dims);
-        *nparam = mib_dense_count(cfg->dx + cfg->dy, H) + mib_mlp_count(L, dims + 1);
-        *nbuf = 4 * B * H + 3 * cap * H + cap + L * (concat_store(cfg) ? B * B : cap) * H;
+        size_t ntail = mib_mlp_count(L, dims + 1);
+        *nparam = mib_dense_count(cfg->dx + cfg->dy, H) + ntail;
+        /* U, V, dU, dV; the other lanes' gradients; per worker din, a
+         * ping-pong and block outputs; the pair activations */
+        *nbuf = 4 * B * H + (lanes - 1) * (ntail + B * H) + nw * (3 * cap * H + cap) +
+                L * H * (concat_store(cfg) ? B * B : nw * cap);
         break;
     }
     default:
@@ -158,7 +196,7 @@ mib_critic *mib_critic_alloc(const mib_critic_cfg *cfg, gsl_rng *r)
     c->prm.n = np;
     c->prm.p = calloc(np, sizeof(float));
     c->prm.g = calloc(np, sizeof(float));
-    c->buf = malloc(nb * sizeof(float));
+    c->buf = calloc(nb, sizeof(float)); /* concat's lane sums start at zero */
     if (!c->prm.p || !c->prm.g || !c->buf) {
         mib_critic_free(c);
         return NULL;
@@ -181,23 +219,36 @@ mib_critic *mib_critic_alloc(const mib_critic_cfg *cfg, gsl_rng *r)
         c->scratch = take(&s, 2 * B * (H > E ? H : E));
         c->scratch2 = take(&s, 2 * B * (H > E ? H : E));
         break;
-    case MIB_CRITIC_CONCAT:
+    case MIB_CRITIC_CONCAT: {
         c->cap = concat_cap(cfg);
         c->store = concat_store(cfg);
+        c->workers = (int)concat_workers(cfg);
+        size_t nw = (size_t)c->workers;
         mib_dense_bind(&c->first, cfg->dx + cfg->dy, H, &c->prm, &at);
+        size_t first = at;
         tower_dims(cfg, H, 1, dims);
         mib_mlp_bind(&c->tail, L, dims + 1, &c->prm, &at);
+        c->ntail = at - first;
         mib_dense_init(&c->first, r);
         mib_mlp_init(&c->tail, r);
         c->U = take(&s, B * H);
         c->V = take(&s, B * H);
         c->dU = take(&s, B * H);
         c->dV = take(&s, B * H);
-        c->din = take(&s, c->cap * H);
-        c->scratch = take(&s, 2 * c->cap * H);
-        c->tout = take(&s, c->cap);
-        c->act = take(&s, L * (c->store ? B * B : c->cap) * H);
+        for (size_t k = 1; k < concat_lanes(c->cap, B); k++) {
+            /* the tail's weights, with its gradients in this lane's buffer */
+            size_t lat = 0;
+            mib_params lane = {c->ntail, c->prm.p + first, take(&s, c->ntail)};
+            mib_mlp_bind(&c->lane_tail[k], L, dims + 1, &lane, &lat);
+            c->lane_g[k] = lane.g;
+            c->lane_dV[k] = take(&s, B * H);
+        }
+        c->din = take(&s, nw * c->cap * H);
+        c->scratch = take(&s, nw * 2 * c->cap * H);
+        c->tout = take(&s, nw * c->cap);
+        c->act = take(&s, L * (c->store ? B * B : nw * c->cap) * H);
         break;
+    }
     default:
         /* W (dx x dy) then c: a dense layer of fan-in dx whose bias is c. */
         c->bil = (mib_dense){.in = cfg->dx, .out = cfg->dy, .w = c->prm.p, .gw = c->prm.g,
@@ -252,26 +303,29 @@ static void separable_backward(mib_critic *c, size_t B, const float *x, const fl
 static size_t block_rows(const mib_critic *c, size_t B) { return c->cap / B; }
 
 /* Where the block of x rows from i0 keeps h1 and the tail's activations:
- * in the kept slabs (store) or in the block slabs; the tail's output (the
- * scores) goes to out. */
-static float *block_slabs(const mib_critic *c, size_t B, size_t i0, float *out, float **acts)
+ * in the kept slabs (store) or in worker w's block slabs; the tail's output
+ * (the scores) goes to out. */
+static float *block_slabs(const mib_critic *c, size_t B, size_t i0, int w, float *out,
+                          float **acts)
 {
     size_t H = c->cfg.hidden, L = c->cfg.layers;
     size_t stride = c->store ? c->cfg.bmax * c->cfg.bmax * H : c->cap * H;
-    size_t off = c->store ? i0 * B * H : 0;
+    float *base = c->store ? c->act + i0 * B * H : c->act + (size_t)w * L * c->cap * H;
     for (size_t l = 0; l + 1 < L; l++)
-        acts[l] = c->act + (l + 1) * stride + off;
+        acts[l] = base + (l + 1) * stride;
     acts[L - 1] = out;
-    return c->act + off;
+    return base;
 }
 
-/* Forward of the pair MLP on x rows i0 .. i0+rows-1 against every y; the
- * scores go to out (rows*B). Sets *h1p and acts[] for the backward pass. */
-static void concat_block(mib_critic *c, size_t B, size_t i0, size_t rows, float *out,
+/* Forward of the pair MLP on x rows i0 .. i0+rows-1 against every y, on
+ * worker w's scratch; the scores go to out (rows*B). Sets *h1p and acts[]
+ * for the backward pass. */
+MIB_VECTOR_CLONES
+static void concat_block(mib_critic *c, size_t B, size_t i0, size_t rows, int w, float *out,
                          float **h1p, float **acts)
 {
     size_t H = c->cfg.hidden;
-    float *h1 = block_slabs(c, B, i0, out, acts);
+    float *h1 = block_slabs(c, B, i0, w, out, acts);
     for (size_t i = 0; i < rows; i++) {
         const float *restrict u = c->U + (i0 + i) * H;
         for (size_t j = 0; j < B; j++) {
@@ -288,7 +342,6 @@ static void concat_block(mib_critic *c, size_t B, size_t i0, size_t rows, float 
 static void concat_scores(mib_critic *c, size_t B, const float *x, const float *y, float *T)
 {
     size_t H = c->cfg.hidden, dx = c->cfg.dx, dy = c->cfg.dy, nb = block_rows(c, B);
-    float *h1, *acts[MIB_MLP_MAX_LAYERS];
     /* U = X Wx + b, V = Y Wy: the first layer once per row */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)H, (int)dx, 1.0f, x,
                 (int)dx, c->first.w, (int)H, 0.0f, c->U, (int)H);
@@ -297,38 +350,74 @@ static void concat_scores(mib_critic *c, size_t B, const float *x, const float *
     for (size_t i = 0; i < B; i++)
         for (size_t k = 0; k < H; k++)
             c->U[i * H + k] += c->first.b[k];
-    for (size_t i0 = 0; i0 < B; i0 += nb)
-        concat_block(c, B, i0, i0 + nb <= B ? nb : B - i0, T + i0 * B, &h1, acts);
+    /* the blocks are independent: any thread gives the same scores */
+#pragma omp parallel for num_threads(c->workers) schedule(static) if (c->workers > 1)
+    for (size_t i0 = 0; i0 < B; i0 += nb) {
+        float *h1, *acts[MIB_MLP_MAX_LAYERS];
+        concat_block(c, B, i0, i0 + nb <= B ? nb : B - i0, omp_get_thread_num(), T + i0 * B,
+                     &h1, acts);
+    }
+}
+
+/* Backward of lane k's blocks (k, k + lanes, ...) on worker w's scratch:
+ * the tail's gradients go to the lane's tail, the pair gradients through
+ * relu(U_i + V_j) to the blocks' rows of dU and to the lane's dV. */
+MIB_VECTOR_CLONES
+static void concat_lane(mib_critic *c, size_t B, const float *dT, size_t k, size_t lanes,
+                        int w)
+{
+    size_t H = c->cfg.hidden, nb = block_rows(c, B);
+    const mib_mlp *tail = k ? &c->lane_tail[k] : &c->tail;
+    float *dV = k ? c->lane_dV[k] : c->dV, *din = c->din + (size_t)w * c->cap * H;
+    float *scratch = c->scratch + (size_t)w * 2 * c->cap * H, *tout = c->tout + w * c->cap;
+    float *h1, *acts[MIB_MLP_MAX_LAYERS];
+    for (size_t i0 = k * nb; i0 < B; i0 += lanes * nb) {
+        size_t rows = i0 + nb <= B ? nb : B - i0;
+        if (c->store) /* the kept activations; the output is not read */
+            h1 = block_slabs(c, B, i0, w, tout, acts);
+        else
+            concat_block(c, B, i0, rows, w, tout, &h1, acts);
+        mib_mlp_backward(tail, rows * B, h1, acts, dT + i0 * B, scratch, din);
+        for (size_t i = 0; i < rows; i++) {
+            float *restrict du = c->dU + (i0 + i) * H;
+            for (size_t j = 0; j < B; j++) {
+                const float *restrict a = h1 + (i * B + j) * H;
+                const float *restrict d = din + (i * B + j) * H;
+                float *restrict dv = dV + j * H;
+                for (size_t q = 0; q < H; q++) {
+                    float dq = d[q], z = a[q] > 0.0f ? dq : 0.0f;
+                    du[q] += z;
+                    dv[q] += z;
+                }
+            }
+        }
+    }
+}
+
+/* sum += lane; lane = 0 (ready for the next step). */
+MIB_VECTOR_CLONES
+static void add_and_clear(float *restrict sum, float *restrict lane, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sum[i] += lane[i];
+        lane[i] = 0.0f;
+    }
 }
 
 static void concat_backward(mib_critic *c, size_t B, const float *x, const float *y,
                             const float *dT)
 {
-    size_t H = c->cfg.hidden, dx = c->cfg.dx, dy = c->cfg.dy, nb = block_rows(c, B);
-    float *h1, *acts[MIB_MLP_MAX_LAYERS];
+    size_t H = c->cfg.hidden, dx = c->cfg.dx, dy = c->cfg.dy;
+    size_t lanes = concat_lanes(c->cap, B);
     memset(c->dU, 0, B * H * sizeof(float));
     memset(c->dV, 0, B * H * sizeof(float));
-    for (size_t i0 = 0; i0 < B; i0 += nb) {
-        size_t rows = i0 + nb <= B ? nb : B - i0;
-        if (c->store) /* the kept activations; the output is not read */
-            h1 = block_slabs(c, B, i0, c->tout, acts);
-        else
-            concat_block(c, B, i0, rows, c->tout, &h1, acts);
-        mib_mlp_backward(&c->tail, rows * B, h1, acts, dT + i0 * B, c->scratch, c->din);
-        /* through relu(U_i + V_j): dU_i and dV_j collect the pair gradients */
-        for (size_t i = 0; i < rows; i++) {
-            float *restrict du = c->dU + (i0 + i) * H;
-            for (size_t j = 0; j < B; j++) {
-                const float *restrict a = h1 + (i * B + j) * H;
-                const float *restrict d = c->din + (i * B + j) * H;
-                float *restrict dv = c->dV + j * H;
-                for (size_t k = 0; k < H; k++) {
-                    float dk = d[k], z = a[k] > 0.0f ? dk : 0.0f;
-                    du[k] += z;
-                    dv[k] += z;
-                }
-            }
-        }
+#pragma omp parallel for num_threads(c->workers) schedule(static, 1) if (c->workers > 1)
+    for (size_t k = 0; k < lanes; k++)
+        concat_lane(c, B, dT, k, lanes, omp_get_thread_num());
+    /* lane 0 summed into the gradient block itself; the others in order */
+    for (size_t k = 1; k < lanes; k++) {
+        add_and_clear(c->tail.layer[0].gw, c->lane_g[k], c->ntail);
+        add_and_clear(c->dV, c->lane_dV[k], B * H);
     }
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)dx, (int)H, (int)B, 1.0f, x,
                 (int)dx, c->dU, (int)H, 1.0f, c->first.gw, (int)H);

@@ -30,12 +30,13 @@ typedef struct mib_critic_cfg {
     size_t embed;         /* separable: embedding size */
     size_t bmax;          /* largest batch scores() will see */
     /* concat only; 0 means the default: */
-    size_t chunk_pairs;   /* pairs per block of the pair MLP (default 4096) */
+    size_t chunk_pairs;   /* pairs per block of the pair MLP (default 2048); the
+                             blocks fix the order of the gradient sums */
     int store;            /* 1 keep every pair activation for backward, -1 never
                              (recompute blockwise), 0 automatic: keep them when
                              they fit in MIB_CONCAT_STORE_BYTES */
-    int threads;          /* OpenMP threads scores()/backward() may use (0, 1: one);
-                             the results are the same bits for any count */
+    int threads;          /* OpenMP threads scores()/backward() may use (0, 1: one;
+                             concat uses at most 4); the same bits for any count */
 } mib_critic_cfg;
 
 #define MIB_CONCAT_STORE_BYTES (160.0 * 1024 * 1024)

@@ -1,8 +1,12 @@
 /* mlp.c - dense ReLU layers (forward, backward) on CBLAS sgemm, and Adam.
  * Cost per layer of width in -> out on r rows: 2 r in out flops forward,
  * twice that backward (weights and input gradients); the bias, ReLU and mask
- * loops are O(r out). Conventions in mlp.h: row-major activations, W is
- * in x out, gradients are added (callers zero them once per step).
+ * loops are O(r out), one pass each: the backward's ReLU mask also sums the
+ * bias gradient of the layer below, and a one-output layer (the concat
+ * critic's last) uses sgemv and a direct outer product instead of sgemm,
+ * which would copy the whole r x in input first. Conventions in mlp.h:
+ * row-major activations, W is in x out, gradients are added (callers zero
+ * them once per step).
  * Adam follows PyTorch: bias-corrected moments, eps added after the sqrt;
  * one fused pass reads g, m, v, p once and clears g for the next step
  * (5 n floats moved, 10 n flops). The elementwise loops are cloned for
@@ -16,12 +20,6 @@
 #include <string.h>
 #include <cblas.h>
 #include "estimators/neural/mlp.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MIB_VECTOR_CLONES
-#endif
 
 size_t mib_dense_count(size_t in, size_t out) { return in * out + out; }
 
@@ -86,8 +84,12 @@ void mib_dense_forward(const mib_dense *d, size_t rows, const float *in, float *
                        int use_relu)
 {
     size_t n = d->out;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)n, (int)d->in,
-                1.0f, in, (int)d->in, d->w, (int)n, 0.0f, out, (int)n);
+    if (n == 1) /* a matrix-vector product: sgemm would first copy (pack) all of in */
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)d->in, 1.0f, in, (int)d->in,
+                    d->w, 1, 0.0f, out, 1);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)n, (int)d->in,
+                    1.0f, in, (int)d->in, d->w, (int)n, 0.0f, out, (int)n);
     const float *restrict b = d->b;
     for (size_t r = 0; r < rows; r++) {
         float *restrict o = out + r * n;
@@ -107,7 +109,48 @@ void mib_mlp_forward(const mib_mlp *m, size_t rows, const float *in, float *cons
                           l + 1 < m->nlayers);
 }
 
+/* gb += the column sums of dz (rows x n), row by row. */
 MIB_VECTOR_CLONES
+static void add_column_sums(float *restrict gb, const float *restrict dz, size_t rows, size_t n)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < n; k++)
+            gb[k] += dz[r * n + k];
+}
+
+/* da = dz W' (rows x d->in); when a is non-NULL, masked by a > 0 (the ReLU
+ * that produced a) and added into gb row by row: the masked da is the dz
+ * of the layer below, whose bias gradient this pass sums on the way. A
+ * one-output layer's dz W' is an outer product, written here directly
+ * (sgemm with k = 1 would clear da first and pass over it again). */
+MIB_VECTOR_CLONES
+static void input_gradient(const mib_dense *d, size_t rows, const float *dz, const float *a,
+                           float *da, float *gb)
+{
+    const size_t in = d->in;
+    const int outer = d->out == 1;
+    const float *restrict w = d->w;
+    if (!outer)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)in, (int)d->out,
+                    1.0f, dz, (int)d->out, d->w, (int)d->out, 0.0f, da, (int)in);
+    for (size_t r = 0; r < rows; r++) {
+        float *restrict g = da + r * in;
+        const float z = outer ? dz[r] : 0.0f;
+        if (a) {
+            const float *restrict h = a + r * in;
+            for (size_t k = 0; k < in; k++) {
+                float v = outer ? z * w[k] : g[k];
+                v = h[k] > 0.0f ? v : 0.0f;
+                g[k] = v;
+                gb[k] += v;
+            }
+        } else if (outer) {
+            for (size_t k = 0; k < in; k++)
+                g[k] = z * w[k];
+        }
+    }
+}
+
 void mib_mlp_backward(const mib_mlp *m, size_t rows, const float *in,
                       float *const *act, const float *dout, float *scratch,
                       float *din)
@@ -115,33 +158,22 @@ void mib_mlp_backward(const mib_mlp *m, size_t rows, const float *in,
     size_t wmax = mib_mlp_max_width(m);
     float *buf[2] = {scratch, scratch + rows * wmax};
     const float *dz = dout;
+    add_column_sums(m->layer[m->nlayers - 1].gb, dout, rows, m->layer[m->nlayers - 1].out);
     for (size_t l = m->nlayers; l-- > 0;) {
         const mib_dense *d = &m->layer[l];
         const float *a = l ? act[l - 1] : in;
         int ni = (int)d->in, no = (int)d->out;
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, no, (int)rows, 1.0f, a, ni,
-                    dz, no, 1.0f, d->gw, no);
-        float *restrict gb = d->gb;
-        for (size_t r = 0; r < rows; r++) {
-            const float *restrict z = dz + r * d->out;
-            for (size_t k = 0; k < d->out; k++)
-                gb[k] += z[k];
-        }
+        if (no == 1) /* gw += a' dz, a matrix-vector product (see mib_dense_forward) */
+            cblas_sgemv(CblasRowMajor, CblasTrans, (int)rows, ni, 1.0f, a, ni, dz, 1, 1.0f,
+                        d->gw, 1);
+        else
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, no, (int)rows, 1.0f, a,
+                        ni, dz, no, 1.0f, d->gw, no);
         if (l == 0 && !din)
             break;
-        /* dLoss/da = dz W'; below the top layer also through the ReLU of a. */
+        /* dLoss/da = dz W'; below the top layer also through the ReLU of a */
         float *da = l ? buf[l & 1] : din;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, ni, no, 1.0f, dz, no,
-                    d->w, no, 0.0f, da, ni);
-        if (l) {
-            float *restrict g = da;
-            const float *restrict h = a;
-            for (size_t i = 0; i < rows * d->in; i++)
-            {
-                float v = g[i];
-                g[i] = h[i] > 0.0f ? v : 0.0f;
-            }
-        }
+        input_gradient(d, rows, dz, l ? a : NULL, da, l ? m->layer[l - 1].gb : NULL);
         dz = da;
     }
 }

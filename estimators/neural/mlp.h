@@ -34,6 +34,15 @@ typedef struct mib_mlp {
     mib_dense layer[MIB_MLP_MAX_LAYERS];
 } mib_mlp;
 
+/* Elementwise loops compiled for AVX-512, AVX2 and baseline x86-64, picked
+ * at run time (the same operations in the same order in each, so the same
+ * bits on every CPU). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MIB_VECTOR_CLONES
+#endif
+
 /* max(v, 0) that keeps NaN (so divergence stays visible) and compiles to
  * one max instruction, unlike fmaxf. */
 static inline float relu(float v) { return v < 0.0f ? 0.0f : v; }

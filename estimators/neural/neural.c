@@ -10,8 +10,9 @@
  * ws->curve, the estimate read on n fresh rows drawn at the last step's law.
  * Cost: steps x (critic step, critic.c) + the held-out passes.
  * Threads: ws->threads go to the critic (separable: the two towers side by
- * side) and to Adam's update; nothing is summed across threads, so the
- * estimate is the same bits for any count.
+ * side; concat: its blocks of pairs) and to Adam's update; nothing is
+ * summed in an order that depends on them, so the estimate is the same bits
+ * for any count (tests/test_neural.c, train/threads_give_the_same_bits).
  */
 #include <assert.h>
 #include <math.h>

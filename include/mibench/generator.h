@@ -14,6 +14,12 @@
  * pointwise value from mib_generator_pmi_z. Types with dz = 0 need none of
  * the new hooks; the library reads them only from a type whose init set
  * dz > 0, so types compiled before they existed keep working.
+ *
+ * A truth without a closed form may be a Monte-Carlo estimate (bmi's
+ * mixtures): init then sets shape->truth_se, its standard error, which the
+ * harness stores beside true_mi (true_mi_se) and the checks and plots use.
+ * A type that leaves it zeroed, as every type compiled before it existed
+ * does, has an exact truth.
  */
 #ifndef MIBENCH_GENERATOR_H
 #define MIBENCH_GENERATOR_H
@@ -39,6 +45,10 @@ typedef struct mib_generator_shape {
     size_t dz;      /* dimension of the conditioning block Z; 0 (left zeroed): none */
     int discrete_side; /* with discrete = 0: MIB_SIDE_X or MIB_SIDE_Y when that side
                           alone holds integers (a mixed law); 0 (left zeroed): none */
+    double truth_se;   /* the standard error of truth() when it is a Monte-Carlo
+                          estimate (bmi's mixtures: the mean of pmi over a fixed
+                          sample drawn by init); 0 (left zeroed): truth() is exact
+                          (closed form or quadrature) */
 } mib_generator_shape;
 
 typedef struct mib_generator_type {
@@ -83,6 +93,7 @@ typedef struct mib_generator {
     void *state;
     size_t dz;      /* 0: no conditioning block */
     int discrete_side; /* MIB_SIDE_X, MIB_SIDE_Y or 0 (mib_generator_shape) */
+    double truth_se;   /* SE of the truth in nats, 0 when exact (mib_generator_shape) */
 } mib_generator;
 
 /* The built-in generators (the only list of them, generators/registry.c). */
@@ -112,6 +123,10 @@ MIB_API int mib_generator_alloc(const mib_spec *spec, mib_generator **out,
 MIB_API void mib_generator_free(mib_generator *g);
 MIB_API int mib_generator_truth(const mib_generator *g, double *mi,
                                 mib_err *err);
+/* The standard error (nats) of mib_generator_truth's value: 0 for exact
+ * truths, the Monte-Carlo SE for the laws whose truth is a Monte-Carlo
+ * mean. MIB_EINVAL for NULL arguments. */
+MIB_API int mib_generator_truth_se(const mib_generator *g, double *se);
 /* n rows of x and y; MIB_EUNSUPPORTED for a generator with dz > 0 (use
  * mib_generator_sample_z). */
 MIB_API int mib_generator_sample(const mib_generator *g, gsl_rng *r,

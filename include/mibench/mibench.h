@@ -1,7 +1,7 @@
 /* mibench.h - the whole public API of libmibench: status codes, parameter
  * tables and spec strings, registries, RNG streams, generators,
- * estimators, entropies, permutation tests, the harness (studies, runs,
- * results files), and the contract of C plugins. */
+ * estimators, entropies, permutation tests, feature ranking, the harness
+ * (studies, runs, results files), and the contract of C plugins. */
 #ifndef MIBENCH_H
 #define MIBENCH_H
 #include "mibench/version.h"
@@ -14,6 +14,7 @@
 #include "mibench/estimator.h"
 #include "mibench/entropy.h"
 #include "mibench/significance.h"
+#include "mibench/select.h"
 #include "mibench/results.h"
 #include "mibench/study.h"
 #include "mibench/run.h"

@@ -30,13 +30,20 @@ enum mib_param_kind {
 
 #define MIB_OPEN_MIN 1u /* min itself is not allowed */
 #define MIB_OPEN_MAX 2u /* max itself is not allowed */
+/* A view parameter (generators): it selects which part of one draw a
+ * sample returns (chain: view=xy gives (X, Y), view=xz gives (X, Z) of the
+ * same rows), never the draw itself. mib_spec_format_draw leaves it out,
+ * and the harness seeds a trial from that text, so every view of a cell's
+ * replicate sees the same rows. It must not change the draws of sample,
+ * sample_z or sample_step. */
+#define MIB_PARAM_VIEW 4u
 
 typedef struct mib_param_spec {
     const char *name;            /* key in spec strings; NULL ends a table */
     int kind;                    /* enum mib_param_kind */
     const char *def;             /* default, in spec syntax; NULL = optional, unset */
     double min, max;             /* numeric range (inclusive unless flags say open) */
-    unsigned flags;              /* MIB_OPEN_MIN | MIB_OPEN_MAX */
+    unsigned flags;              /* MIB_OPEN_MIN | MIB_OPEN_MAX | MIB_PARAM_VIEW */
     const char *const *choices;  /* NULL-terminated words, for the *CHOICE kinds */
     const char *help;            /* one line */
     const char *excludes;        /* a parameter this one cannot be given with;
@@ -85,6 +92,11 @@ MIB_API int mib_spec_expand(const struct mib_registry *reg, const mib_type_info 
 
 /* Canonical text of a spec into buf. MIB_EINVAL if it does not fit. */
 MIB_API int mib_spec_format(const mib_spec *spec, char *buf, size_t len);
+
+/* The canonical text without the view parameters (MIB_PARAM_VIEW): what
+ * names the draw, the same for every view of it; mib_spec_format's text
+ * for a type without views. MIB_EINVAL if it does not fit. */
+MIB_API int mib_spec_format_draw(const mib_spec *spec, char *buf, size_t len);
 
 /* Index of a parameter by name in spec->info->params, or -1. */
 MIB_API int mib_spec_index(const mib_spec *spec, const char *name);

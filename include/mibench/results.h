@@ -38,6 +38,9 @@ typedef struct mib_cell_row {
     char estimator_name[MIB_NAME_LEN]; /* df.groupby("estimator_name") */
     int64_t dx, dy, dz;             /* the generator's dimensions (dz > 0: true_mi is
                                        I(X;Y|Z)); 0 in files written before them */
+    double true_mi_se;              /* standard error of true_mi: 0 when exact, the SE of
+                                       a Monte-Carlo truth (the mixtures); 0 in files
+                                       written before it */
 } mib_cell_row;
 
 typedef struct mib_trial_row {
@@ -57,6 +60,7 @@ typedef struct mib_trial_row {
     char message[MIB_MSG_LEN];      /* one line when status != ok */
     char generator_name[MIB_NAME_LEN];
     char estimator_name[MIB_NAME_LEN];
+    double true_mi_se;              /* as in mib_cell_row */
 } mib_trial_row;
 
 typedef struct mib_summary_row {
@@ -72,6 +76,8 @@ typedef struct mib_summary_row {
     double mean_seconds, median_seconds;
     char generator_name[MIB_NAME_LEN];
     char estimator_name[MIB_NAME_LEN];
+    double true_mi_se;              /* as in mib_cell_row; the SE of bias is
+                                       sqrt(std_error^2 + true_mi_se^2) */
 } mib_summary_row;
 
 typedef struct mib_curve_row {

@@ -127,7 +127,9 @@ MIB_API int mib_run_worker_trial(const mib_run_worker *w, int64_t cell, int32_t 
 
 MIB_API void mib_run_worker_close(mib_run_worker *w);
 
-/* The data seed of a trial. */
+/* The data seed of a trial; generator is the cell's canonical generator
+ * spec without its view parameters (mib_spec_format_draw), which for a
+ * generator without views is its canonical spec. */
 MIB_API uint64_t mib_run_trial_seed(uint64_t master, const char *generator, int64_t n,
                             int32_t replicate);
 

@@ -12,7 +12,8 @@ MI is in nats.
     >>> round(mibench.estimate(x, y, "ksg1:k=5"), 3)
     0.412
 
-Functions: estimate, truth, sample, estimators, generators, run, load.
+Functions: estimate, entropy, select, truth, sample, estimators, generators, run,
+load.
 Every failure raises mibench.Error, carrying the library's one-line message
 and its status name. The library is found as described in mibench._lib
 (``$MIBENCH_LIBRARY``, then the copy installed with this package, then the
@@ -35,8 +36,8 @@ import numpy as np
 from . import _lib
 from ._lib import Error
 
-__all__ = ["Error", "estimate", "entropy", "truth", "sample", "estimators", "generators", "run",
-           "load"]
+__all__ = ["Error", "estimate", "entropy", "select", "truth", "sample", "estimators", "generators",
+           "run", "load"]
 
 _LIB, library, _C = _lib.load()
 __version__ = _LIB.mib_version().decode()
@@ -185,9 +186,10 @@ def _parse(parse, spec, what):
     return s
 
 
-def _canonical(s):
+def _canonical(s, fmt=None):
+    """The canonical text of spec s (fmt: mib_spec_format_draw for the draw's)."""
     buf = ctypes.create_string_buffer(_CANON_LEN)
-    if _LIB.mib_spec_format(byref(s), buf, len(buf)):
+    if (fmt or _LIB.mib_spec_format)(byref(s), buf, len(buf)):
         raise _invalid("the canonical spec is longer than %d characters" % (_CANON_LEN - 1))
     return buf.value.decode()
 
@@ -211,7 +213,7 @@ class _Generator:
         self.ptr = None
 
 
-def truth(spec):
+def truth(spec, se=False):
     """True mutual information of a generator, in nats.
 
     Parameters
@@ -219,11 +221,15 @@ def truth(spec):
     spec : str
         Generator spec ``NAME[:key=value,...]``, e.g. ``"gaussian:rho=0.75"``
         (see :func:`generators`).
+    se : bool, default False
+        Also return the truth's standard error: 0 for exact truths, the
+        Monte-Carlo SE for truths that are Monte-Carlo means (``mixture``,
+        ``multinormal`` with ``inliers``), as ``mibench truth SPEC --se``.
 
     Returns
     -------
-    float
-        The true MI in nats, as ``mibench truth SPEC`` prints it.
+    float, or (float, float) when se is True
+        The true MI in nats, as ``mibench truth SPEC`` prints it, and its SE.
 
     Raises
     ------
@@ -237,21 +243,26 @@ def truth(spec):
     0.41334
     >>> mibench.truth("gaussian:dim=20,mi=2")
     2.0
+    >>> mi, se = mibench.truth("mixture:task=x", se=True)  # a Monte-Carlo truth
+    >>> round(mi, 2), se < 2e-3
+    (0.41, True)
     """
     with _Generator(spec) as g:
-        mi, err = c_double(), _lib.new(_lib.mib_err)
+        mi, sd, err = c_double(), c_double(), _lib.new(_lib.mib_err)
         st = _LIB.mib_generator_truth(g.ptr, byref(mi), byref(err))
         if st:
             raise _fail(st, err)
-        return mi.value
+        _LIB.mib_generator_truth_se(g.ptr, byref(sd))
+        return (mi.value, sd.value) if se else mi.value
 
 
 def sample(spec, n, seed=1):
     """Draw n samples (x, y), or (x, y, z), from a generator.
 
     The stream is the one ``mibench sample SPEC -n N --seed SEED`` writes:
-    seeded by (seed, canonical spec) only, so the same arguments give the
-    same numbers, bit for bit, in Python and on the command line. A
+    seeded by (seed, canonical spec without its view parameters) only, so
+    the same arguments give the same numbers, bit for bit, in Python and on
+    the command line, and the views of a ``chain`` draw the same rows. A
     generator with a conditioning block Z (``cgaussian``, whose truth is
     I(X;Y|Z)) returns its three blocks, as ``mibench sample`` writes columns
     x0.., y0.., z0..: ``x, y, z = sample("cgaussian", n)``, ready for
@@ -290,7 +301,7 @@ def sample(spec, n, seed=1):
     seed = _integer(seed, "seed", 0, 2**64 - 1)
     with _Generator(spec) as g:
         stream = _LIB.mib_rng_seed_combine(seed, _LIB.mib_rng_seed_string(
-            _canonical(g.spec).encode()))
+            _canonical(g.spec, _LIB.mib_spec_format_draw).encode()))
         dz = g.ptr.contents.dz
         try:
             x = np.empty((n, g.ptr.contents.dx))
@@ -315,10 +326,10 @@ def sample(spec, n, seed=1):
 # ---- estimation ----
 
 def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutations=None,
-             perm_seed=1):
+             perm_seed=1, ci=None, ci_seed=1):
     """Estimate the mutual information between x and y, in nats; given z,
     the conditional mutual information I(X;Y|Z); with permutations, also
-    its permutation-test p-value.
+    its permutation-test p-value; with ci, also a confidence interval.
 
     Parameters
     ----------
@@ -339,9 +350,9 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutat
     z : array_like of shape (n,) or (n, dz), optional (keyword only)
         The conditioning samples, the same number of rows: the estimate is
         then I(X;Y|Z), as ``mibench estimate ... --z COLS`` computes it.
-        Only ``ksg1``, ``ksg2``, ``gaussian``, ``copula`` and ``plugin``
-        take one; the others raise ``Error`` (``unsupported``). None (the
-        default): plain I(X;Y).
+        Only ``ksg1``, ``ksg2``, ``gaussian``, ``copula``, ``plugin`` and
+        ``mixed-ksg`` take one; the others raise ``Error``
+        (``unsupported``). None (the default): plain I(X;Y).
     permutations : int or None, default None (keyword only)
         K >= 1: a permutation test of the estimate, as ``mibench estimate
         ... --permutations K`` runs it: K more estimates with the rows of y
@@ -351,6 +362,20 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutat
     perm_seed : int, default 1 (keyword only)
         Seed of the shuffles (``--perm-seed``); the same seed gives the same
         p-value for any thread count.
+    ci : float or None, default None (keyword only)
+        A level in (0, 1), e.g. 0.95: a confidence interval for the estimate,
+        as ``mibench estimate ... --ci LEVEL`` computes it (Holmes & Nemenman
+        2019): for m = 2..10 the rows are cut into m disjoint random subsets
+        and estimated on each (54 estimates, in parallel over ``threads``);
+        their spread, scaled as 1/rows, gives the sd at n, and the interval is
+        mi -+ z sd. It is for the estimator's mean at n, so it misses the
+        true MI more often when the bias is not small against the sd
+        (README, "Confidence intervals", has the measured coverage). Needs
+        n >= 20 and n/10 rows the estimator takes. The result is then always
+        the dict below; with ``permutations`` too, one dict has both.
+    ci_seed : int, default 1 (keyword only)
+        Seed of the subsets (``--ci-seed``); the same seed gives the same
+        interval for any thread count.
 
     Returns
     -------
@@ -366,7 +391,12 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutat
         (nats, over the K null estimates), ``"permutations"`` (K),
         ``"exceed"`` (#{null >= mi}), ``"perm_seed"`` and ``"perm_scheme"``
         (``"plain"``, ``"strata"`` or ``"local"``); ``"seconds"`` is then
-        the whole test's wall time.
+        the whole test's wall time. With ``ci``, it also has ``"ci_level"``,
+        ``"ci_lower"``, ``"ci_upper"``, ``"ci_sd"`` (nats), ``"ci_trend"``
+        (the bias check: the slope of the subsets' mean estimates against
+        m, which is the bias at n when the bias falls like 1/rows),
+        ``"ci_smallest"`` (rows in the smallest subsets) and ``"ci_seed"``;
+        ``"seconds"`` then adds the interval's wall time.
 
     Raises
     ------
@@ -395,6 +425,9 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutat
     0.213
     >>> mibench.estimate(x, y, "gaussian", permutations=99)["p_value"]   # K + 1 = 100
     0.01
+    >>> d = mibench.estimate(x, y, "gaussian", z=z, ci=0.95)
+    >>> round(d["ci_lower"], 3), round(d["ci_upper"], 3), round(d["ci_sd"], 4)
+    (0.19, 0.237, 0.0119)
     """
     s = _parse(_LIB.mib_estimator_spec_parse, spec, "spec")
     xa, ya = _matrix(x, "x"), _matrix(y, "y")
@@ -408,10 +441,14 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutat
     data.x, data.y = _doubles(xa), _doubles(ya)
     if za is not None:
         data.dz, data.z = za.shape[1], _doubles(za)
-    if permutations is not None:
-        return _permutation_test(data, s, _integer(permutations, "permutations", 1),
-                                 _integer(perm_seed, "perm_seed", 0, 2**64 - 1),
-                                 _threads(threads), xa, ya, za)
+    if permutations is not None or ci is not None:
+        level = None if ci is None else _level(ci)
+        out = None if permutations is None else _permutation_test(
+            data, s, _integer(permutations, "permutations", 1),
+            _integer(perm_seed, "perm_seed", 0, 2**64 - 1), _threads(threads), xa, ya, za)
+        return out if level is None else _confidence_interval(
+            data, s, level, _integer(ci_seed, "ci_seed", 0, 2**64 - 1), _threads(threads),
+            xa, ya, za, out)
     ws = _lib.new(_lib.mib_workspace)
     _LIB.mib_workspace_init(byref(ws))
     ws.threads = _threads(threads)
@@ -470,6 +507,32 @@ def _permutation_test(data, s, permutations, seed, threads, xa, ya, za):
     return out
 
 
+def _level(ci):
+    """ci as a level in (0, 1)."""
+    if isinstance(ci, bool) or not isinstance(ci, numbers.Real) or not 0 < ci < 1:
+        raise _invalid("ci must be a level in (0, 1) such as 0.95, got %r" % (ci,))
+    return float(ci)
+
+
+def _confidence_interval(data, s, level, seed, threads, xa, ya, za, out):
+    """estimate(..., ci=LEVEL): mib_confidence_interval's fields, added to out
+    (the permutation test's dict) or to a new details dict."""
+    res, err = _lib.new(_lib.mib_ci_result), _lib.new(_lib.mib_err)
+    st, seconds = _blocking(_LIB.mib_confidence_interval,
+                            (byref(data), byref(s), level, seed, threads, byref(res),
+                             byref(err)), None, watched=False)
+    if st:
+        raise _fail(st, err)
+    if out is None:
+        out = _details(res.observed, s, seconds, xa, ya, za, 4)
+    else:
+        out["seconds"] += seconds
+    out.update({"ci_level": res.level, "ci_lower": res.lower, "ci_upper": res.upper,
+                "ci_sd": res.sd, "ci_trend": res.trend, "ci_smallest": int(res.smallest),
+                "ci_seed": seed})
+    return out
+
+
 _ENTROPY_METHODS = ("kl", "kl-euclid", "plugin", "plugin-mm", "gaussian")
 
 
@@ -523,6 +586,126 @@ def entropy(x, method="kl", k=3, threads=None):
     if st:
         raise _fail(st, err)
     return h.value
+
+
+_SELECT_METHODS = ("mi", "mrmr", "jmi")
+
+
+def select(X, y, method="mi", k=None, spec=None, threads=None, names=None):
+    """Rank the columns of X by their mutual information with y, as ``mibench
+    select`` ranks the columns of a file (the same numbers to the last digit).
+
+    Each greedy step picks the column of highest score, ties to the earlier
+    column; constant columns are left out. S is the set already picked:
+
+    - ``"mi"``: score = I(x_i; y), the relevance;
+    - ``"mrmr"`` (Peng, Long & Ding 2005): the most relevant first, then
+      I(x_i; y) - (1/|S|) sum_{j in S} I(x_i; x_j); redundancy = that mean;
+    - ``"jmi"`` (Brown, Pocock, Zhao & Lujan 2012): the most relevant first,
+      then sum_{j in S} I(x_i x_j; y); redundancy = I(x_i; y) minus the mean
+      over S of I(x_i; y | x_j) = I(x_i x_j; y) - I(x_j; y).
+
+    Parameters
+    ----------
+    X : array_like of shape (n,) or (n, F)
+        The candidate features, one column each; converted to float64.
+    y : array_like of shape (n,) or (n, 1)
+        The target, the same number of rows.
+    method : str, default "mi"
+        ``"mi"``, ``"mrmr"`` or ``"jmi"``.
+    k : int or None, default None
+        Stop after k picks; None: rank every (non-constant) column.
+    spec : str or None, default None
+        One estimator spec for every pair, e.g. ``"ksg1:k=5"``. None: by the
+        kind of the two sides, a column being integer-valued when every value
+        is an integer: ``ksg1`` for two continuous sides, ``plugin`` for two
+        integer-valued ones, ``ross`` with the integer-valued side discrete
+        (class labels) otherwise; a pair x_i x_j is integer-valued when both are.
+    threads : int or None, default None
+        Estimates run at once, one thread each; None: ``OMP_NUM_THREADS`` or
+        every core. The result is the same for any thread count.
+    names : sequence of str or None, default None
+        Names of X's columns, for ``"column"`` in the result and for
+        messages; None: the result names columns by their index in X.
+
+    Returns
+    -------
+    list of dict
+        One dict per pick, in pick order, with the keys of ``mibench select
+        --json``: ``"rank"`` (1, 2, ...), ``"column"`` (its name, or its
+        index in X), ``"score"``, ``"relevance"``, ``"redundancy"`` (nats;
+        None for the first pick and for ``"mi"``), ``"relevance_estimator"``
+        (canonical spec) and, for ``"mrmr"``, ``"redundancy_estimators"``
+        (for ``"jmi"``, ``"joint_estimators"``): the specs of the pair
+        estimates that went into the score.
+
+    Raises
+    ------
+    Error
+        An unknown method, mismatched rows, names of the wrong length
+        (``invalid``); a bad spec (``bad-spec``); NaN or infinite values, a
+        constant y, no non-constant column in X (``bad-data``); any pair
+        estimate's failure, its message prefixed with the pair and the spec.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f1, f2, e, c, noise = rng.normal(size=(5, 2000))
+    >>> X = np.column_stack([noise, f1, f1 + 0.1 * c, f2])
+    >>> y = f1 + 0.4 * f2 + 0.3 * e
+    >>> picks = mibench.select(X, y, "mrmr", names=["noise", "f1", "copy", "f2"])
+    >>> [p["column"] for p in picks]     # the copy of f1 is redundant: last
+    ['f1', 'f2', 'noise', 'copy']
+    >>> picks[0]["relevance_estimator"]
+    'ksg1:k=3,standardize=1,jitter=1e-10'
+    """
+    if method not in _SELECT_METHODS:
+        raise _invalid("unknown method %r; use one of %s" % (method, ", ".join(_SELECT_METHODS)))
+    xa, ya = _matrix(X, "X"), _matrix(y, "y")
+    n, f = xa.shape
+    if ya.shape[1] != 1:
+        raise _invalid("y must be one column (the target), got shape %s" % (ya.shape,))
+    if ya.shape[0] != n:
+        raise _invalid("X has %d rows but y has %d; give one row per sample in each" %
+                       (n, ya.shape[0]))
+    given = [None] * f   # the library's messages then say "column 3"
+    if names is not None:
+        names = list(names)
+        if len(names) != f:
+            raise _invalid("names has %d entries but X has %d columns" % (len(names), f))
+        given = [_text(v, "names[%d]" % i) for i, v in enumerate(names)]
+    labels = (ctypes.c_char_p * (f + 1))(*given, b"y")
+    table = np.asfortranarray(np.hstack([xa, ya]))   # column-major, y last
+    opt = _lib.new(_lib.mib_select_options)
+    _LIB.mib_select_options_init(byref(opt))
+    opt.method = _C["MIB_SELECT_" + method.upper()]
+    opt.k = 0 if k is None else _integer(k, "k", 1)
+    opt.threads = _threads(threads)
+    opt.names = labels
+    if spec is not None:
+        s = _parse(_LIB.mib_estimator_spec_parse, spec, "spec")
+        opt.spec = ctypes.pointer(s)
+        canon = [_canonical(s)]
+    else:
+        canon = [_canonical(_parse(_LIB.mib_estimator_spec_parse,
+                                   _LIB.mib_select_default_spec(i).decode(), "spec"))
+                 for i in range(_C["MIB_SELECT_NSPECS"])]
+    picks, count, err = (_lib.mib_select_pick * f)(), ctypes.c_size_t(), _lib.new(_lib.mib_err)
+    st, _ = _blocking(_LIB.mib_select, (_doubles(table), n, f + 1, f, byref(opt), picks,
+                                        byref(count), byref(err)), None, watched=False)
+    if st:
+        raise _fail(st, err)
+    terms = {"mrmr": "redundancy_estimators", "jmi": "joint_estimators"}.get(method)
+    out = []
+    for r, p in enumerate(picks[:count.value]):
+        d = {"rank": r + 1, "column": names[p.column] if names else int(p.column),
+             "score": p.score, "relevance": p.relevance,
+             "redundancy": None if math.isnan(p.redundancy) else p.redundancy,
+             "relevance_estimator": canon[p.relevance_spec]}
+        if terms:
+            d[terms] = [c for i, c in enumerate(canon) if p.specs & (1 << i)]
+        out.append(d)
+    return out
 
 
 # ---- the registries ----

@@ -127,6 +127,23 @@ class mib_permutation_result(Structure):
                 ("scheme", c_int)]
 
 
+class mib_ci_result(Structure):
+    _fields_ = [("observed", mib_result), ("level", c_double), ("lower", c_double),
+                ("upper", c_double), ("sd", c_double), ("trend", c_double),
+                ("subsets", c_size_t), ("smallest", c_size_t), ("estimates", c_size_t)]
+
+
+class mib_select_options(Structure):
+    _fields_ = [("method", c_int), ("k", c_size_t), ("spec", POINTER(mib_spec)),
+                ("threads", c_int), ("names", POINTER(c_char_p))]
+
+
+class mib_select_pick(Structure):
+    _array_ = True
+    _fields_ = [("column", c_size_t), ("score", c_double), ("relevance", c_double),
+                ("redundancy", c_double), ("relevance_spec", c_int), ("specs", c_uint)]
+
+
 class mib_estimator_type(Structure):
     """Only the leading fields the module reads (through library pointers)."""
     _fields_ = [("info", mib_type_info), ("flags", c_uint)]
@@ -151,7 +168,7 @@ class mib_cell_row(Structure):
     _fields_ = [("cell", c_int64), ("generator", SPEC), ("estimator", SPEC), ("n", c_int64),
                 ("batch_size", c_int64), ("true_mi", c_double),
                 ("generator_name", NAME), ("estimator_name", NAME),
-                ("dx", c_int64), ("dy", c_int64), ("dz", c_int64)]
+                ("dx", c_int64), ("dy", c_int64), ("dz", c_int64), ("true_mi_se", c_double)]
 
 
 class mib_trial_row(Structure):
@@ -161,7 +178,7 @@ class mib_trial_row(Structure):
                 ("true_mi", c_double), ("estimate", c_double), ("seconds", c_double),
                 ("cpu_seconds", c_double), ("status", c_int32), ("status_name", c_char * 24),
                 ("message", c_char * 160), ("generator_name", NAME),
-                ("estimator_name", NAME)]
+                ("estimator_name", NAME), ("true_mi_se", c_double)]
 
 
 class mib_summary_row(Structure):
@@ -171,7 +188,7 @@ class mib_summary_row(Structure):
                 ("failures", c_int64), ("mean", c_double), ("bias", c_double),
                 ("variance", c_double), ("std_error", c_double), ("mse", c_double),
                 ("rmse", c_double), ("mean_seconds", c_double), ("median_seconds", c_double),
-                ("generator_name", NAME), ("estimator_name", NAME)]
+                ("generator_name", NAME), ("estimator_name", NAME), ("true_mi_se", c_double)]
 
 
 class mib_curve_row(Structure):
@@ -218,7 +235,8 @@ class mib_run_report(Structure):
 
 
 STRUCTS = [mib_err, mib_param_spec, mib_type_info, mib_value, mib_spec, mib_data,
-           mib_curve_sink, mib_workspace, mib_result, mib_permutation_result,
+           mib_curve_sink, mib_workspace, mib_result, mib_permutation_result, mib_ci_result,
+           mib_select_options, mib_select_pick,
            mib_estimator_type, mib_generator_type, mib_generator, mib_cell_row, mib_trial_row, mib_summary_row, mib_curve_row,
            mib_results, mib_study_limit, mib_study, mib_run_options, mib_run_report]
 
@@ -229,7 +247,8 @@ CONSTANTS = ["MIB_OK", "MIB_EINVAL", "MIB_ENOMEM", "MIB_EINTR", "MIB_NSTATUS", "
              "MIB_PARAM_REAL_OR_CHOICE", "MIB_OPEN_MIN", "MIB_OPEN_MAX",
              "MIB_RES_JITTER", "MIB_RES_TIES", "MIB_RES_CAPPED", "MIB_RES_EARLYSTOP",
              "MIB_RES_CONSTANT", "MIB_EST_DISCRETE", "MIB_EST_ONLINE", "MIB_EST_MIXED", "MIB_EST_CONDITIONAL",
-             "MIB_NORM_MAX", "MIB_NORM_EUCLID"]
+             "MIB_NORM_MAX", "MIB_NORM_EUCLID", "MIB_SELECT_MI", "MIB_SELECT_MRMR", "MIB_SELECT_JMI",
+             "MIB_SELECT_NSPECS"]
 
 # name: (restype, argtypes). gsl_rng * is opaque (c_void_p).
 P = POINTER
@@ -243,6 +262,7 @@ PROTOTYPES = {
     "mib_strerror": (c_char_p, [c_int]),
     "mib_status_name": (c_char_p, [c_int]),
     "mib_spec_format": (c_int, [P(mib_spec), c_char_p, c_size_t]),
+    "mib_spec_format_draw": (c_int, [P(mib_spec), c_char_p, c_size_t]),
     "mib_param_describe": (None, [P(mib_param_spec), c_char_p, c_size_t]),
     "mib_rng_seed_combine": (c_uint64, [c_uint64, c_uint64]),
     "mib_rng_seed_string": (c_uint64, [c_char_p]),
@@ -253,6 +273,7 @@ PROTOTYPES = {
     "mib_generator_alloc": (c_int, [P(mib_spec), P(P(mib_generator)), P(mib_err)]),
     "mib_generator_free": (None, [P(mib_generator)]),
     "mib_generator_truth": (c_int, [P(mib_generator), P(c_double), P(mib_err)]),
+    "mib_generator_truth_se": (c_int, [P(mib_generator), P(c_double)]),
     "mib_generator_sample": (c_int, [P(mib_generator), c_void_p, c_size_t, P(c_double),
                                      P(c_double)]),
     "mib_generator_sample_z": (c_int, [P(mib_generator), c_void_p, c_size_t, P(c_double),
@@ -265,6 +286,12 @@ PROTOTYPES = {
     "mib_permutation_test": (c_int, [P(mib_data), P(mib_spec), c_size_t, c_uint64, c_int,
                                      P(mib_permutation_result), P(mib_err)]),
     "mib_perm_scheme_name": (c_char_p, [c_int]),
+    "mib_select_options_init": (None, [P(mib_select_options)]),
+    "mib_select_default_spec": (c_char_p, [c_int]),
+    "mib_select": (c_int, [P(c_double), c_size_t, c_size_t, c_size_t, P(mib_select_options),
+                           P(mib_select_pick), P(c_size_t), P(mib_err)]),
+    "mib_confidence_interval": (c_int, [P(mib_data), P(mib_spec), c_double, c_uint64, c_int,
+                                        P(mib_ci_result), P(mib_err)]),
     "mib_entropy_kl": (c_int, [P(c_double), c_size_t, c_size_t, c_size_t, c_int, c_int,
                                P(c_double), P(mib_err)]),
     "mib_entropy_plugin": (c_int, [P(c_double), c_size_t, c_size_t, c_int, P(c_double),
