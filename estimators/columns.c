@@ -45,11 +45,16 @@ void mib_columns_moments(const double *a, size_t n, size_t d, size_t j, double *
 {
     int e = mib_columns_exponent(a, n, d, j);
     double s = 0, ss = 0;
+    /* x * 2^-e is ldexp(x, -e) exactly (both round the same exact value)
+     * whenever 2^-e is a double; only |e| near the exponent range's ends
+     * needs the call */
+    const int fast = e > -1020 && e < 1020;
+    const double f = fast ? ldexp(1, -e) : 0;
     for (size_t i = 0; i < n; i++)
-        s += ldexp(a[i * d + j], -e);
+        s += fast ? a[i * d + j] * f : ldexp(a[i * d + j], -e);
     double m = s / (double)n;
     for (size_t i = 0; i < n; i++) {
-        double r = ldexp(a[i * d + j], -e) - m;
+        double r = (fast ? a[i * d + j] * f : ldexp(a[i * d + j], -e)) - m;
         ss += r * r;
     }
     *mean = ldexp(m, e);

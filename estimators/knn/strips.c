@@ -50,8 +50,10 @@ typedef struct rowinfo {
 } rowinfo;
 
 /* The strips from the sorted columns; strip s holds x ranks [s m, s m + m),
- * filled in y order. */
-static int plane_build(plane *p, const mib_strips_in *in, size_t k, mib_err *err)
+ * filled in y order: a counting sort by strip of the y order, its chunks
+ * shared among the threads (each chunk counts its points per strip, then
+ * writes them after the earlier chunks'), the layout a serial pass gives. */
+static int plane_build(plane *p, const mib_strips_in *in, size_t k, int threads, mib_err *err)
 {
     const size_t n = in->n;
     memset(p, 0, sizeof *p);
@@ -60,8 +62,9 @@ static int plane_build(plane *p, const mib_strips_in *in, size_t k, mib_err *err
     p->m = p->m < n ? p->m : n;
     p->ns = (n + p->m - 1) / p->m;
     p->xs = in->sorted[0];
+    const size_t nc = threads > 1 && n >= 65536 ? (size_t)threads : 1, ns = p->ns;
     rowinfo *info = malloc(n * sizeof *info);
-    size_t *fill = malloc(p->ns * sizeof *fill);
+    size_t *fill = calloc(nc * ns, sizeof *fill); /* chunk c's next slot in strip s */
     p->x = malloc(n * sizeof *p->x);
     p->y = malloc(n * sizeof *p->y);
     p->row = malloc(n * sizeof *p->row);
@@ -72,19 +75,34 @@ static int plane_build(plane *p, const mib_strips_in *in, size_t k, mib_err *err
         st = mib_fail(err, MIB_ENOMEM, "out of memory for the strips of %zu points", n);
         goto done;
     }
-    for (size_t r = 0; r < n; r++)
-        info[in->order[0][r]] = (rowinfo){in->sorted[0][r], (uint32_t)r};
-    for (size_t s = 0; s < p->ns; s++)
-        fill[s] = strip_begin(p, s);
-    for (size_t r = 0; r < n; r++) {
-        const size_t i = in->order[1][r];
-        const rowinfo f = info[i];
-        const size_t at = fill[f.xr / p->m]++;
-        p->x[at] = f.x;
-        p->y[at] = in->sorted[1][r];
-        p->row[at] = (uint32_t)i;
-        p->xr[at] = f.xr;
-        p->yr[at] = (uint32_t)r;
+#pragma omp parallel num_threads(nc) if (nc > 1)
+    {
+#pragma omp for schedule(static)
+        for (size_t r = 0; r < n; r++)
+            info[in->order[0][r]] = (rowinfo){in->sorted[0][r], (uint32_t)r};
+        const size_t c = nc > 1 ? (size_t)omp_get_thread_num() : 0;
+        const size_t r0 = n * c / nc, r1 = n * (c + 1) / nc;
+        size_t *mine = fill + c * ns;
+        for (size_t r = r0; r < r1; r++)
+            mine[info[in->order[1][r]].xr / p->m]++;
+#pragma omp barrier
+#pragma omp single
+        for (size_t s = 0; s < ns; s++) /* counts to starting slots, chunk by chunk */
+            for (size_t c2 = 0, at = strip_begin(p, s); c2 < nc; c2++) {
+                const size_t cnt = fill[c2 * ns + s];
+                fill[c2 * ns + s] = at;
+                at += cnt;
+            }
+        for (size_t r = r0; r < r1; r++) {
+            const size_t i = in->order[1][r];
+            const rowinfo f = info[i];
+            const size_t at = mine[f.xr / p->m]++;
+            p->x[at] = f.x;
+            p->y[at] = in->sorted[1][r];
+            p->row[at] = (uint32_t)i;
+            p->xr[at] = f.xr;
+            p->yr[at] = (uint32_t)r;
+        }
     }
 done:
     free(info);
@@ -236,7 +254,7 @@ int mib_strips_knn(const mib_strips_in *in, size_t k, int extents, int threads,
     const size_t budget = (8 * k + 40) * in->n;
     plane p;
     unsigned ties = 0;
-    int failed = 0, st = plane_build(&p, in, k, err);
+    int failed = 0, st = plane_build(&p, in, k, threads, err);
     size_t work = 0;
     out->gave_up = 0;
     if (st)
