@@ -194,23 +194,32 @@ static inline size_t left_edge(const double *s, size_t p, size_t g, double r, in
 }
 
 /* The counts of the 1-D marginal for ranks [p0, p1) in rank order, each
- * search starting from the previous rank's edges (neighbouring ranks have
- * nearby edges: O(1) amortised, sequential memory). count[p - p0] = points
- * within rad[p] of sorted[p], itself included when 0 passes the test. */
+ * search starting from a guess made from the previous rank's edges: the
+ * density is the same there, so its window's extents scaled by the ratio
+ * of the radii are off by about the square root of the window (O(log)
+ * steps from the guess, sequential memory). count[p - p0] = points within
+ * rad[p] of sorted[p], itself included when 0 passes the test. */
 static inline __attribute__((always_inline)) void
 sweep_impl(const marginal *mg, size_t p0, size_t p1, int strict, uint32_t *count)
 {
     const double *s = mg->sorted;
-    size_t L = p0, R = p0;
+    const size_t n = mg->n;
+    double right = 0, left = 0, prev = 0; /* the last window's extents in ranks, its radius */
     for (size_t p = p0; p < p1; p++) {
         const double r = mg->rad[p];
         if (!within(s[p], s[p], r, strict)) {
             count[p - p0] = 0;
             continue;
         }
-        R = right_edge(s, mg->n, p, R > p ? R : p, r, strict);
-        L = left_edge(s, p, L < p ? L : p, r, strict);
+        const double f = prev > 0 ? r / prev : 1;
+        const double gr = right * f, gl = left * f;
+        const size_t R = right_edge(s, n, p, gr < (double)(n - 1 - p) ? p + (size_t)gr : n - 1,
+                                    r, strict);
+        const size_t L = left_edge(s, p, gl < (double)p ? p - (size_t)gl : 0, r, strict);
         count[p - p0] = (uint32_t)(R - L + 1);
+        right = (double)(R - p);
+        left = (double)(p - L);
+        prev = r;
     }
 }
 

@@ -350,8 +350,9 @@ static void concat_scores(mib_critic *c, size_t B, const float *x, const float *
     for (size_t i = 0; i < B; i++)
         for (size_t k = 0; k < H; k++)
             c->U[i * H + k] += c->first.b[k];
-    /* the blocks are independent: any thread gives the same scores */
-#pragma omp parallel for num_threads(c->workers) schedule(static) if (c->workers > 1)
+    /* the blocks are independent: any thread gives the same scores (dynamic:
+     * a thread that shares its core with another job takes fewer) */
+#pragma omp parallel for num_threads(c->workers) schedule(dynamic) if (c->workers > 1)
     for (size_t i0 = 0; i0 < B; i0 += nb) {
         float *h1, *acts[MIB_MLP_MAX_LAYERS];
         concat_block(c, B, i0, i0 + nb <= B ? nb : B - i0, omp_get_thread_num(), T + i0 * B,
@@ -411,7 +412,7 @@ static void concat_backward(mib_critic *c, size_t B, const float *x, const float
     size_t lanes = concat_lanes(c->cap, B);
     memset(c->dU, 0, B * H * sizeof(float));
     memset(c->dV, 0, B * H * sizeof(float));
-#pragma omp parallel for num_threads(c->workers) schedule(static, 1) if (c->workers > 1)
+#pragma omp parallel for num_threads(c->workers) schedule(dynamic) if (c->workers > 1)
     for (size_t k = 0; k < lanes; k++)
         concat_lane(c, B, dT, k, lanes, omp_get_thread_num());
     /* lane 0 summed into the gradient block itself; the others in order */
