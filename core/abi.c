@@ -93,6 +93,7 @@ static const layout layouts[] = {
     FIELD(mib_summary_row, mse), FIELD(mib_summary_row, rmse),
     FIELD(mib_summary_row, mean_seconds), FIELD(mib_summary_row, median_seconds), FIELD(mib_summary_row, generator_name),
     FIELD(mib_summary_row, estimator_name), FIELD(mib_summary_row, true_mi_se),
+    FIELD(mib_summary_row, bmi_failures),
     TYPE(mib_curve_row), FIELD(mib_curve_row, cell), FIELD(mib_curve_row, replicate),
     FIELD(mib_curve_row, step), FIELD(mib_curve_row, estimate), FIELD(mib_curve_row, true_mi),
     TYPE(mib_results), FIELD(mib_results, cells), FIELD(mib_results, ncells),

@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# make_baseline.sh - regenerate results/baselines/quick.h5, the baseline
-# the CI regression check (tests/cli_regression.sh) compares the quick
-# study (bench/studies/quick.ini) against. Run it when a change moves the numbers
-# on purpose (a fixed bias, a new estimator or generator in the study, a
-# changed default), check the table it prints, and commit the new file
-# with that change.
+# make_baseline.sh [STUDY] - regenerate results/baselines/STUDY.h5 from
+# bench/studies/STUDY.ini (default: quick), a baseline CI compares a fresh
+# run of that study against: quick (tests/cli_regression.sh),
+# beyond-normal-quick and beyond-normal-v2-quick (tests/cli_bmi.sh). Run
+# it when a change moves the numbers on purpose (a fixed bias, a new
+# estimator or generator in the study, a changed default), check the table
+# it prints, and commit the new file with that change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${MIB_BUILD:-build}
-OUT=results/baselines/quick.h5
+STUDY=${1:-quick}
+[ -f "bench/studies/$STUDY.ini" ] || { echo "make_baseline.sh: no bench/studies/$STUDY.ini" >&2; exit 2; }
+OUT=results/baselines/$STUDY.h5
 mkdir -p results/baselines
 TMPD=$(mktemp -d)
 trap 'rm -rf "$TMPD"' EXIT
 old=""
 if [ -f "$OUT" ]; then old="$TMPD/previous.h5"; cp "$OUT" "$old"; fi
-"$BUILD/mibench" run bench/studies/quick.ini -o "$TMPD/quick.h5" --force --threads 2 --quiet
+"$BUILD/mibench" run "bench/studies/$STUDY.ini" -o "$TMPD/$STUDY.h5" --force --threads 2 --quiet
 # gzip the datasets (mostly NUL-padded spec strings): 5x smaller in git;
 # HDF5 reads them back transparently.
-h5repack -f GZIP=9 "$TMPD/quick.h5" "$OUT"
+h5repack -f GZIP=9 "$TMPD/$STUDY.h5" "$OUT"
 if [ -n "$old" ]; then
   echo "== changes against the previous baseline"
   "$BUILD/mibench" check "$old" "$OUT" || true

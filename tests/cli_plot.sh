@@ -42,7 +42,7 @@ fi
 # is_png FILE: non-empty with the PNG signature
 is_png() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 
-FIGS="heatmap truth-1-gaussian
+FIGS="heatmap samples truth-1-gaussian
 bias-1-gaussian_rho_0.5 spread-1-gaussian_rho_0.5 time-1-gaussian_rho_0.5
 bias-2-gaussian_rho_0.9 spread-2-gaussian_rho_0.9 time-2-gaussian_rho_0.9
 bias-3-square spread-3-square time-3-square"
@@ -51,14 +51,14 @@ CURVES="curves-1-gaussian_rho_0.5 curves-2-gaussian_rho_0.9 curves-3-square"
 # Without curves, default folder (the results path without .h5).
 expect_ok plot "$D/small.h5"
 expect_eq "stdout" "$(cat "$TMP/out")" "no training curves in $D/small.h5: curve figures skipped
-11 figures (png) in $D/small/
+12 figures (png) in $D/small/
 $D/small/index.html"
 for f in $FIGS; do
   CHECKS=$((CHECKS + 1))
   if is_png "$D/small/$f.png" && grep -qF "src=\"$f.png\"" "$D/small/index.html"
   then pass "$f.png is a PNG shown in index.html"; else fail "$f.png missing, not a PNG or not in index.html"; fi
 done
-expect_eq "PNGs in the folder" "$(ls "$D/small" | grep -c '\.png$')" 11
+expect_eq "PNGs in the folder" "$(ls "$D/small" | grep -c '\.png$')" 12
 expect_eq "no curve files" "$(ls "$D/small" | grep -c '^curves')" 0
 grep -q '<td class="s">square:dist=normal,sigma=0.5</td><td class="s">ksg2:k=3,jitter=1e-10</td><td>1000</td>' "$D/small/index.html"
 expect_eq "index has the summary table" $? 0
@@ -71,7 +71,7 @@ else pass "no shell interpreted the path"; fi
 
 # With curves: one curve figure per generator as well.
 expect_ok plot "$D/curves.h5" -o "$D/with curves"
-expect_eq "stdout" "$(head -n 1 "$TMP/out")" "14 figures (png) in $D/with curves/"
+expect_eq "stdout" "$(head -n 1 "$TMP/out")" "15 figures (png) in $D/with curves/"
 for f in $CURVES; do
   CHECKS=$((CHECKS + 1))
   if is_png "$D/with curves/$f.png" && grep -qF "src=\"$f.png\"" "$D/with curves/index.html"
@@ -117,14 +117,20 @@ grep -qi "rgb(240, 228,  66)\|f0e442" "$G/seven.svg"; expect_eq "no yellow" $? 1
 expect_eq "six dash patterns for the series after the first" \
   "$(grep -v gridline "$G/seven.svg" | grep -o "stroke-dasharray='[^']*'" | sort -u | wc -l)" 6
 # Heatmap: a fixed scale whatever the data, +1.6% pale, -80% at the end
-# colour, true MI 0 grey; the key lists only the marks the table has.
-{ printf 'gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\tbias\tstd_error\twithin_2se\tn_note\n'
-  printf '0\t0\t1.6\t+1.6%%\tg1\te1\t1000\t1\t1.016\t0.016\t0.01\t1\t-\n'
-  printf '1\t0\t-80\t-80%%\tg2\te1\t1000\t1\t0.2\t-0.8\t0.01\t0\t-\n'
-  printf '0\t1\tNaN\t+0.01 nats\tg1z\te2\t300\t0\t0.01\t0.01\t0.002\t0\tN=300\n'
-  printf '1\t1\tNaN\t-\tg2\te2\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\t-\n'; } >"$G/hm.tsv"
-gp heatmap hm.tsv hm.svg 'print sprintf("%g %g %d %d %d", GPVAL_CB_MIN, GPVAL_CB_MAX, nwithin, nzero, nsmall)'
-expect_eq "fixed colour scale, one mark of each kind" "$(cat "$TMP/gp.out")" "-50 50 1 1 1"
+# colour, true MI 0 grey; the mean estimate in each cell, the true MI in a
+# last row; the key lists only the marks the table has.
+{ printf 'gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\tbias\tstd_error\twithin_2se\tn_note'
+  printf '\tcount\tfailures\tbmi_failures\n'
+  printf '0\t0\t1.6\t+1.6%%\tg1\te1\t1000\t0.4134\t0.42\t0.0066\t0.01\t1\t-\t10\t0\t0\n'
+  printf '1\t0\t-80\t-80%%\tg2\te1\t1000\t1.709\t0.3418\t-1.367\t0.01\t0\t-\t8\t2\t3\n'
+  printf '0\t1\tNaN\t+0.01 nats\tg1z\te2\t300\t0\t0.01\t0.01\t0.002\t0\tN=300\t10\t0\t0\n'
+  printf '1\t1\tNaN\t-\tg2\te2\tNaN\t1.709\tNaN\tNaN\tNaN\tNaN\t-\tNaN\tNaN\tNaN\n'; } >"$G/hm.tsv"
+gp heatmap hm.tsv hm.svg 'print sprintf("%g %g %d %d %d %d", GPVAL_CB_MIN, GPVAL_CB_MAX, nwithin, nzero, nsmall, nfail)'
+expect_eq "fixed colour scale, one mark of each kind" "$(cat "$TMP/gp.out")" "-50 50 1 1 1 1"
+for k in '<text>0.42</text>' '<text>0.342</text>' '<text>true MI</text>' '<text>0.413</text>' '<text>1.71</text>' \
+         '<text>failed 5/10</text>' 'failed runs by bmi'; do
+  grep -qF "$k" "$G/hm.svg"; expect_eq "heatmap shows '$k'" $? 0
+done
 grep -q "fill = 'rgb(246, 240, 237)'" "$G/hm.svg"; expect_eq "+1.6% is pale" $? 0
 grep -q "fill = 'rgb( 33, 102, 172)'" "$G/hm.svg"; expect_eq "-80% is the scale's end colour" $? 0
 grep -q "fill = 'rgb(217, 217, 217)'" "$G/hm.svg"; expect_eq "true MI 0 is grey" $? 0

@@ -7,7 +7,8 @@
  * SE forgives is caught, its SE against the closed form, floating-point
  * noise passes, other seeds fall back to unpaired); the absolute gates
  * against the true MI, with and without a baseline, widened by z times a
- * Monte-Carlo truth's SE; the counts of cells and of reasons. */
+ * Monte-Carlo truth's SE; the counts of cells and of reasons; more failed
+ * runs by bmi's rule, when asked. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -164,6 +165,30 @@ Test(check, failures_and_time)
     o.time_factor = 3.5;
     rep = run(&o);
     cr_assert_eq(rep.nregressions, 1);
+    mib_check_report_free(&rep);
+}
+
+/* More failed runs by bmi's rule than the baseline fail only with the
+ * option on (a file written before the count reads 0 there); fewer pass. */
+Test(check, bmi_failures_when_asked)
+{
+    cur.summary[3].bmi_failures = 2;  /* grew */
+    base.summary[4].bmi_failures = 3; /* shrank */
+    mib_check_options o = defaults();
+    cr_assert_eq(o.bmi_failures, 0);
+    mib_check_report rep = run(&o);
+    cr_assert_eq(rep.nregressions, 0);
+    cr_assert_eq(rep.rows[3].flags, 0u, "not compared when off");
+    mib_check_report_free(&rep);
+    o.bmi_failures = 1;
+    rep = run(&o);
+    cr_assert_eq(rep.nregressions, 1);
+    cr_assert_eq(rep.rows[3].flags, MIB_CHECK_BMI);
+    cr_assert_eq(rep.rows[4].flags, 0u);
+    cr_assert_eq(rep.nreason[7], 1);
+    char v[32];
+    mib_check_verdict(&rep.rows[3], v, sizeof v);
+    cr_assert_str_eq(v, "bmi-failures");
     mib_check_report_free(&rep);
 }
 

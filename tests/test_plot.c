@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bench/harness/labels.h"
+#include "bench/harness/summary.h"
 #include "bench/cli/config.h"
 #include "bench/plot/plot.h"
 #include "mibench/mibench.h"
@@ -215,7 +216,7 @@ Test(plot, printed_command_survives_a_shell)
 /* ---- tables ---- */
 
 static const char *const expected_figs[] = {
-    "heatmap",
+    "heatmap", "samples",
     "truth-1-gaussian",
     "bias-1-gaussian_rho_0.5", "spread-1-gaussian_rho_0.5", "time-1-gaussian_rho_0.5",
     "curves-1-gaussian_rho_0.5",
@@ -247,7 +248,7 @@ Test(plot, export_lists_every_figure_and_writes_its_table)
     const mib_summary_row *s0 = &r.summary[0];
     char line[512];
     snprintf(line, sizeof line, "ksg1\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures"
-             "\ttrue_mi_se\n100\t%.12g\t%.12g\t%.12g\t", s0->mean, s0->bias,
+             "\ttrue_mi_se\tbmi_failures\n100\t%.12g\t%.12g\t%.12g\t", s0->mean, s0->bias,
              1.959963984540054 * s0->std_error);
     cr_assert(strncmp(t, line, strlen(line)) == 0, "got:\n%.300s\nwant:\n%s", t, line);
     cr_assert(strstr(t, "\n\n\nksg2\t"), "blocks are separated by two blank lines");
@@ -371,6 +372,18 @@ static char *line_starting(const char *dir, const char *name, const char *prefix
     return hit;
 }
 
+/* Field k (1-based) of a tab-separated line, in a static buffer ("" past
+ * the end). */
+static const char *field(const char *line, int k)
+{
+    static char buf[MIB_SPEC_LEN];
+    for (; k > 1 && line; k--)
+        line = strchr(line, '\t') ? strchr(line, '\t') + 1 : NULL;
+    size_t n = line ? strcspn(line, "\t") : 0;
+    snprintf(buf, sizeof buf, "%.*s", (int)n, line ? line : "");
+    return buf;
+}
+
 static void set_spec(mib_results *r, size_t which, int estimator, const char *spec)
 {
     for (size_t i = 0; i < r->nsummary; i++) {
@@ -441,14 +454,15 @@ Test(plot, estimators_limited_to_a_smaller_n_are_marked)
     free(l);
     cr_assert_str_eq(find_fig(&s, "truth-1-gaussian")->title,
                      "fixture - estimate vs true MI at N = 10000 - gaussian");
-    cr_assert_str_eq(find_fig(&s, "heatmap")->title, "fixture - relative error of the mean at N = 10000");
+    cr_assert_str_eq(find_fig(&s, "heatmap")->title,
+                     "fixture - mean estimate and relative error at N = 10000");
     /* The heatmap's ksg2 cells sit at N = 1000 and say so; ksg1's do not. */
     l = line_starting(dir, "heatmap.tsv", "0\t1\t");
-    cr_assert(l && strstr(l, "\tgaussian:rho=0.5\tksg2\t1000\t") && strcmp(strrchr(l, '\t'), "\tN=1000") == 0,
+    cr_assert(l && strstr(l, "\tgaussian:rho=0.5\tksg2\t1000\t") && strcmp(field(l, 13), "N=1000") == 0,
               "%s", l ? l : "(none)");
     free(l);
     l = line_starting(dir, "heatmap.tsv", "0\t0\t");
-    cr_assert(l && strcmp(strrchr(l, '\t'), "\t-") == 0, "%s", l ? l : "(none)");
+    cr_assert(l && strcmp(field(l, 13), "-") == 0, "%s", l ? l : "(none)");
     free(l);
     mib_plot_set_free(&s);
     remove_dir(dir);
@@ -470,10 +484,10 @@ Test(plot, monte_carlo_truth_se)
     export_to(&r, dir, sizeof dir, &s);
     char *l = line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "10000\t");
     snprintf(want, sizeof want, "\t%.12g\t0.005\t", 1.959963984540054 * hypot(0.005, 0.005));
-    cr_assert(l && strstr(l, want) && strcmp(strrchr(l, '\t'), "\t0.005") == 0, "%s", l ? l : "-");
+    cr_assert(l && strstr(l, want) && strcmp(field(l, 12), "0.005") == 0, "%s", l ? l : "-");
     free(l);
     l = line_starting(dir, "heatmap.tsv", "0\t0\t");
-    cr_assert(l && strlen(l) > 4 && strcmp(l + strlen(l) - 4, "\t1\t-") == 0,
+    cr_assert(l && strcmp(field(l, 12), "1") == 0 && strcmp(field(l, 13), "-") == 0,
               "|bias| 0.012 <= 2 sqrt(2) 0.005: %s", l ? l : "-");
     free(l);
     l = line_starting(dir, "truth-1-gaussian.tsv", "0.143841036226\t");
@@ -535,8 +549,9 @@ Test(plot, heatmap_units_and_the_within_2_se_flag)
     }
     export_to(&r, dir, sizeof dir, &s);
     char *t = slurp(dir, "heatmap.tsv", NULL);
-    cr_assert(strncmp(t, "gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\t"
-                         "bias\tstd_error\twithin_2se\tn_note\n", 100) == 0, "%.120s", t);
+    const char *head = "gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean\t"
+                       "bias\tstd_error\twithin_2se\tn_note\tcount\tfailures\tbmi_failures\n";
+    cr_assert(strncmp(t, head, strlen(head)) == 0, "%.160s", t);
     free(t);
     char *l = line_starting(dir, "heatmap.tsv", "0\t0\t");
     char want[256];
@@ -550,6 +565,216 @@ Test(plot, heatmap_units_and_the_within_2_se_flag)
     cr_assert(l && strncmp(l, "2\t0\tNaN\t+0.012 nats\tsquare\tksg1\t10000\t0\t0.0123\t", 45) == 0,
               "true MI 0: bias in nats, no percentage: %s", l ? l : "-");
     free(l);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
+/* ---- bmi's failed runs, the heatmap's true MI, "samples needed" ---- */
+
+/* Summary row c of r recomputed from r's trials of that cell by the
+ * harness's own function, as a run does. */
+static void resummarise(mib_results *r, size_t c)
+{
+    mib_trial_stat st[FIXTURE_REPLICATES];
+    size_t k = 0;
+    for (size_t i = 0; i < r->ntrials; i++)
+        if (r->trials[i].cell == r->cells[c].cell) {
+            cr_assert_lt(k, FIXTURE_REPLICATES);
+            st[k++] = mib_trial_stat_of(&r->trials[i]);
+        }
+    cr_assert_eq(mib_summary_compute(&r->cells[c], st, k, &r->summary[c]), MIB_OK);
+}
+
+/* Set the estimates of the trials of cell c to est[replicate] (NaN: the
+ * trial failed). */
+static void set_estimates(mib_results *r, size_t c, const double *est)
+{
+    for (size_t i = 0; i < r->ntrials; i++) {
+        mib_trial_row *t = &r->trials[i];
+        if (t->cell != r->cells[c].cell)
+            continue;
+        t->estimate = est[t->replicate];
+        t->status = isnan(t->estimate) ? MIB_EDIVERGED : MIB_OK;
+    }
+}
+
+/* bmi's rule by hand on the ten trials of one fixture cell (ksg1 on the
+ * first Gaussian, N = 10000): the largest estimate is 0.5, 0.1 of it 0.05
+ * (exactly, in doubles), so -0.01 (negative), 0.0499 and 0.02 are failed
+ * runs, 0.05 itself is not (bmi's strict <), and the trial that errored
+ * is among failures, not here; the statistics keep all nine successful
+ * trials. All-negative estimates all fail; a cell whose true MI is 0
+ * counts none. The stats and heatmap tables carry the counts. */
+Test(plot, bmi_failure_rule_by_hand)
+{
+    static const double est[FIXTURE_REPLICATES] = {0.5, 0.3, -0.01, 0.0499, 0.05, 0.2, NAN, 0.02, 0.45, 0.1};
+    double neg[FIXTURE_REPLICATES];
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    cr_assert_eq(fixture_add_trials(&r, 0), 0);
+    set_estimates(&r, 2, est);
+    resummarise(&r, 2);
+    cr_assert_eq(r.summary[2].bmi_failures, 3);
+    cr_assert_eq(r.summary[2].failures, 1);
+    cr_assert_eq(r.summary[2].count, 9);
+    cr_assert_float_eq(r.summary[2].mean, (0.5 + 0.3 - 0.01 + 0.0499 + 0.05 + 0.2 + 0.02 + 0.45 + 0.1) / 9,
+                       1e-15);
+    for (int k = 0; k < FIXTURE_REPLICATES; k++)
+        neg[k] = -0.01 * (k + 1);
+    set_estimates(&r, 1, neg);
+    resummarise(&r, 1);
+    cr_assert_eq(r.summary[1].bmi_failures, FIXTURE_REPLICATES, "negative: all failed");
+    resummarise(&r, 5); /* ksg2 at N = 10000: estimates 0.14 +- 0.03 */
+    cr_assert_eq(r.summary[5].bmi_failures, 0, "the fixture's own trials: none");
+    r.cells[1].true_mi = 0;
+    resummarise(&r, 1);
+    cr_assert_eq(r.summary[1].bmi_failures, 0, "true MI 0: not counted");
+    export_to(&r, dir, sizeof dir, &s);
+    char *l = line_starting(dir, "stats-1-gaussian_rho_0.5.tsv", "10000\t"); /* ksg1's block first */
+    cr_assert(l && strcmp(field(l, 11), "1") == 0 && strcmp(field(l, 13), "3") == 0, "%s", l ? l : "-");
+    free(l);
+    l = line_starting(dir, "heatmap.tsv", "0\t0\t");
+    cr_assert(l && strcmp(field(l, 14), "9") == 0 && strcmp(field(l, 15), "1") == 0 &&
+              strcmp(field(l, 16), "3") == 0, "count, failures, bmi_failures: %s", l ? l : "-");
+    free(l);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
+/* The heatmap's true_mi is its generator's on every row, even for a pair
+ * without summary rows (ksg1 on the second Gaussian, removed here), whose
+ * mean is NaN: heatmap.gp writes the true MI row from estimator 0's. */
+Test(plot, heatmap_true_mi_column)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    size_t k = 0;
+    for (size_t i = 0; i < r.nsummary; i++)
+        if (!(i / 9 == 1 && (i / 3) % 3 == 0))
+            r.summary[k++] = r.summary[i];
+    r.nsummary = k;
+    export_to(&r, dir, sizeof dir, &s);
+    char *t = slurp(dir, "heatmap.tsv", NULL);
+    size_t rows = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "gen_index\t", 10) == 0)
+            continue;
+        int g = atoi(field(line, 1));
+        char want[32];
+        snprintf(want, sizeof want, "%.12g", fixture_truth((size_t)g));
+        cr_expect_str_eq(field(line, 8), want, "row %s", line);
+        if (g == 1 && atoi(field(line, 2)) == 0)
+            cr_expect(strcmp(field(line, 9), "NaN") == 0 && strcmp(field(line, 14), "NaN") == 0, "%s", line);
+        rows++;
+    }
+    cr_assert_eq(rows, 9, "3 generators x 3 estimators");
+    free(t);
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    fixture_free(&r);
+}
+
+/* The mean of cell (g, e, k) of the fixture as a multiple of the truth
+ * (NaN: every trial failed), for the two Gaussians; the square law's
+ * true MI is set to 0. */
+static const double samples_mult[2][3][3] = {
+    /*  ksg1                ksg2              infonce, at N = 100, 1000, 10000 */
+    {{0.5, 0.9, 1.0}, {2.0, 1.6, 1.4}, {0.6, 0.7, 0.3}},
+    {{1.5 * (1 + 1e-9), 1.5, 5}, {0.1, 0.2, 0.3}, {NAN, 1 / 1.5, 1.0}},
+};
+
+/* samples.tsv against a count straight from /summary: per pair the
+ * smallest N with an estimate and t / 1.5 <= mean <= 1.5 t (both ends
+ * inclusive: 1.5 t and t / 1.5 count, 1.5 t (1 + 1e-9) does not), ">M"
+ * for none up to the pair's largest N M, "-" where the true MI is 0; a
+ * pair within at 1000 but not at 10000 still needs 1000 (bmi's smallest
+ * N). The figure is listed; with one N only it is not. */
+Test(plot, samples_needed_from_the_summary)
+{
+    mib_results r;
+    mib_plot_set s;
+    char dir[256];
+    cr_assert_eq(fixture_results(&r, 0), 0);
+    for (size_t i = 0; i < r.nsummary; i++) {
+        mib_summary_row *w = &r.summary[i];
+        size_t g = i / 9, e = (i / 3) % 3, k = i % 3;
+        if (g == 2) {
+            w->true_mi = 0;
+            w->mean = w->bias = 0.01;
+            continue;
+        }
+        double m = samples_mult[g][e][k];
+        w->mean = isnan(m) ? NAN : m * w->true_mi;
+        if (isnan(m))
+            w->count = 0, w->failures = FIXTURE_REPLICATES;
+    }
+    r.summary[9 + 1].mean = 1.5 * r.summary[9 + 1].true_mi;   /* the ends, as the code writes them */
+    r.summary[9 + 6 + 1].mean = r.summary[9 + 6 + 1].true_mi / 1.5;
+    export_to(&r, dir, sizeof dir, &s);
+    cr_assert_not_null(find_fig(&s, "samples"));
+    cr_assert_str_eq(find_fig(&s, "samples")->script, "samples");
+    char *t = slurp(dir, "samples.tsv", NULL);
+    const char *head = "gen_index\test_index\tn_needed\ttext\tgenerator\testimator\ttrue_mi\tn_min\tn_max\n";
+    cr_assert(strncmp(t, head, strlen(head)) == 0, "%.100s", t);
+    size_t rows = 0;
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "gen_index\t", 10) == 0)
+            continue;
+        size_t g = (size_t)atoi(field(line, 1)), e = (size_t)atoi(field(line, 2));
+        int64_t need = INT64_MAX, lo = INT64_MAX, hi = 0;
+        double truth = NAN;
+        for (size_t i = 0; i < r.nsummary; i++) {
+            const mib_summary_row *w = &r.summary[i];
+            if (i / 9 != g || (i / 3) % 3 != e)
+                continue;
+            truth = w->true_mi;
+            if (w->count == 0)
+                continue;
+            lo = w->n < lo ? w->n : lo;
+            hi = w->n > hi ? w->n : hi;
+            if (w->true_mi > 0 && w->mean >= w->true_mi / 1.5 && w->mean <= 1.5 * w->true_mi && w->n < need)
+                need = w->n;
+        }
+        char want[32] = "-", num[32] = "NaN";
+        if (truth > 0)
+            snprintf(want, sizeof want, need < INT64_MAX ? "%lld" : ">%lld",
+                     (long long)(need < INT64_MAX ? need : hi));
+        if (need < INT64_MAX)
+            snprintf(num, sizeof num, "%lld", (long long)need);
+        cr_expect_str_eq(field(line, 3), num, "pair %zu %zu: %s", g, e, line);
+        cr_expect_str_eq(field(line, 4), want, "pair %zu %zu: %s", g, e, line);
+        cr_expect_eq(atoll(field(line, 8)), lo, "n_min: %s", line);
+        cr_expect_eq(atoll(field(line, 9)), hi, "n_max: %s", line);
+        rows++;
+    }
+    cr_assert_eq(rows, 9);
+    free(t);
+    /* and by hand: ksg1 1000, ksg2 10000 and infonce 1000 on the first
+     * Gaussian; 1000, ">10000" and 1000 (from N = 1000) on the second */
+    static const char *const hand[2][3] = {{"1000", "10000", "1000"}, {"1000", ">10000", "1000"}};
+    for (size_t g = 0; g < 2; g++)
+        for (size_t e = 0; e < 3; e++) {
+            char prefix[16];
+            snprintf(prefix, sizeof prefix, "%zu\t%zu\t", g, e);
+            char *l = line_starting(dir, "samples.tsv", prefix);
+            cr_expect(l && strcmp(field(l, 4), hand[g][e]) == 0, "%s: want %s", l ? l : "-", hand[g][e]);
+            free(l);
+        }
+    mib_plot_set_free(&s);
+    remove_dir(dir);
+    size_t k = 0;
+    for (size_t i = 0; i < r.nsummary; i++)
+        if (r.summary[i].n == 10000)
+            r.summary[k++] = r.summary[i];
+    r.nsummary = k;
+    export_to(&r, dir, sizeof dir, &s);
+    cr_assert_null(find_fig(&s, "samples"), "one N: no samples figure");
     mib_plot_set_free(&s);
     remove_dir(dir);
     fixture_free(&r);
@@ -849,7 +1074,7 @@ static void render_heatmap_with(const char *gnuplot, const char *body, double ti
     mib_plot_render_options o = {.dir = dir, .scripts_dir = scripts, .gnuplot = gnuplot,
                                  .format = MIB_PLOT_PNG, .timeout = timeout};
     cr_assert_eq(mib_plot_copy_scripts(&s, &o, &err), MIB_EIO, "the other scripts are missing");
-    cr_assert(strstr(err.msg, "truth.gp") && strstr(err.msg, "--scripts"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "samples.gp") && strstr(err.msg, "--scripts"), "%s", err.msg);
     mib_plot_set first = {.figs = s.figs, .nfigs = 1};
     cr_assert_eq(mib_plot_copy_scripts(&first, &o, &err), MIB_OK, "%s", err.msg);
     int st = mib_plot_render(&s.figs[0], &o, &err);

@@ -7,7 +7,8 @@
  * two-sample SE); otherwise the means against sqrt(se_b^2 + se_c^2). A
  * cell regresses when the difference exceeds max(abs_tol, z SE), its
  * failure count grew, (time_factor > 0) its median seconds grew by more
- * than that factor, or (gates) its |bias| or RMSE exceeds the gate plus z
+ * than that factor, (bmi_failures) its count of failed runs by bmi's rule
+ * grew, or (gates) its |bias| or RMSE exceeds the gate plus z
  * times the true MI's standard error (true_mi_se: 0 for exact truths).
  * Cost O((B + C + T) log(C + T)) for B baseline and C current cells and T
  * trials (sorts + binary searches). The library only computes; the CLI
@@ -21,7 +22,8 @@
 void mib_check_default_options(mib_check_options *o)
 {
     *o = (mib_check_options){.z = 4.0, .abs_tol = 0.0, .time_factor = 0.0, .strict = 0,
-                             .unpaired = 0, .max_abs_bias = NAN, .max_rmse = NAN};
+                             .unpaired = 0, .max_abs_bias = NAN, .max_rmse = NAN,
+                             .bmi_failures = 0};
 }
 
 /* Order of cells: generator, estimator, n, batch size. */
@@ -199,6 +201,8 @@ static void compare_cell(mib_check_row *row, const trial_sets *t, const mib_chec
         row->flags |= MIB_CHECK_FAILURES;
     if (o->time_factor > 0.0 && c->median_seconds > o->time_factor * b->median_seconds)
         row->flags |= MIB_CHECK_SLOWER;
+    if (o->bmi_failures && c->bmi_failures > b->bmi_failures)
+        row->flags |= MIB_CHECK_BMI;
 }
 
 static int gates_on(const mib_check_options *o)
@@ -231,7 +235,7 @@ static void gate_cell(mib_check_row *row, const mib_check_options *o, mib_check_
 static void judge(mib_check_row *row, const mib_check_options *o, mib_check_report *rep)
 {
     unsigned bad = MIB_CHECK_SHIFT | MIB_CHECK_FAILURES | MIB_CHECK_SLOWER | MIB_CHECK_BIAS |
-                   MIB_CHECK_RMSE;
+                   MIB_CHECK_RMSE | MIB_CHECK_BMI;
     if (o->strict)
         bad |= MIB_CHECK_MISSING | MIB_CHECK_NEW;
     row->regression = (row->flags & bad) != 0;
@@ -344,8 +348,8 @@ void mib_check_report_free(mib_check_report *rep)
     memset(rep, 0, sizeof *rep);
 }
 
-static const char *const reason_words[MIB_CHECK_NREASONS] = {"shift", "failures", "slower", "missing",
-                                                             "new",   "bias",     "rmse"};
+static const char *const reason_words[MIB_CHECK_NREASONS] = {
+    "shift", "failures", "slower", "missing", "new", "bias", "rmse", "bmi-failures"};
 
 const char *mib_check_reason(size_t i)
 {

@@ -18,10 +18,13 @@ typedef struct mib_check_options {
                             (plus z times the cell's true_mi_se) fails */
     double max_rmse;     /* NaN = off; else a current cell whose RMSE (nats) exceeds it
                             (plus z times the cell's true_mi_se) fails */
+    int bmi_failures;    /* 1: a cell with more failed runs by bmi's rule (bmi_failures)
+                            than in the baseline fails (0: not compared, since files
+                            written before that field read it as 0) */
 } mib_check_options;
 
 /* z = 4, abs_tol = 0, time_factor = 0 (off), strict = 0, unpaired = 0,
- * max_abs_bias = max_rmse = NaN (off). */
+ * max_abs_bias = max_rmse = NaN (off), bmi_failures = 0 (off). */
 void mib_check_default_options(mib_check_options *o);
 
 /* A paired comparison never uses an SE below this fraction of the
@@ -38,7 +41,8 @@ void mib_check_default_options(mib_check_options *o);
 #define MIB_CHECK_NEW      0x10u /* in the current file only */
 #define MIB_CHECK_BIAS     0x20u /* |bias| > max_abs_bias + z true_mi_se, or no estimate */
 #define MIB_CHECK_RMSE     0x40u /* rmse > max_rmse + z true_mi_se, or no estimate */
-#define MIB_CHECK_NREASONS 7
+#define MIB_CHECK_BMI      0x80u /* bmi_failures on: more bmi failures than the baseline */
+#define MIB_CHECK_NREASONS 8
 
 typedef struct mib_check_row {
     const mib_summary_row *base; /* NULL for MIB_CHECK_NEW and without a baseline */
@@ -83,7 +87,8 @@ int mib_check_compare(const mib_results *base, const mib_results *cur,
 void mib_check_report_free(mib_check_report *rep);
 
 /* The word of reason i (0 <= i < MIB_CHECK_NREASONS, bit 1 << i): "shift",
- * "failures", "slower", "missing", "new", "bias", "rmse"; NULL outside. */
+ * "failures", "slower", "missing", "new", "bias", "rmse", "bmi-failures";
+ * NULL outside. */
 const char *mib_check_reason(size_t i);
 
 /* Short words for a row's verdict ("ok", "shift", "shift+failures", ...). */

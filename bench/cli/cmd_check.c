@@ -1,5 +1,6 @@
 /* cmd_check.c - `mibench check [BASELINE.h5] CURRENT.h5 [--z Z] [--abs-tol X]
- * [--time-factor F] [--strict] [--unpaired] [--max-abs-bias X] [--max-rmse X]`:
+ * [--time-factor F] [--strict] [--unpaired] [--bmi-failures] [--max-abs-bias X]
+ * [--max-rmse X]`:
  * with two files, one table row per cell (cell, test used, baseline mean
  * +- SE, current, difference, difference in SEs, verdict); with one file,
  * the gates alone (cell, true MI, mean +- SE, bias, RMSE, verdict). A
@@ -80,6 +81,10 @@ static const cli_option options[] = {
      .help = "cells in one file only fail the check"},
     {.name = "--unpaired", .offset = offsetof(check_args, opt.unpaired),
      .help = "never pair trials: compare every cell's means with the\ntwo-sample SE"},
+    {.name = "--bmi-failures", .offset = offsetof(check_args, opt.bmi_failures),
+     .help = "fail a cell with more failed runs by bmi's rule (estimate\n"
+             "< 0 or < 0.1 of the cell's largest) than the baseline's\n"
+             "(files written before the count read it as 0)"},
     {.name = "--max-abs-bias", .arg = "X", .parse = set_max_abs_bias,
      .heading = "Against the true MI (no baseline needed; cells without a true MI are not gated):",
      .help = "fail a cell whose |mean - true MI| exceeds X nats"},
@@ -94,7 +99,7 @@ static int help(void)
 {
     printf("usage: mibench check BASELINE.h5 CURRENT.h5 [--z Z] [--abs-tol X]\n"
            "                     [--time-factor F] [--strict] [--unpaired]\n"
-           "                     [--max-abs-bias X] [--max-rmse X]\n"
+           "                     [--bmi-failures] [--max-abs-bias X] [--max-rmse X]\n"
            "       mibench check CURRENT.h5 --max-abs-bias X | --max-rmse X\n"
            "Compares the per-cell summaries of two results files, matching cells by\n"
            "(generator, estimator, n, batch size). When both files hold the same trials\n"
@@ -103,8 +108,9 @@ static int help(void)
            "never taken below 1/100 of the two-sample SE; otherwise (unpaired) the\n"
            "difference of the means against sqrt(se_base^2 + se_current^2). A cell\n"
            "regresses when the difference exceeds max(X, Z SE) nats, when its failure\n"
-           "count grew, or, with --time-factor F, when its median time grew by more than\n"
-           "F. Cells in one file only are listed, and fail the check only with --strict;\n"
+           "count grew, with --time-factor F when its median time grew by more than F,\n"
+           "or with --bmi-failures when its count of failed runs by bmi's rule grew.\n"
+           "Cells in one file only are listed, and fail the check only with --strict;\n"
            "two files with no cell in common fail the check. The gates hold every cell\n"
            "of CURRENT.h5 against its true MI, allowing Z times the truth's standard\n"
            "error (true_mi_se, 0 but for Monte-Carlo truths) beyond X.\n");
@@ -277,9 +283,10 @@ static void settings(const mib_check_options *o, int with_base, char *buf, size_
     size_t used = 0;
     buf[0] = '\0';
     if (with_base)
-        used += (size_t)snprintf(buf, len, "z = %g, abs-tol = %g%s%s%s", o->z, o->abs_tol / unit,
+        used += (size_t)snprintf(buf, len, "z = %g, abs-tol = %g%s%s%s%s", o->z, o->abs_tol / unit,
                                  o->strict ? ", strict" : "", o->unpaired ? ", unpaired" : "",
-                                 o->time_factor > 0 ? ", time checked" : "");
+                                 o->time_factor > 0 ? ", time checked" : "",
+                                 o->bmi_failures ? ", bmi failures checked" : "");
     if (!isnan(o->max_abs_bias) && used < len)
         used += (size_t)snprintf(buf + used, len - used, "%smax-abs-bias = %g %s", used ? ", " : "",
                                  o->max_abs_bias / unit, unit_name);

@@ -1,7 +1,8 @@
 /* summary.c - one cell's summary statistics from its trials: mean, bias,
  * unbiased variance, standard error, MSE, RMSE, mean and median seconds,
  * over the successful trials taken in replicate order (so the sums round
- * the same way whatever order the trials finished in).
+ * the same way whatever order the trials finished in), and the trials bmi
+ * counts as failed runs (Czyz et al. 2023, see bmi_failures below).
  * Cost: O(trials + k log k) for k successful trials of the cell. */
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +26,31 @@ static int by_value(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* bmi's failed runs among the k successful trials ok of a cell. bmi
+ * (cbg-ethz/bmi, workflows/_common_figure_utils.py,
+ * preprocess_benchmark_results, behind the Beyond Normal figures) groups
+ * its runs by (estimator, task, N), one mibench cell, and marks a run
+ * failed when `mi_estimate < 0 or mi_estimate < 0.1 * max(mi_estimate)`
+ * over the group's seeds; it does so for its neural estimators and drops
+ * those runs from its heatmap and "samples needed" means. Its v2 tables
+ * (workflows/benchmark/_utils.py, add_col_converged) apply the same 0.1
+ * rule to every estimator. Here: every estimator, the successful trials
+ * only (errors are `failures`), nothing dropped from the statistics, and
+ * no count where the true MI is 0: there half of a sound estimator's
+ * estimates are negative (bmi has no such task). */
+static int64_t bmi_failures(const mib_trial_stat *const *ok, size_t k, double true_mi)
+{
+    double best = -INFINITY;
+    int64_t failed = 0;
+    if (true_mi == 0)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        best = fmax(best, ok[i]->estimate);
+    for (size_t i = 0; i < k; i++)
+        failed += ok[i]->estimate < 0 || ok[i]->estimate < 0.1 * best;
+    return failed;
 }
 
 int mib_summary_compute(const mib_cell_row *cell, const mib_trial_stat *trials,
@@ -76,6 +102,7 @@ int mib_summary_compute(const mib_cell_row *cell, const mib_trial_stat *trials,
         out->mean_seconds = tsum / (double)k;
         qsort(secs, k, sizeof *secs, by_value);
         out->median_seconds = k % 2 ? secs[k / 2] : 0.5 * (secs[k / 2 - 1] + secs[k / 2]);
+        out->bmi_failures = bmi_failures(ok, k, cell->true_mi);
     }
     free(ok);
     free(secs);

@@ -42,7 +42,10 @@ mib_trial_stat mib_trial_stat_of(const mib_trial_row *t);
  * Statistics over the successful trials: mean, bias = mean - true_mi,
  * unbiased variance, std_error = sqrt(variance / count), mse = mean of
  * (estimate - true_mi)^2, rmse = sqrt(mse), mean and median seconds; NaN
- * where undefined (no success; variance of one). MIB_ENOMEM or MIB_OK. */
+ * where undefined (no success; variance of one). failures counts the
+ * others; bmi_failures those of the successful ones whose estimate is
+ * negative or below 0.1 of the cell's largest (bmi's rule; 0 when the true
+ * MI is 0). MIB_ENOMEM or MIB_OK. */
 int mib_summary_compute(const mib_cell_row *cell, const mib_trial_stat *trials,
                         size_t ntrials, mib_summary_row *out);
 

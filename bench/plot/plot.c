@@ -265,6 +265,15 @@ static const mib_summary_row *largest_n(ctx *c, size_t g, size_t e)
     return NULL;
 }
 
+/* The true MI of generator g (its first summary row). */
+static double gen_truth(const ctx *c, size_t g)
+{
+    for (size_t i = 0; i < c->r->nsummary; i++)
+        if (c->gi[i] == g)
+            return c->r->summary[i].true_mi;
+    return NAN;
+}
+
 /* Two statistics equal up to rounding (NaN equals NaN). */
 static int same_value(double a, double b)
 {
@@ -385,14 +394,14 @@ static int write_generator(ctx *c, size_t g)
         wstats = strlen(label) > wstats ? strlen(label) : wstats;
         nstats++;
         fprintf(f, "%s%s\tn\tmean\tbias\tci95\tstd_error\tvariance\tmse\trmse\ttrue_mi\tcount\tfailures"
-                "\ttrue_mi_se\n", blocks++ ? "\n\n" : "", label);
+                "\ttrue_mi_se\tbmi_failures\n", blocks++ ? "\n\n" : "", label);
         for (size_t i = 0; i < k; i++) {
             const mib_summary_row *s = c->rows[i];
             double u = c->u, u2 = c->u2;
             double v[] = {(double)s->n, s->mean / u, s->bias / u, Z95 * bias_se(s) / u,
                           s->std_error / u, s->variance / u2, s->mse / u2, s->rmse / u,
                           s->true_mi / u, (double)s->count, (double)s->failures,
-                          s->true_mi_se / u};
+                          s->true_mi_se / u, (double)s->bmi_failures};
             put_row(f, v, sizeof v / sizeof v[0]);
             any_bias |= isfinite(s->bias);
             any_var |= isfinite(s->variance) && s->variance > 0;
@@ -606,21 +615,40 @@ static void heat_text(const ctx *c, const mib_summary_row *s, double *rel, char 
     }
 }
 
+/* Pixels for a figure of ngen columns by nrows rows of cells (the
+ * heatmap and samples figures): vertical generator labels below,
+ * estimator labels left, the key under the plot. */
+static void grid_size(const ctx *c, size_t nrows, int *w, int *h)
+{
+    size_t glen = 0, elen = 7; /* "true MI" */
+    for (size_t g = 0; g < c->ngen; g++)
+        glen = strlen(c->glab[g]) > glen ? strlen(c->glab[g]) : glen;
+    for (size_t e = 0; e < c->nest; e++)
+        elen = strlen(c->elab[e]) > elen ? strlen(c->elab[e]) : elen;
+    *w = (int)(c->ngen * 120 + elen * 8 + 300);
+    *h = (int)(nrows * 60 + glen * 8 + 250);
+    *w = *w > 760 ? *w : 760;
+    *h = *h > 480 ? *h : 480;
+}
+
 /* heatmap.tsv: every (generator, estimator) pair at its largest N: the
  * relative error 100 (mean - truth) / truth (percent; NaN where unknown
- * or where the truth is 0, whose cells show the bias in nats or bits), whether
- * the error is within 2 SE of zero, and the N when it is below the
- * generator's largest. */
+ * or where the truth is 0, whose cells show the bias in nats or bits),
+ * whether the error is within 2 SE of zero, the N when it is below the
+ * generator's largest, and the trials that failed or that bmi counts as
+ * failed. true_mi is the generator's even for a pair without rows (the
+ * script writes the true MI row from estimator 0's). */
 static int write_heatmap(ctx *c)
 {
     const char *file = "heatmap.tsv";
     FILE *f = open_out(c->dir, file, c->err);
-    int any = 0;
+    int any = 0, w, h;
     int64_t n0 = -1; /* the generators' common largest N, 0 when they differ */
+    char at[48] = "each generator's largest N";
     if (!f)
         return MIB_EIO;
     fputs("gen_index\test_index\trel_error_pct\ttext\tgenerator\testimator\tn\ttrue_mi\tmean"
-          "\tbias\tstd_error\twithin_2se\tn_note\n", f);
+          "\tbias\tstd_error\twithin_2se\tn_note\tcount\tfailures\tbmi_failures\n", f);
     for (size_t e = 0; e < c->nest; e++)
         for (size_t g = 0; g < c->ngen; g++) {
             const mib_summary_row *s = largest_n(c, g, e);
@@ -636,38 +664,96 @@ static int write_heatmap(ctx *c)
             put(f, 0, (double)e);
             put(f, 0, rel);
             fprintf(f, "\t%s\t%s\t%s", text, c->glab[g], c->elab[e]);
-            double w[] = {s ? (double)s->n : NAN, s ? s->true_mi / c->u : NAN,
-                          s ? s->mean / c->u : NAN, s ? s->bias / c->u : NAN,
-                          s ? s->std_error / c->u : NAN, within};
-            for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
-                put(f, 0, w[i]);
-            fprintf(f, "\t%s\n", note);
+            double v[] = {s ? (double)s->n : NAN, gen_truth(c, g) / c->u, s ? s->mean / c->u : NAN,
+                          s ? s->bias / c->u : NAN, s ? s->std_error / c->u : NAN, within};
+            for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+                put(f, 0, v[i]);
+            fprintf(f, "\t%s", note);
+            double k[] = {s ? (double)s->count : NAN, s ? (double)s->failures : NAN,
+                          s ? (double)s->bmi_failures : NAN};
+            for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+                put(f, 0, k[i]);
+            fputc('\n', f);
         }
     for (size_t g = 0; g < c->ngen; g++)
         n0 = n0 < 0 || n0 == c->gmaxn[g] ? c->gmaxn[g] : 0;
-    /* Room for the labels: vertical generator labels below, estimators left,
-     * the key under the plot. */
-    size_t glen = 0, elen = 0;
-    for (size_t g = 0; g < c->ngen; g++)
-        glen = strlen(c->glab[g]) > glen ? strlen(c->glab[g]) : glen;
-    for (size_t e = 0; e < c->nest; e++)
-        elen = strlen(c->elab[e]) > elen ? strlen(c->elab[e]) : elen;
-    int w = (int)(c->ngen * 120 + elen * 8 + 300), h = (int)(c->nest * 52 + glen * 8 + 230);
-    char at[48] = "each generator's largest N";
     if (n0 > 0)
         snprintf(at, sizeof at, "N = %lld", (long long)n0);
+    grid_size(c, c->nest + 1, &w, &h);
     int st = close_out(f, c->dir, file, c->err);
     if (!st && any)
         st = add_figure(c, "heatmap",
                         c->unit == MIB_PLOT_BITS
-                            ? "relative error 100 (mean - true MI) / true MI at the largest N "
-                              "(fixed colour scale, clipped at +-50%; grey: true MI 0, bias in bits; "
-                              "circles: within 2 SE of 0)"
-                            : "relative error 100 (mean - true MI) / true MI at the largest N "
-                              "(fixed colour scale, clipped at +-50%; grey: true MI 0, bias in nats; "
-                              "circles: within 2 SE of 0)",
-                        "heatmap", file, w > 760 ? w : 760,
-                        h > 480 ? h : 480, "%s - relative error of the mean at %s", c->study, at);
+                            ? "mean estimate (bits) at the largest N, the true MI in the last row; "
+                              "colour and the small number: relative error 100 (mean - true MI) / "
+                              "true MI (fixed scale, clipped at +-50%; grey: true MI 0, bias in bits); "
+                              "circles: within 2 SE of 0; failed k/m: of m trials, k errored or were "
+                              "failed runs by bmi's rule (estimate < 0 or < 0.1 of the cell's largest)"
+                            : "mean estimate (nats) at the largest N, the true MI in the last row; "
+                              "colour and the small number: relative error 100 (mean - true MI) / "
+                              "true MI (fixed scale, clipped at +-50%; grey: true MI 0, bias in nats); "
+                              "circles: within 2 SE of 0; failed k/m: of m trials, k errored or were "
+                              "failed runs by bmi's rule (estimate < 0 or < 0.1 of the cell's largest)",
+                        "heatmap", file, w, h, "%s - mean estimate and relative error at %s", c->study, at);
+    return st;
+}
+
+/* "Samples needed" counts a mean estimate m as right when it is within
+ * this factor of the true MI t > 0: t / 1.5 <= m <= 1.5 t (bmi's
+ * n_samples_needed asks |mean of ln(estimate / t)| < ln 1.5). */
+#define SAMPLES_FACTOR 1.5
+
+/* samples.tsv: per (generator, estimator) pair, the smallest N whose mean
+ * estimate (/summary) is within SAMPLES_FACTOR of the true MI: n_needed,
+ * with text "N", ">M" when no N up to the pair's largest M is, and "-"
+ * (n_needed NaN) when the true MI is 0 or unknown or the pair has no
+ * estimate; n_min and n_max are the pair's smallest and largest N with an
+ * estimate. Drawn when a pair with a true MI above 0 has two or more N. */
+static int write_samples(ctx *c)
+{
+    const char *file = "samples.tsv";
+    FILE *f = open_out(c->dir, file, c->err);
+    int several = 0, w, h;
+    if (!f)
+        return MIB_EIO;
+    fputs("gen_index\test_index\tn_needed\ttext\tgenerator\testimator\ttrue_mi\tn_min\tn_max\n", f);
+    for (size_t e = 0; e < c->nest; e++)
+        for (size_t g = 0; g < c->ngen; g++) {
+            double t = gen_truth(c, g);
+            int64_t need = 0, lo = 0, hi = 0;
+            size_t k = rows_of(c, g, e), ns = 0;
+            char text[32] = "-";
+            for (size_t i = 0; i < k; i++) {
+                const mib_summary_row *s = c->rows[i];
+                if (s->count == 0)
+                    continue;
+                lo = lo ? lo : s->n;
+                hi = s->n;
+                ns++;
+                if (!need && s->mean >= t / SAMPLES_FACTOR && s->mean <= SAMPLES_FACTOR * t)
+                    need = s->n;
+            }
+            if (t > 0 && ns > 0)
+                snprintf(text, sizeof text, need ? "%lld" : ">%lld", (long long)(need ? need : hi));
+            several |= t > 0 && ns > 1;
+            put(f, 1, (double)g);
+            put(f, 0, (double)e);
+            put(f, 0, need ? (double)need : NAN);
+            fprintf(f, "\t%s\t%s\t%s", text, c->glab[g], c->elab[e]);
+            double v[] = {t / c->u, lo ? (double)lo : NAN, hi ? (double)hi : NAN};
+            for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+                put(f, 0, v[i]);
+            fputc('\n', f);
+        }
+    grid_size(c, c->nest, &w, &h);
+    int st = close_out(f, c->dir, file, c->err);
+    if (!st && several)
+        st = add_figure(c, "samples",
+                        "samples needed: the smallest N at which the mean estimate is within a "
+                        "factor 1.5 of the true MI (true MI / 1.5 <= mean <= 1.5 true MI); "
+                        ">M: at no N up to M; grey -: true MI 0 or unknown",
+                        "samples", file, w, h,
+                        "%s - samples needed: smallest N within a factor 1.5 of the true MI", c->study);
     return st;
 }
 
@@ -801,15 +887,6 @@ static void wilson(double v, double m, double *lo, double *hi)
     double mid = (p + z2 / (2 * m)) / d, half = Z95 * sqrt(p * (1 - p) / m + z2 / (4 * m * m)) / d;
     *lo = v > 0 ? mid - half : 0;
     *hi = v < m ? mid + half : 1;
-}
-
-/* The true MI of generator g (its first summary row). */
-static double gen_truth(const ctx *c, size_t g)
-{
-    for (size_t i = 0; i < c->r->nsummary; i++)
-        if (c->gi[i] == g)
-            return c->r->summary[i].true_mi;
-    return NAN;
 }
 
 /* dpi-K-S.tsv of chain k (figure number fig): per estimator and N, the
@@ -1138,11 +1215,14 @@ static int label_specs(ctx *c)
     return MIB_OK;
 }
 
-/* The tables of the whole study, in display order: the heatmap, one per
- * generator family, then one per Markov chain seen through its views. */
+/* The tables of the whole study, in display order: the heatmap, samples
+ * needed, one per generator family, then one per Markov chain seen
+ * through its views. */
 static int write_overview(ctx *c)
 {
     int st = write_heatmap(c);
+    if (!st)
+        st = write_samples(c);
     for (size_t f = 0; f < c->nfam && !st; f++)
         st = write_family(c, f);
     return st ? st : write_dpi(c);
@@ -1588,8 +1668,8 @@ int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char
         fputs("</code></figcaption>\n</figure>\n", f);
     }
     fputs("<h2>Summary</h2>\n<table>\n<tr><th>generator</th><th>estimator</th><th>n</th><th>batch</th>"
-          "<th>true MI</th><th>trials</th><th>failed</th><th>mean</th><th>bias</th><th>SE</th>"
-          "<th>variance</th><th>MSE</th><th>median s</th></tr>\n",
+          "<th>true MI</th><th>trials</th><th>failed</th><th>bmi-failed</th><th>mean</th><th>bias</th>"
+          "<th>SE</th><th>variance</th><th>MSE</th><th>median s</th></tr>\n",
           f);
     for (size_t i = 0; i < r->nsummary; i++) {
         const mib_summary_row *w = &r->summary[i];
@@ -1599,7 +1679,8 @@ int mib_plot_write_index(const mib_results *r, const mib_plot_set *s, const char
         html(f, w->estimator);
         fprintf(f, "</td><td>%lld</td><td>%lld</td>", (long long)w->n, (long long)w->batch_size);
         html_num(f, w->true_mi / u);
-        fprintf(f, "<td>%lld</td><td>%lld</td>", (long long)w->count, (long long)w->failures);
+        fprintf(f, "<td>%lld</td><td>%lld</td><td>%lld</td>", (long long)w->count, (long long)w->failures,
+                (long long)w->bmi_failures);
         double v[] = {w->mean / u, w->bias / u, w->std_error / u, w->variance / (u * u), w->mse / (u * u),
                       w->median_seconds};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)

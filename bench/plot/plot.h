@@ -8,7 +8,7 @@
  * missing values are written NaN. Files in DIR, for figure kind K and
  * generator number G (1-based, in /summary order) with slug S:
  *   stats-G-S.tsv   n mean bias ci95 std_error variance mse rmse true_mi count failures
- *                   true_mi_se (one block per estimator; figures bias-G-S,
+ *                   true_mi_se bmi_failures (one block per estimator; figures bias-G-S,
  *                   spread-G-S; ci95 = 1.96 sqrt(std_error^2 + true_mi_se^2),
  *                   the bias's, which a Monte-Carlo truth's SE widens)
  *   time-G-S.tsv    n median_seconds mean_seconds slope (figure time-G-S;
@@ -20,14 +20,26 @@
  *   curves-G-S.tsv  step estimate ema true_mi (one block per cell with a
  *                   training curve, its lowest replicate; figure curves-G-S)
  *   heatmap.tsv     gen_index est_index rel_error_pct text generator estimator
- *                   n true_mi mean bias std_error within_2se n_note (figure
- *                   heatmap; each pair at its largest N; rel_error_pct NaN
+ *                   n true_mi mean bias std_error within_2se n_note count
+ *                   failures bmi_failures (figure heatmap, bmi's summary
+ *                   heatmap: the mean, and the true MI in a row of its own;
+ *                   each pair at its largest N; rel_error_pct NaN
  *                   where the true MI is 0, whose text is the bias in nats
  *                   or bits;
  *                   within_2se 1 when |bias| <= 2 SE (the bias's, with
  *                   true_mi_se), 0, or NaN unknown;
  *                   n_note "N=M" when M is below the generator's largest N,
- *                   else "-")
+ *                   else "-"; true_mi the generator's on every row, count,
+ *                   failures, bmi_failures NaN for a pair without rows)
+ *   samples.tsv     gen_index est_index n_needed text generator estimator
+ *                   true_mi n_min n_max (figure samples, bmi's "samples
+ *                   needed": per pair the smallest N whose /summary mean m
+ *                   has t / 1.5 <= m <= 1.5 t for the true MI t > 0, text
+ *                   "N"; ">M" (n_needed NaN) when no N up to the pair's
+ *                   largest M does; "-" when t is 0 or unknown or the pair
+ *                   has no estimate; n_min, n_max the pair's smallest and
+ *                   largest N with an estimate; drawn when a pair with
+ *                   t > 0 has two or more N)
  * MI columns (mean, bias, ci95, std_error, rmse, true_mi, true_mi_se, estimate, ema;
  * variance and mse squared) are in nats, or in bits when exported with
  * MIB_PLOT_BITS (divided by ln 2, ln 2 squared); relative errors (percent),

@@ -1,10 +1,10 @@
 /* store_results.c - the results file: /cells, /trials, /summary, /curves
  * as compound datasets (field names = results.h member names; fixed-length
  * NUL-terminated strings) and provenance root attributes. Fields added
- * since the first files (the name columns, dx/dy/dz, true_mi_se) come last;
- * a file written before one of them reads it as zero (HDF5 converts the
- * fields both types name and leaves the zeroed buffer elsewhere), except
- * that the names are then taken from the specs.
+ * since the first files (the name columns, dx/dy/dz, true_mi_se,
+ * bmi_failures) come last; a file written before one of them reads it as
+ * zero (HDF5 converts the fields both types name and leaves the zeroed
+ * buffer elsewhere), except that the names are then taken from the specs.
  * Crash discipline (DESIGN.md, measured on HDF5 1.10.8): all objects are
  * created at the start, /trials and /curves are chunked and only extended,
  * /summary is fixed-size and rewritten in place, and the caller flushes
@@ -58,7 +58,7 @@ static const field summary_fields[] = {
     FLD(mib_summary_row, mse, F_F64),          FLD(mib_summary_row, rmse, F_F64),
     FLD(mib_summary_row, mean_seconds, F_F64), FLD(mib_summary_row, median_seconds, F_F64),
     FLD(mib_summary_row, generator_name, F_STR), FLD(mib_summary_row, estimator_name, F_STR),
-    FLD(mib_summary_row, true_mi_se, F_F64),
+    FLD(mib_summary_row, true_mi_se, F_F64),   FLD(mib_summary_row, bmi_failures, F_I64),
 };
 static const field curve_fields[] = {
     FLD(mib_curve_row, cell, F_I64),     FLD(mib_curve_row, replicate, F_I32),

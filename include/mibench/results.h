@@ -78,6 +78,11 @@ typedef struct mib_summary_row {
     char estimator_name[MIB_NAME_LEN];
     double true_mi_se;              /* as in mib_cell_row; the SE of bias is
                                        sqrt(std_error^2 + true_mi_se^2) */
+    int64_t bmi_failures;           /* successful trials bmi counts as failed runs:
+                                       estimate < 0 or < 0.1 x the cell's largest
+                                       (Czyz et al. 2023); they stay in count, mean and
+                                       the rest. 0 when true_mi is 0, and in files
+                                       written before it */
 } mib_summary_row;
 
 typedef struct mib_curve_row {

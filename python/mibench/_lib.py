@@ -188,7 +188,8 @@ class mib_summary_row(Structure):
                 ("failures", c_int64), ("mean", c_double), ("bias", c_double),
                 ("variance", c_double), ("std_error", c_double), ("mse", c_double),
                 ("rmse", c_double), ("mean_seconds", c_double), ("median_seconds", c_double),
-                ("generator_name", NAME), ("estimator_name", NAME), ("true_mi_se", c_double)]
+                ("generator_name", NAME), ("estimator_name", NAME), ("true_mi_se", c_double),
+                ("bmi_failures", c_int64)]
 
 
 class mib_curve_row(Structure):
