@@ -285,12 +285,40 @@ static void add_jitter(double *z, size_t n, size_t dz, const double *scale, gsl_
         z[i] += scale[i % dz] * (2 * gsl_rng_uniform(r) - 1);
 }
 
+/* column_scales and add_jitter with the draws (one sequential stream) on
+ * one thread while another scales the columns, when threads > 1 and the
+ * n x dz buffer of draws can be had; the same bits either way. */
+static void scale_and_jitter(double *z, size_t n, size_t dz, int standardize, double jitter,
+                             double *scale, gsl_rng *r, int threads)
+{
+    double *u = r && threads > 1 && n >= 65536 ? malloc(n * dz * sizeof *u) : NULL;
+    if (!u) {
+        column_scales(z, n, dz, standardize, jitter, scale);
+        if (r)
+            add_jitter(z, n, dz, scale, r);
+        return;
+    }
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+        for (size_t i = 0; i < n * dz; i++)
+            u[i] = 2 * gsl_rng_uniform(r) - 1;
+#pragma omp section
+        column_scales(z, n, dz, standardize, jitter, scale);
+    }
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n * dz; i++)
+        z[i] += scale[i % dz] * u[i];
+    free(u);
+}
+
 /* The joint block z = [x c y] (n x (dx + dc + dy), c the conditioning
  * block data->z, dc = data->dz, usually 0), centred and scaled per column
  * when standardize, plus uniform jitter of half-width jitter * (column
- * scale) from a fixed stream when jitter > 0. *out is NULL on failure. */
-static int joint_block(const mib_data *data, int standardize, double jitter, double **out,
-                       mib_err *err)
+ * scale) from a fixed stream when jitter > 0 (up to `threads` threads;
+ * the same bits for any). *out is NULL on failure. */
+static int joint_block(const mib_data *data, int standardize, double jitter, int threads,
+                       double **out, mib_err *err)
 {
     const size_t n = data->n, dx = data->dx, dc = data->dz, dz = dx + dc + data->dy;
     double *z = malloc(n * dz * sizeof *z), *scale = NULL;
@@ -311,9 +339,7 @@ static int joint_block(const mib_data *data, int standardize, double jitter, dou
         st = mib_fail(err, MIB_ENOMEM, "out of memory");
         goto done;
     }
-    column_scales(z, n, dz, standardize, jitter, scale);
-    if (r)
-        add_jitter(z, n, dz, scale, r);
+    scale_and_jitter(z, n, dz, standardize, jitter, scale, r, threads);
     *out = z;
     z = NULL;
 done:
@@ -353,7 +379,7 @@ static int ksg_build(ksg *g, const mib_data *data, int standardize, double jitte
                      int threads, mib_err *err)
 {
     double *z;
-    int st = joint_block(data, standardize, jitter, &z, err);
+    int st = joint_block(data, standardize, jitter, threads, &z, err);
     if (!st)
         st = mib_kdtree_build(z, g->n, g->dx + g->dz + g->dy, LEAF_SIZE, 0, threads, &g->joint,
                               err);
@@ -525,7 +551,7 @@ static int ksg_plane(ksg *g, const mib_data *data, int standardize, double jitte
     size_t *order[2] = {malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t))};
     mib_err e[2] = {{""}, {""}};
     int so[2] = {MIB_OK, MIB_OK};
-    int st = joint_block(data, standardize, jitter, &z, err);
+    int st = joint_block(data, standardize, jitter, threads, &z, err);
     *planar = 0;
     if (st)
         goto done;
@@ -663,10 +689,14 @@ static double tree_bytes(double n, double d)
 
 /* Peak working memory: the joint block and its tree, the marginal trees
  * (or sorted values, ranks and the radix sort's scratch), the counts and
- * their histogram, the per-thread neighbour lists (for one thread). */
+ * their histogram, the per-thread neighbour lists (for one thread); in the
+ * plane, the strips' peak. */
 static double ksg_memory(const mib_spec *spec, size_t n, size_t dx, size_t dy)
 {
     double dn = (double)n, dz = (double)(dx + dy);
+    if (dx == 1 && dy == 1) /* the strips (ksg_plane): at the two sorts, the joint block,
+                               orders, sorted columns and radii, and two radix scratches */
+        return dn * 112;
     double k = mib_spec_num(spec, P_K);
     double mx = dx > 1 ? tree_bytes(dn, (double)dx) : dn * 52;
     double my = dy > 1 ? tree_bytes(dn, (double)dy) : dn * 52;
