@@ -127,10 +127,12 @@ static void best_reset(best *b)
     b->wrow = UINT32_MAX;
 }
 
-/* Whether a point with y gap (or strip x gap) g can still enter. */
+/* Whether a point with y gap (or strip x gap) g can still enter: always
+ * while the list is short (a gap may be +inf when coordinates span more
+ * than DBL_MAX). */
 static inline int reachable(const best *b, double g)
 {
-    return b->extents ? g <= b->worst : g < b->worst;
+    return b->count < b->k || (b->extents ? g <= b->worst : g < b->worst);
 }
 
 static inline void offer(best *b, double ax, double ay, uint32_t row)
@@ -167,11 +169,14 @@ static size_t walk(const plane *p, size_t lo, size_t hi, size_t at, size_t skip,
     if (up == skip)
         up++;
     for (;;) {
-        const double gu = up < hi ? p->y[up] - yq : INFINITY;
-        const double gd = down > lo ? yq - p->y[down - 1] : INFINITY;
-        const int go_up = gu <= gd;
+        const int has_up = up < hi, has_down = down > lo;
+        if (!has_up && !has_down)
+            return seen;
+        const double gu = has_up ? p->y[up] - yq : INFINITY;
+        const double gd = has_down ? yq - p->y[down - 1] : INFINITY;
+        const int go_up = has_up && (!has_down || gu <= gd);
         const double g = go_up ? gu : gd;
-        if (g == INFINITY || !reachable(b, g))
+        if (!reachable(b, g))
             return seen;
         const size_t j = go_up ? up++ : --down;
         seen++;
