@@ -25,7 +25,7 @@ stats tsv using ($8 == 0 && $9 == $9 ? 1 : 0) nooutput
 nzero = STATS_sum
 stats tsv using (strcol(13) eq '-' ? 0 : 1) nooutput
 nsmall = STATS_sum
-stats tsv using ($12 == 1 ? 1 : 0) nooutput
+stats tsv using ((valid(12) && $12 == 1) ? 1 : 0) nooutput  # column 12 is NaN with one replicate
 nwithin = STATS_sum
 stats tsv using (nfailed(15, 16) > 0 ? 1 : 0) nooutput
 nfail = STATS_sum

@@ -48,6 +48,13 @@ bias-2-gaussian_rho_0.9 spread-2-gaussian_rho_0.9 time-2-gaussian_rho_0.9
 bias-3-square spread-3-square time-3-square"
 CURVES="curves-1-gaussian_rho_0.5 curves-2-gaussian_rho_0.9 curves-3-square"
 
+# One replicate per cell: the heatmap's SE columns are NaN throughout, and
+# gnuplot's stats must still count them (scripts/heatmap.gp).
+expect_ok run --gen gaussian:rho=0.5 --gen square --est gaussian --est ksg1 --n 100 --seeds 1 \
+  -o "$TMP/one.h5" --quiet
+expect_ok plot "$TMP/one.h5" -o "$TMP/one"
+is_png "$TMP/one/heatmap.png"; expect_eq "one replicate: the heatmap is drawn" $? 0
+
 # Without curves, default folder (the results path without .h5).
 expect_ok plot "$D/small.h5"
 expect_eq "stdout" "$(cat "$TMP/out")" "no training curves in $D/small.h5: curve figures skipped
