@@ -11,7 +11,9 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "mibench/mibench.h"
 
 /* n rows: x_j, y_j correlated rho for j < min(dx, dy), the rest independent
@@ -90,6 +92,17 @@ static inline void sorted_neighbours(const double *const *a, const size_t *d, in
         others[m++] = (pair){e, j};
     }
     qsort(others, n - 1, sizeof *others, by_dist_row);
+}
+
+/* The number after "key": in a line of `mibench ... --json` (the suites
+ * that compare the CLI with the library). */
+static inline double json_number(const char *line, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *at = strstr(line, pat);
+    cr_assert(at, "no %s in %s", key, line);
+    return strtod(at + strlen(pat), NULL);
 }
 
 #endif

@@ -270,16 +270,6 @@ Test(confidence, reproducible_for_any_thread_count, .timeout = 60)
     }
 }
 
-/* The "key": value number of a JSON object line. */
-static double json_number(const char *line, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *at = strstr(line, pat);
-    cr_assert(at, "no %s in %s", key, line);
-    return strtod(at + strlen(pat), NULL);
-}
-
 Test(confidence, cli_equals_library, .timeout = 60)
 {
     const char *mibench = getenv("MIBENCH");

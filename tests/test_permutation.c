@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mibench/mibench.h"
+#include "estimate_run.h"
 #include "estimators/permutation.h"
 
 /* Fewer data sets under ASan/UBSan (the statistics then test less). */
@@ -318,16 +319,6 @@ Test(permutation, continuous_z_local_scheme, .timeout = 120)
     mib_data d = {.n = m, .dx = 1, .dy = 1, .x = x, .y = y, .dz = 1, .z = z};
     cr_expect_eq(test_ok("ksg1", &d, 49, 1, 2).p_value, 1.0 / 50);
     free(cond);
-}
-
-/* The "key": value number of a JSON object line. */
-static double json_number(const char *line, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *at = strstr(line, pat);
-    cr_assert(at, "no %s in %s", key, line);
-    return strtod(at + strlen(pat), NULL);
 }
 
 Test(permutation, cli_equals_library, .timeout = 60)
