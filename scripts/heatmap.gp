@@ -21,7 +21,7 @@ nest = STATS_max_y + 1
 # failed trials of a row: errors and bmi's failed runs (0 when unknown)
 nfailed(a, b) = (valid(a) ? column(a) : 0) + (valid(b) ? column(b) : 0)
 # only the key entries this table needs
-stats tsv using ($8 == 0 && $9 == $9 ? 1 : 0) nooutput
+stats tsv using ($8 == 0 && valid(9) ? 1 : 0) nooutput
 nzero = STATS_sum
 stats tsv using (strcol(13) eq '-' ? 0 : 1) nooutput
 nsmall = STATS_sum
@@ -35,7 +35,8 @@ clip(v) = v > scale ? scale : (v < -scale ? -scale : v)
 # would turn a variable colour grey)
 ink(v) = abs(clip(v)) > 0.6 * scale ? 0xffffff : 0x000000
 inkcol(c) = valid(c) ? ink(column(c)) : 0x000000
-num(v) = v == v ? sprintf('%.3g', v) : '-'
+# column c's number, or '-' for NaN (valid(): 'NaN' read from a table passes v == v)
+num(c) = valid(c) ? sprintf('%.3g', column(c)) : '-'
 # the small line: the relative error (not for true MI 0, where the mean is
 # the bias) and the N note
 small(d) = ($8 == 0 ? '' : strcol(4)).(strcol(13) eq '-' ? '' : '  '.strcol(13))
@@ -61,12 +62,12 @@ plot keyentry with boxxyerror fc palette \
          title sprintf('mean estimate (%s); colour and small number: relative error of the mean, ', units). \
                'fixed scale -50% .. +50% (clipped)', \
      tsv using 1:2:(0.5):(0.5):(clip($3)) with boxxyerror fc palette lw 2 dt solid notitle, \
-     '' using ($8 == 0 && $9 == $9 ? $1 : NaN):2:(0.5):(0.5) with boxxyerror fc rgb '#d9d9d9' lw 2 dt solid \
+     '' using ($8 == 0 && valid(9) ? $1 : NaN):2:(0.5):(0.5) with boxxyerror fc rgb '#d9d9d9' lw 2 dt solid \
          title (nzero > 0 ? 'grey: the true MI is 0; the number is the bias in '.units : ''), \
-     '' using 1:($2 - 0.04):(num($9)):(inkcol(3)):xtic(5):ytic(6) with labels tc rgb variable font ',11' notitle, \
+     '' using 1:($2 - 0.04):(num(9)):(inkcol(3)):xtic(5):ytic(6) with labels tc rgb variable font ',11' notitle, \
      '' using 1:($2 + 0.3):(small(0)):(inkcol(3)) with labels tc rgb variable font ',8' \
          title (nsmall > 0 ? 'N=...: limited to a smaller N' : ''), \
-     '' using ($2 == 0 ? $1 : NaN):(nest):(num($8)) with labels font ',11' notitle, \
+     '' using ($2 == 0 ? $1 : NaN):(nest):(num(8)) with labels font ',11' notitle, \
      '' using ($12 == 1 ? $1 + 0.41 : NaN):($2 - 0.33) with points pt 6 ps 0.9 lw 1.5 lc rgb '#333333' \
          title (nwithin > 0 ? 'error within 2 SE of 0' : ''), \
      '' using ($1 - 0.45):($2 - 0.33):(failed(0)):(inkcol(3)) with labels left tc rgb variable font ',8' \

@@ -50,10 +50,13 @@ CURVES="curves-1-gaussian_rho_0.5 curves-2-gaussian_rho_0.9 curves-3-square"
 
 # One replicate per cell: the heatmap's SE columns are NaN throughout, and
 # gnuplot's stats must still count them (scripts/heatmap.gp).
-expect_ok run --gen gaussian:rho=0.5 --gen square --est gaussian --est ksg1 --n 100 --seeds 1 \
-  -o "$TMP/one.h5" --quiet
+# plugin gets a cell on bsc only: its other cells have no mean, drawn as "-", never "NaN".
+expect_ok run --gen gaussian:rho=0.5 --gen bsc --est gaussian --est ksg1 --est plugin --n 100 \
+  --seeds 1 -o "$TMP/one.h5" --quiet
 expect_ok plot "$TMP/one.h5" -o "$TMP/one"
 is_png "$TMP/one/heatmap.png"; expect_eq "one replicate: the heatmap is drawn" $? 0
+expect_ok plot "$TMP/one.h5" -o "$TMP/one-svg" --format svg
+grep -q ">NaN<" "$TMP/one-svg/heatmap.svg"; expect_eq "no NaN printed in the heatmap" $? 1
 
 # Without curves, default folder (the results path without .h5).
 expect_ok plot "$D/small.h5"
