@@ -94,6 +94,30 @@ static inline void sorted_neighbours(const double *const *a, const size_t *d, in
     qsort(others, n - 1, sizeof *others, by_dist_row);
 }
 
+/* Write n rows x0,y0,z0 (17 digits, exact) to a new file made from the
+ * mkstemp template path (rewritten in place). */
+static inline void write_xyz_csv(char *path, size_t n, const double *x, const double *y,
+                                 const double *z)
+{
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    cr_assert(f);
+    fprintf(f, "x0,y0,z0\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.17g,%.17g,%.17g\n", x[i], y[i], z[i]);
+    fclose(f);
+}
+
+/* The first output line of the shell command cmd, which must exit 0. */
+static inline void command_line(const char *cmd, char *line, int len)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    cr_assert(fgets(line, len, p), "%s: no output", cmd);
+    cr_assert_eq(pclose(p), 0, "%s", cmd);
+}
+
 /* The number after "key": in a line of `mibench ... --json` (the suites
  * that compare the CLI with the library). */
 static inline double json_number(const char *line, const char *key)

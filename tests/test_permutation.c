@@ -330,13 +330,7 @@ Test(permutation, cli_equals_library, .timeout = 60)
     static double x[n], y[n], z[n];
     common_cause(21, n, 0, x, y, z);
     char path[] = "/tmp/mib_perm_XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fprintf(f, "x0,y0,z0\n");
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%.17g,%.17g,%.17g\n", x[i], y[i], z[i]);
-    fclose(f);
+    write_xyz_csv(path, n, x, y, z);
     const struct {
         const char *spec, *args;
         size_t dz;
@@ -345,10 +339,7 @@ Test(permutation, cli_equals_library, .timeout = 60)
         char cmd[512], line[4096];
         snprintf(cmd, sizeof cmd, "'%s' estimate %s %s %s --permutations 29 --perm-seed 4 "
                  "--threads 2 --json --quiet", mibench, cases[c].spec, path, cases[c].args);
-        FILE *p = popen(cmd, "r");
-        cr_assert(p);
-        cr_assert(fgets(line, sizeof line, p), "%s: no output", cmd);
-        cr_assert_eq(pclose(p), 0, "%s", cmd);
+        command_line(cmd, line, sizeof line);
         mib_data d = {.n = n, .dx = 1, .dy = 1, .x = x, .y = y, .dz = cases[c].dz, .z = z};
         mib_permutation_result r = test_ok(cases[c].spec, &d, 29, 4, 1);
         cr_expect_eq(json_number(line, "estimate"), r.observed.mi, "%s", line);
