@@ -179,7 +179,8 @@ expect_fail 2 "bad5.ini:4: generator 'gaussian': transform=spiral" -- run "$TMP/
 printf '[study]\nn = 100\n[generators]\ngen = gaussian\n' >"$TMP/bad4.ini"
 expect_fail 2 "names no estimator" -- run "$TMP/bad4.ini" -o "$TMP/x.h5"
 [ ! -e "$TMP/x.h5" ]; expect_eq "no output after errors" $? 0
-for s in default kraskov scaling kraskov-quick poole2019-quick mutinfo mutinfo-quick dpi; do
+for s in default kraskov scaling kraskov-quick poole2019-quick mutinfo mutinfo-quick mutinfo-rotated \
+         mutinfo-rotated-quick dpi; do
   "$MIBENCH" run "$SRC/bench/studies/$s.ini" -o "$TMP/lock-only.h5" --mem-limit 1K --threads 1 --quiet \
     2>"$TMP/err" >/dev/null &
   p=$!; sleep 0.2; kill -TERM $p 2>/dev/null; wait $p; rc=$?

@@ -69,6 +69,11 @@ static struct mc_case mc_cases[] = {
     {"gaussian:dim=5,mi=1,transform=spiral"},
     {"gaussian:dim=3,mi=1,transform=spiral"},
     {"gaussian:dim=100,mi=3,transform=halfcube"}, /* pmi scratch on the heap */
+    /* mutinfo's CorrelatedNormal: a random split, random rotations */
+    {"gaussian:dim=3,mi=2,split=random,rotate=1,draw=7"},
+    {"gaussian:dim=2,mi=4,split=random,rotate=1,transform=cubic"},
+    {"gaussian:dim=5,rho=0.6,rotate=1,draw=2"},
+    {"gaussian:dim=80,mi=6,split=random,draw=3"}, /* pmi scratch on the heap */
     {"student:dim=1,nu=1"},
     {"student:dim=1,nu=0.5"},
     {"student:dim=1,nu=3,rho=0.6"},
@@ -257,6 +262,86 @@ Test(generators, gaussian_known_truths)
                            "%s: %.17g, want %.17g", cases[i].spec, mi, cases[i].want);
         mib_generator_free(g);
     }
+}
+
+/* mutinfo's CorrelatedNormal: split=random shares the MI unevenly among
+ * the coordinates (the per-coordinate sample MI adds up to the truth), and
+ * rotate=1 turns the same draw by an orthogonal map, drawn from `draw`: with
+ * one rng seed the rotated rows are Q times the unrotated ones (norms and
+ * inner products kept), and over 64 draws Q's first column points anywhere
+ * on the circle and Q is as often a reflection as a rotation (Haar on O(2)). */
+Test(generators, gaussian_random_split_and_rotation)
+{
+    const size_t n = 20000, d = 3;
+    mib_generator *ga, *gb;
+    double *xa, *ya, *xb, *yb, truth;
+    mib_err err = {""};
+    draw("gaussian:dim=3,mi=3,split=random,draw=9", 5, n, &ga, &xa, &ya);
+    draw("gaussian:dim=3,mi=3,split=random,rotate=1,draw=9", 5, n, &gb, &xb, &yb);
+    cr_assert_eq(mib_generator_truth(gb, &truth, &err), MIB_OK);
+    cr_expect_eq(truth, 3);
+    double mi = 0, lo = INFINITY, hi = 0, moved = 0;
+    for (size_t j = 0; j < d; j++) {
+        double sxy = 0, sxx = 0, syy = 0;
+        for (size_t i = 0; i < n; i++) {
+            sxy += xa[i * d + j] * ya[i * d + j];
+            sxx += xa[i * d + j] * xa[i * d + j];
+            syy += ya[i * d + j] * ya[i * d + j];
+        }
+        double r = sxy / sqrt(sxx * syy), m = -0.5 * log1p(-r * r); /* mean 0 is known */
+        mi += m;
+        lo = fmin(lo, m);
+        hi = fmax(hi, m);
+    }
+    /* the SE of -ln(1 - r^2)/2 is about r / sqrt(n) per coordinate, r < 1 */
+    cr_expect_leq(fabs(mi - 3), 4 * sqrt((double)d / (double)n), "sum of shares %.4f", mi);
+    cr_expect_geq(hi / lo, 1.5, "the split is not random: shares %.3f .. %.3f", lo, hi);
+    for (size_t i = 0; i + 1 < n; i += 97) {
+        const double *pairs[2][2] = {{xa + i * d, xb + i * d}, {ya + i * d, yb + i * d}};
+        for (int s = 0; s < 2; s++) {
+            const double *a = pairs[s][0], *b = pairs[s][1];
+            double aa = 0, bb = 0, ab1 = 0, bb1 = 0;
+            for (size_t j = 0; j < d; j++) {
+                aa += a[j] * a[j];
+                bb += b[j] * b[j];
+                ab1 += a[j] * a[j + d]; /* with the next row */
+                bb1 += b[j] * b[j + d];
+                moved = fmax(moved, fabs(a[j] - b[j]));
+            }
+            cr_assert_float_eq(bb, aa, 1e-12 * aa, "row %zu: |Qu|^2 %.17g, |u|^2 %.17g", i, bb, aa);
+            cr_assert_float_eq(bb1, ab1, 1e-12 * (aa + 1), "row %zu: inner product moved", i);
+        }
+    }
+    cr_expect_gt(moved, 0.5, "rotate=1 left the rows where they were");
+    free(xa), free(ya), free(xb), free(yb);
+    mib_generator_free(ga);
+    mib_generator_free(gb);
+
+    int reflections = 0;
+    double mc = 0, ms = 0;
+    for (int t = 1; t <= 64; t++) {
+        char a[96], b[96];
+        snprintf(a, sizeof a, "gaussian:dim=2,rho=0.3");
+        snprintf(b, sizeof b, "gaussian:dim=2,rho=0.3,rotate=1,draw=%d", t);
+        draw(a, 11, 2, &ga, &xa, &ya);
+        draw(b, 11, 2, &gb, &xb, &yb);
+        /* Q = B U^-1 from the two x rows (rows of U and B are samples) */
+        double u00 = xa[0], u01 = xa[1], u10 = xa[2], u11 = xa[3], det = u00 * u11 - u01 * u10;
+        double q00 = (xb[0] * u11 - xb[2] * u01) / det, q01 = (-xb[0] * u10 + xb[2] * u00) / det;
+        double q10 = (xb[1] * u11 - xb[3] * u01) / det, q11 = (-xb[1] * u10 + xb[3] * u00) / det;
+        cr_assert_float_eq(q00 * q00 + q10 * q10, 1, 1e-9, "draw %d: column 1 not unit", t);
+        cr_assert_float_eq(q00 * q01 + q10 * q11, 0, 1e-9, "draw %d: columns not orthogonal", t);
+        reflections += q00 * q11 - q01 * q10 < 0;
+        mc += q00 / 64;
+        ms += q10 / 64;
+        free(xa), free(ya), free(xb), free(yb);
+        mib_generator_free(ga);
+        mib_generator_free(gb);
+    }
+    /* binomial(64, 1/2): sd 4; the mean of cos and sin of a uniform angle: sd sqrt(1/128) */
+    cr_expect(reflections >= 16 && reflections <= 48, "%d reflections of 64", reflections);
+    cr_expect_leq(fabs(mc), 4 * sqrt(1.0 / 128), "mean cos %.3f", mc);
+    cr_expect_leq(fabs(ms), 4 * sqrt(1.0 / 128), "mean sin %.3f", ms);
 }
 
 /* Each spec parses, but mib_generator_alloc refuses it with MIB_EINVAL and
