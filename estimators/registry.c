@@ -98,9 +98,10 @@ static int check_block(const double *a, size_t n, size_t d, const char *name,
     return MIB_OK;
 }
 
-/* "a, b or c": the registry's estimators that take a conditioning block. */
-static void conditional_names(char *buf, size_t len)
+void mib_estimator_conditional_names(char *buf, size_t len)
 {
+    if (!buf || !len)
+        return;
     size_t count = 0, used = 0, total = 0;
     for (const mib_estimator_type *t; (t = mib_estimator_at(total)); total++)
         count += (t->flags & MIB_EST_CONDITIONAL) != 0;
@@ -127,7 +128,7 @@ static int check_call(const mib_estimator_type *t, const mib_data *d, const mib_
         return mib_fail(err, MIB_EINVAL, "workspace threads=%d; need at least 1", ws->threads);
     if (d->dz > 0 && !(t->flags & MIB_EST_CONDITIONAL)) {
         char names[256];
-        conditional_names(names, sizeof names);
+        mib_estimator_conditional_names(names, sizeof names);
         return mib_fail(err, MIB_EUNSUPPORTED, "%s does not estimate conditional MI; use %s",
                         t->info.name, names);
     }

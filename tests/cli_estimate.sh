@@ -324,4 +324,8 @@ if [ "${MIBENCH_SANITIZED:-0}" = 1 ]; then pass "3 x 1e6 CSV: skipped (AddressSa
 elif (ulimit -v 1500000; "$MIBENCH" estimate gaussian "$TMP/wide.csv" --x 0 --y 1) >"$TMP/out" 2>"$TMP/err"
 then pass "3 x 1e6 CSV under ulimit -v 1.5 GB: $(cat "$TMP/out")"
 else fail "3 x 1e6 CSV under ulimit -v 1.5 GB: $(cat "$TMP/err")"; fi
+# --help names the conditional estimators from the registry, as `list` marks them
+want=$("$MIBENCH" list estimators | awk '/also I\(X;Y\|Z\)\]/ { print $1 }' | paste -sd' ')
+got=$("$MIBENCH" estimate --help | tr '\n' ' ' | sed -n 's/.*I(X;Y|Z) (\([^)]*\)).*/\1/p' | sed 's/,//g; s/ or / /')
+expect_eq "estimate --help: the conditional estimators" "$got" "$want"
 finish

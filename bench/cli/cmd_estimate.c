@@ -35,6 +35,8 @@
 
 static int help(void)
 {
+    char names[256];
+    mib_estimator_conditional_names(names, sizeof names);
     printf("usage: mibench estimate EST_SPEC FILE [--est SPEC]... [--x COLS] [--y COLS]\n"
            "                        [--z COLS] [--sep C] [--dropna] [--json] [--bits]\n"
            "                        [--threads T] [--quiet] [--plugin PATH.so]...\n"
@@ -42,7 +44,7 @@ static int help(void)
            "       mibench estimate --est SPEC [--est SPEC]... FILE [options]\n"
            "       mibench estimate EST_SPEC FILE DIMX DIMY   (bmi's external-estimator call)\n"
            "Estimates the MI between the x and the y columns of FILE, or with a z block\n"
-           "the conditional MI I(X;Y|Z) (ksg1, ksg2, gaussian, copula, plugin).\n"
+           "the conditional MI I(X;Y|Z) (%s).\n"
            "  FILE        CSV or TSV (optional header; C-locale numbers) or HDF5 (datasets\n"
            "              /x, /y); a pipe or FIFO works, '-' is standard input\n"
            "  DIMX DIMY   x is the first DIMX columns, y the next DIMY (bmi's X0..,Y0..\n"
@@ -93,7 +95,8 @@ static int help(void)
            "              more (README: C plugins)\n"
            "On a terminal, a note on stderr names the columns used, and an estimate that\n"
            "runs longer than 2 s shows the time so far.\n"
-           "Estimators and their parameters: mibench list estimators\n");
+           "Estimators and their parameters: mibench list estimators\n",
+           names);
     return CLI_EXIT_OK;
 }
 

@@ -111,6 +111,10 @@ MIB_API const mib_estimator_type *mib_estimator_at(size_t i);
 /* Built-in type by name, or NULL. */
 MIB_API const mib_estimator_type *mib_estimator_find(const char *name);
 
+/* "a, b or c" into buf (len bytes, always NUL-terminated, cut if short):
+ * the built-in estimators that take a conditioning block Z. */
+MIB_API void mib_estimator_conditional_names(char *buf, size_t len);
+
 /* mib_registry_expand / mib_registry_parse on mib_estimator_registry. */
 MIB_API int mib_estimator_spec_expand(const char *text, mib_spec **out,
                                       size_t *count, mib_err *err);
