@@ -60,6 +60,7 @@ typedef struct state {
     size_t d;
     double rho, s2, s; /* correlation, 1 - rho^2, sqrt(1 - rho^2) */
     double mi;         /* the truth */
+    double logdet;     /* sum over coordinates of ln(1 - rho_j^2) */
     int transform;
     /* split=random: per-coordinate rho, 1 - rho^2, sqrt (NULL: rho for all) */
     double *rho_j, *s2_j, *s_j;
@@ -130,6 +131,9 @@ static int draw_structure(state *g, int split, int rotate, uint64_t draw, mib_er
             g->rho_j[j] = sqrt(-expm1(-2 * mj));
             g->s_j[j] = sqrt(g->s2_j[j]);
         }
+        g->logdet = 0;
+        for (size_t j = 0; !st && j < d; j++)
+            g->logdet += log(g->s2_j[j]);
     }
     if (!st && rotate) {
         g->qx = malloc(2 * d * d * sizeof *g->qx);
@@ -170,6 +174,7 @@ static int init(void *vs, const mib_spec *spec, mib_generator_shape *shape, mib_
         g->mi = -0.5 * d * (fabs(g->rho) < 0.5 ? log1p(-g->rho * g->rho) : log(g->s2));
     }
     g->s = sqrt(g->s2);
+    g->logdet = (double)g->d * log(g->s2);
     int split = spec->v[P_SPLIT].set ? spec->v[P_SPLIT].choice : SPLIT_EVEN;
     int rotate = spec->v[P_ROTATE].set && spec->v[P_ROTATE].num != 0;
     if (rotate && g->d < 2)
@@ -258,14 +263,13 @@ static int pmi(const void *vs, const double *x, const double *y, double *out)
         turn(g->qx, 1, u + 2 * d, d, u);
         turn(g->qy, 1, u + 3 * d, d, v);
     }
-    double q = 0, logs2 = 0;
+    double q = 0;
     for (size_t j = 0; j < d; j++) {
         double rho = g->rho_j ? g->rho_j[j] : g->rho, s2 = g->rho_j ? g->s2_j[j] : g->s2;
         double e = v[j] - rho * u[j];
         q += v[j] * v[j] - e * e / s2;
-        logs2 += g->rho_j ? log(s2) : 0;
     }
-    *out = 0.5 * (q - (g->rho_j ? logs2 : (double)d * log(g->s2)));
+    *out = 0.5 * (q - g->logdet);
 done:
     if (u != stack)
         free(u);
