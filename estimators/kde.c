@@ -15,6 +15,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include "estimators/clones.h"
 #include "estimators/cost.h"
 #include "estimators/columns.h"
 #include "estimators/kde.h"
@@ -23,13 +24,8 @@
 #pragma omp declare simd notinbranch
 extern double exp(double);
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MIB_VECTOR_CLONES
-#endif
 
-enum { BLOCK = 256 }; /* rows j per block: 6 KB of lane buffers, in L1 */
+enum { BLOCK = 256 }; /* rows j per block: 4 KB of lane buffers, in L1 */
 
 enum { P_BANDWIDTH };
 enum { BW_SCOTT, BW_SILVERMAN };

@@ -16,17 +16,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "estimators/clones.h"
 #include "estimators/knn/kdtree.h"
 
 #define MAX_DEPTH 128 /* stack bound: depth is about log2(n / leaf_size) */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-/* Wider vectors where the CPU has them (run-time dispatch); the results
- * are the same bits: the vector code does the same exact operations. */
-#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MIB_VECTOR_CLONES
-#endif
 
 enum { G = MIB_KDTREE_LEAF_CAP }; /* queries per group = slots per leaf block */
 

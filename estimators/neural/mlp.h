@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
+#include "estimators/clones.h"
 
 #define MIB_MLP_MAX_LAYERS 18 /* dense layers in one network */
 
@@ -33,15 +34,6 @@ typedef struct mib_mlp {
     size_t nlayers;
     mib_dense layer[MIB_MLP_MAX_LAYERS];
 } mib_mlp;
-
-/* Elementwise loops compiled for AVX-512, AVX2 and baseline x86-64, picked
- * at run time (the same operations in the same order in each, so the same
- * bits on every CPU). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MIB_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MIB_VECTOR_CLONES
-#endif
 
 /* max(v, 0) that keeps NaN (so divergence stays visible) and compiles to
  * one max instruction, unlike fmaxf. */
