@@ -226,10 +226,8 @@ static int sample(const void *vs, gsl_rng *r, size_t n, double *x, double *y)
         double *xi = x + i * d, *yi = y + i * d;
         if (!g->rho_j)
             mib_gaussian_row(r, g->rho, g->s, d, xi, yi);
-        for (size_t j = 0; g->rho_j && j < d; j++) { /* mib_gaussian_row's draw order */
-            xi[j] = gsl_ran_gaussian_ziggurat(r, 1.0);
-            yi[j] = g->rho_j[j] * xi[j] + g->s_j[j] * gsl_ran_gaussian_ziggurat(r, 1.0);
-        }
+        for (size_t j = 0; g->rho_j && j < d; j++) /* one coordinate at a time */
+            mib_gaussian_row(r, g->rho_j[j], g->s_j[j], 1, xi + j, yi + j);
         if (g->qx) {
             memcpy(u, xi, d * sizeof *u);
             memcpy(v, yi, d * sizeof *v);
