@@ -29,8 +29,12 @@ static const mib_param_spec tg_params[] = {
      .flags = MIB_OPEN_MIN | MIB_OPEN_MAX, .help = "correlation"},
     {.name = NULL},
 };
+static int tg_builds; /* tg_init calls (criterion runs each test in its own process) */
 static int tg_init(void *state, const mib_spec *spec, mib_generator_shape *shape, mib_err *err)
 {
+    tg_builds++;
+    if (spec->v[G_RHO].num == 0.25) /* a cross-parameter refusal, for the study tests */
+        return mib_fail(err, MIB_ESPEC, "rho 0.25 is refused");
     *(double *)state = spec->v[G_RHO].num;
     *shape = (mib_generator_shape){.dx = 1, .dy = 1, .discrete = 0};
     return MIB_OK;
@@ -816,6 +820,37 @@ Test(study, malformed_files_name_the_line)
     bad_study("[study]\nseeed = 1\nbad\n", MIB_ESPEC, "x.ini:2: unknown key");
     bad_study("[study]\nname = a ; comment\nn = 100\n", MIB_EINVAL,
               "x.ini: the study names no generator");
+}
+
+/* Each generator is built once, when its line is read (that is when a
+ * Monte-Carlo truth is computed), and the run samples from that build; a
+ * line that fails to build adds nothing. */
+Test(study, generators_are_built_once, .init = setup, .fini = teardown)
+{
+    mib_study s;
+    mib_err err = {""};
+    mib_run_report rep;
+    mib_study_init(&s);
+    cr_assert_eq(mib_registry_create(MIB_REGISTRY_GENERATOR, "generator", &toy_gens,
+                                     &s.generators, &err), MIB_OK);
+    cr_assert_eq(mib_registry_create(MIB_REGISTRY_ESTIMATOR, "estimator", &toy_ests,
+                                     &s.estimators, &err), MIB_OK);
+    tg_builds = 0;
+    cr_assert_eq(mib_study_add_generator(&s, "tgauss:rho=0.3|0.6|0.3", &err), MIB_OK, "%s",
+                 err.msg);
+    cr_assert(s.ngens == 2 && s.nbuilt == 2 && tg_builds == 2, "%zu %zu %d", s.ngens, s.nbuilt,
+              tg_builds);
+    cr_assert_eq(mib_study_add_generator(&s, "tgauss:rho=0.9|0.25", &err), MIB_ESPEC);
+    cr_assert(strstr(err.msg, "rho 0.25 is refused"), "%s", err.msg);
+    cr_assert(s.ngens == 2 && s.nbuilt == 2, "%zu %zu", s.ngens, s.nbuilt);
+    cr_assert_eq(mib_study_add_estimator(&s, "tcorr", &err), MIB_OK, "%s", err.msg);
+    cr_assert_eq(mib_study_add_sizes(&s, "40", &err), MIB_OK, "%s", err.msg);
+    s.replicates = 2;
+    tg_builds = 0;
+    cr_assert_eq(run(&s, out, 2, 0, 0, NULL, NULL, &rep, &err), MIB_OK, "%s", err.msg);
+    cr_assert(rep.ran == 4 && rep.failed == 0, "%zu %zu", rep.ran, rep.failed);
+    cr_assert_eq(tg_builds, 0);
+    mib_study_free(&s);
 }
 
 Test(study, sizes_and_defaults)

@@ -132,26 +132,33 @@ static double now(clockid_t clock)
 
 /* ---- cells ---- */
 
-static void free_gens(mib_generator **gens, size_t n)
+/* Free the generators the run built itself (not those of study->built). */
+static void free_gens(const mib_study *study, mib_generator **gens)
 {
-    for (size_t i = 0; gens && i < n; i++)
-        mib_generator_free(gens[i]);
+    for (size_t i = 0; gens && i < study->ngens; i++)
+        if (i >= study->nbuilt || gens[i] != study->built[i])
+            mib_generator_free(gens[i]);
     free(gens);
 }
 
+/* The study's generators: those it built as it read them, the rest built now. */
 static int alloc_gens(const mib_study *study, mib_generator ***out, mib_err *err)
 {
-    mib_generator **gens = calloc(study->ngens, sizeof *gens);
+    mib_generator **gens = calloc(study->ngens ? study->ngens : 1, sizeof *gens);
     *out = NULL;
     if (!gens)
         return mib_fail(err, MIB_ENOMEM, "out of memory building generators");
     for (size_t i = 0; i < study->ngens; i++) {
         mib_err e = {""};
-        int st = mib_generator_alloc(&study->gens[i], &gens[i], &e);
+        int st = MIB_OK;
+        if (i < study->nbuilt)
+            gens[i] = study->built[i];
+        else
+            st = mib_generator_alloc(&study->gens[i], &gens[i], &e);
         if (st) {
             char text[MIB_SPEC_LEN] = "";
             mib_spec_format(&study->gens[i], text, sizeof text);
-            free_gens(gens, study->ngens);
+            free_gens(study, gens);
             return mib_fail(err, st, "generator '%s': %s", text, e.msg);
         }
     }
@@ -1102,7 +1109,7 @@ static void sweep_free(sweep *s)
     free(s->cell_gen);
     free(s->cell_est);
     free(s->externals);
-    free_gens(s->gens, s->gens ? s->study->ngens : 0);
+    free_gens(s->study, s->gens);
 }
 
 /* A sweep with its mutex and condition variable (on the monotonic clock,

@@ -32,6 +32,9 @@ void mib_study_free(mib_study *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->nbuilt; i++) /* before the plugins that made them */
+        mib_generator_free(s->built[i]);
+    free(s->built);
     free(s->n);
     free(s->gens);
     free(s->ests);
@@ -170,20 +173,41 @@ static int add_specs(mib_spec **list, size_t *count, const mib_spec *add, size_t
     return MIB_OK;
 }
 
+/* Build gens[first ..], this line's specs, so cross-parameter errors get
+ * the line's number, and keep them in built (unless gens was extended by
+ * hand since the last line); on failure the line's specs are dropped. */
+static int build_new(mib_study *s, size_t first, mib_err *err)
+{
+    int keep = s->nbuilt == first, st = MIB_OK;
+    if (keep) {
+        mib_generator **grown = realloc(s->built, (s->ngens ? s->ngens : 1) * sizeof *grown);
+        if (!grown)
+            return mib_fail(err, MIB_ENOMEM, "out of memory building generators");
+        s->built = grown;
+    }
+    for (size_t i = first; i < s->ngens && !st; i++) {
+        mib_generator *g = NULL;
+        if (!(st = mib_generator_alloc(&s->gens[i], &g, err)) && keep)
+            s->built[s->nbuilt++] = g;
+        else
+            mib_generator_free(g);
+    }
+    if (st) {
+        while (s->nbuilt > first)
+            mib_generator_free(s->built[--s->nbuilt]);
+        s->ngens = first;
+    }
+    return st;
+}
+
 int mib_study_add_generator(mib_study *s, const char *spec, mib_err *err)
 {
     mib_spec *specs = NULL;
-    size_t n = 0;
+    size_t n = 0, first = s->ngens;
     const mib_registry *reg = s->generators ? s->generators : &mib_generator_registry;
     int st = mib_registry_expand(reg, spec, &specs, &n, err);
-    /* build each one now, so cross-parameter errors get this line's number */
-    for (size_t i = 0; i < n && !st; i++) {
-        mib_generator *g = NULL;
-        st = mib_generator_alloc(&specs[i], &g, err);
-        mib_generator_free(g);
-    }
-    if (!st)
-        st = add_specs(&s->gens, &s->ngens, specs, n, "generator", err);
+    if (!st && !(st = add_specs(&s->gens, &s->ngens, specs, n, "generator", err)))
+        st = build_new(s, first, err);
     free(specs);
     return st;
 }

@@ -53,6 +53,11 @@ typedef struct mib_study {
      * until mib_study_free, which frees the registries first. */
     struct mib_plugin **plugins; size_t nplugins;
     mib_registry *generators; /* NULL: the built-in registry */
+    /* gens[0 .. nbuilt) built once, as mib_study_add_generator read them
+     * (building checks a spec's parameters together, and a Monte-Carlo
+     * truth is computed then); mib_run samples from these instead of
+     * building them again. mib_study_free frees them. */
+    struct mib_generator **built; size_t nbuilt;
 } mib_study;
 
 /* Empty study with the defaults above. */
