@@ -43,6 +43,7 @@ typedef struct ci_job {
     const mib_data *d;
     const mib_spec *spec;
     const size_t *order; /* (M - 1) x N: the row order of split m at (m - 2) N */
+    const mib_workspace *ws; /* the caller's: its seed and stop request */
 } ci_job;
 
 /* Subset j of the m-way split, gathered into x, y, z (room for N/2 rows,
@@ -62,10 +63,11 @@ static int subset_estimate(const ci_job *job, size_t m, size_t j, double *x, dou
     }
     const mib_data sub = {.n = hi - lo, .dx = d->dx, .dy = d->dy, .x = x, .y = y,
                           .dz = d->dz, .z = d->dz ? z : NULL};
-    mib_workspace ws;
+    const mib_workspace ws = {.threads = 1, .seed = job->ws->seed, .stop = job->ws->stop};
     mib_result res;
-    mib_workspace_init(&ws);
-    int st = mib_estimate(&sub, job->spec, &ws, &res, err);
+    int st = job->ws->stop && *job->ws->stop
+                 ? mib_fail(err, MIB_EINTR, "stopped")
+                 : mib_estimate(&sub, job->spec, &ws, &res, err);
     if (st) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
@@ -140,25 +142,25 @@ static void combine(double full, const double *est, double *sd, double *trend)
 }
 
 int mib_confidence_interval(const mib_data *d, const mib_spec *spec, double level,
-                            uint64_t seed, int threads, mib_ci_result *out, mib_err *err)
+                            uint64_t seed, const mib_workspace *ws, mib_ci_result *out,
+                            mib_err *err)
 {
     if (!out)
         return mib_fail(err, MIB_EINVAL, "mib_confidence_interval: NULL result");
     *out = (mib_ci_result){.observed = {.mi = NAN}, .level = level, .lower = NAN,
                            .upper = NAN, .sd = NAN, .trend = NAN, .subsets = M,
                            .estimates = TASKS};
-    if (!d || !spec)
+    if (!d || !spec || !ws)
         return mib_fail(err, MIB_EINVAL, "mib_confidence_interval: NULL %s",
-                        d ? "spec" : "data");
+                        !d ? "data" : !spec ? "spec" : "workspace");
+    if (ws->sampler)
+        return mib_fail(err, MIB_EINVAL, "confidence interval: the workspace has a sampler; "
+                        "the interval splits the data it is given");
     if (!(level > 0 && level < 1))
         return mib_fail(err, MIB_EINVAL, "confidence interval: the level must be in (0, 1), "
                         "such as 0.95; got %g", level);
-    threads = threads > 0 ? threads : 1;
-    mib_workspace ws;
     mib_result observed;
-    mib_workspace_init(&ws);
-    ws.threads = threads;
-    int st = mib_estimate(d, spec, &ws, &observed, err); /* checks spec and data once */
+    int st = mib_estimate(d, spec, ws, &observed, err); /* checks spec and data once */
     if (st)
         return st;
     if (d->n < 2 * M)
@@ -184,8 +186,8 @@ int mib_confidence_interval(const mib_data *d, const mib_spec *spec, double leve
         gsl_rng_free(r);
     }
     if (!st) {
-        const ci_job job = {.d = d, .spec = spec, .order = order};
-        st = run_subsets(&job, threads, est, err);
+        const ci_job job = {.d = d, .spec = spec, .order = order, .ws = ws};
+        st = run_subsets(&job, ws->threads, est, err);
     }
     if (!st) {
         double sd, trend, z = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);

@@ -237,7 +237,8 @@ typedef struct null_job {
     const mib_data *d;
     const mib_spec *spec;
     const mib_perm_plan *plan;
-    uint64_t seed;
+    uint64_t seed;          /* the shuffles' */
+    const mib_workspace *ws; /* the caller's: its seed and stop request */
 } null_job;
 
 /* One thread's buffers: the shuffled y, the permutation, the scratch. */
@@ -260,9 +261,8 @@ static int null_estimate(const null_job *job, size_t k, const null_buffers *b, d
         memcpy(b->y + i * d->dy, d->y + b->perm[i] * d->dy, d->dy * sizeof *b->y);
     mib_data shuffled = *d;
     shuffled.y = b->y;
-    mib_workspace ws;
+    const mib_workspace ws = {.threads = 1, .seed = job->ws->seed, .stop = job->ws->stop};
     mib_result res;
-    mib_workspace_init(&ws);
     int st = mib_estimate(&shuffled, job->spec, &ws, &res, err);
     *mi = res.mi;
     return st;
@@ -270,11 +270,13 @@ static int null_estimate(const null_job *job, size_t k, const null_buffers *b, d
 
 /* null[k] for every k < K, in parallel; the status and message of the
  * lowest k that failed (every k below a failure still runs, so that one
- * does not depend on the thread count). */
+ * does not depend on the thread count); MIB_EINTR when the workspace's
+ * stop request left some k undone. */
 static int run_nulls(const null_job *job, size_t K, int threads, double *null, mib_err *err)
 {
     const size_t n = job->d->n, dy = job->d->dy, len = mib_perm_scratch_len(job->plan);
-    size_t first = K; /* lowest failed permutation so far */
+    volatile sig_atomic_t *stop = job->ws->stop;
+    size_t first = K, done = 0; /* lowest failed permutation so far; estimates finished */
     int status = MIB_OK;
 #pragma omp parallel num_threads(threads)
     {
@@ -286,12 +288,15 @@ static int run_nulls(const null_job *job, size_t K, int threads, double *null, m
             size_t lowest;
 #pragma omp atomic read
             lowest = first;
-            if (k > lowest)
+            if (k > lowest || (stop && *stop))
                 continue;
             int st = b.y && b.perm && b.scratch
                          ? null_estimate(job, k, &b, &null[k], &mine)
                          : mib_fail(&mine, MIB_ENOMEM, "permutation test: out of memory");
-            if (st) {
+            if (!st) {
+#pragma omp atomic update
+                done++;
+            } else {
 #pragma omp critical(mib_permutation_fail)
                 if (k < first) {
 #pragma omp atomic write
@@ -310,27 +315,32 @@ static int run_nulls(const null_job *job, size_t K, int threads, double *null, m
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
         mib_fail(err, status, "permutation %zu of %zu: %s", first + 1, K, msg);
+    } else if (!status && done < K) {
+        status = mib_fail(err, MIB_EINTR, "permutation test: stopped after %zu of %zu "
+                          "permutations", done, K);
     }
     return status;
 }
 
 int mib_permutation_test(const mib_data *d, const mib_spec *spec, size_t permutations,
-                         uint64_t seed, int threads, mib_permutation_result *out, mib_err *err)
+                         uint64_t seed, const mib_workspace *ws, mib_permutation_result *out,
+                         mib_err *err)
 {
     if (!out)
         return mib_fail(err, MIB_EINVAL, "mib_permutation_test: NULL result");
     *out = (mib_permutation_result){.observed = {.mi = NAN}, .p_value = NAN, .null_mean = NAN,
                                     .null_sd = NAN, .permutations = permutations};
-    if (!d || !spec)
-        return mib_fail(err, MIB_EINVAL, "mib_permutation_test: NULL %s", d ? "spec" : "data");
+    if (!d || !spec || !ws)
+        return mib_fail(err, MIB_EINVAL, "mib_permutation_test: NULL %s",
+                        !d ? "data" : !spec ? "spec" : "workspace");
     if (permutations < 1)
         return mib_fail(err, MIB_EINVAL, "permutation test: need at least 1 permutation, got 0");
-    threads = threads > 0 ? threads : 1;
-    mib_workspace ws;
+    if (ws->sampler)
+        return mib_fail(err, MIB_EINVAL, "permutation test: the workspace has a sampler; the "
+                        "test permutes the data it is given");
+    const int threads = ws->threads; /* mib_estimate refuses < 1 */
     mib_result observed;
-    mib_workspace_init(&ws);
-    ws.threads = threads;
-    int st = mib_estimate(d, spec, &ws, &observed, err); /* checks spec and data once */
+    int st = mib_estimate(d, spec, ws, &observed, err); /* checks spec and data once */
     if (st)
         return st;
     if (d->n > SIZE_MAX / (d->dy + d->dz + 2 * MIB_PERM_NEIGHBOURS + 2) ||
@@ -344,7 +354,7 @@ int mib_permutation_test(const mib_data *d, const mib_spec *spec, size_t permuta
                          "permutations", permutations);
     int scheme = st ? MIB_PERM_PLAIN : plan.scheme;
     if (!st) {
-        const null_job job = {.d = d, .spec = spec, .plan = &plan, .seed = seed};
+        const null_job job = {.d = d, .spec = spec, .plan = &plan, .seed = seed, .ws = ws};
         st = run_nulls(&job, permutations, threads, null, err);
         mib_perm_plan_free(&plan);
     }

@@ -41,7 +41,10 @@ static mib_ci_result ci_ok(const char *spec_text, const mib_data *d, double leve
     mib_spec s = parse(spec_text);
     mib_ci_result r;
     mib_err err = {""};
-    int st = mib_confidence_interval(d, &s, level, seed, threads, &r, &err);
+    mib_workspace ws;
+    mib_workspace_init(&ws);
+    ws.threads = threads;
+    int st = mib_confidence_interval(d, &s, level, seed, &ws, &r, &err);
     cr_assert_eq(st, MIB_OK, "%s: %s", spec_text, err.msg);
     return r;
 }
@@ -314,32 +317,47 @@ Test(confidence, refusals)
     mib_spec s = parse("gaussian"), ksg = parse("ksg1:k=6"), kde = parse("kde");
     mib_ci_result r;
     mib_err err = {""};
-    cr_expect_eq(mib_confidence_interval(&d, &s, 0.9, 1, 1, NULL, &err), MIB_EINVAL);
-    cr_expect_eq(mib_confidence_interval(NULL, &s, 0.9, 1, 1, &r, &err), MIB_EINVAL);
+    mib_workspace ws, two;
+    mib_workspace_init(&ws);
+    two = ws;
+    two.threads = 2;
+    cr_expect_eq(mib_confidence_interval(&d, &s, 0.9, 1, &ws, NULL, &err), MIB_EINVAL);
+    cr_expect_eq(mib_confidence_interval(NULL, &s, 0.9, 1, &ws, &r, &err), MIB_EINVAL);
     cr_expect(isnan(r.sd) && isnan(r.lower) && isnan(r.observed.mi));
-    cr_expect_eq(mib_confidence_interval(&d, NULL, 0.9, 1, 1, &r, NULL), MIB_EINVAL);
+    cr_expect_eq(mib_confidence_interval(&d, NULL, 0.9, 1, &ws, &r, NULL), MIB_EINVAL);
     const double bad_levels[] = {0, 1, -0.5, 95, NAN};
     for (size_t i = 0; i < sizeof bad_levels / sizeof bad_levels[0]; i++) {
-        cr_expect_eq(mib_confidence_interval(&d, &s, bad_levels[i], 1, 1, &r, &err), MIB_EINVAL);
+        cr_expect_eq(mib_confidence_interval(&d, &s, bad_levels[i], 1, &ws, &r, &err), MIB_EINVAL);
         cr_expect(strstr(err.msg, "level must be in (0, 1)"), "%s", err.msg);
     }
-    cr_expect_eq(mib_confidence_interval(&d, &s, 0.9, 1, 0, &r, &err), MIB_OK, "%s", err.msg);
+    cr_expect_eq(mib_confidence_interval(&d, &s, 0.9, 1, NULL, &r, &err), MIB_EINVAL);
+    cr_expect(strstr(err.msg, "NULL workspace"), "%s", err.msg);
+    mib_workspace online = ws;
+    online.sampler = &(mib_sampler){0};
+    cr_expect_eq(mib_confidence_interval(&d, &s, 0.9, 1, &online, &r, &err), MIB_EINVAL);
+    cr_expect(strstr(err.msg, "has a sampler"), "%s", err.msg);
+    volatile sig_atomic_t stop = 1; /* a Ctrl-C before the interval: no subset runs */
+    mib_workspace stopped = ws;
+    stopped.stop = &stop;
+    cr_expect_eq(mib_confidence_interval(&d, &s, 0.9, 1, &stopped, &r, &err), MIB_EINTR);
+    cr_expect(strstr(err.msg, "subset 1 of 2") && strstr(err.msg, ": stopped"), "%s", err.msg);
+    cr_expect(isnan(r.sd));
     /* 63 rows: the 10-way split has subsets of 6, too few for k = 6 (the
      * 9-way split's 7 and more are fine) */
-    cr_expect_eq(mib_confidence_interval(&d, &ksg, 0.9, 1, 2, &r, &err), MIB_ESMALL);
+    cr_expect_eq(mib_confidence_interval(&d, &ksg, 0.9, 1, &two, &r, &err), MIB_ESMALL);
     cr_expect(strstr(err.msg, "subset 1 of 10 (6 rows; N = 63 split 10 ways)") &&
               strstr(err.msg, "KSG needs n > k"), "%s", err.msg);
     cr_expect(isnan(r.sd));
     mib_data small = d;
     small.n = 19;
-    cr_expect_eq(mib_confidence_interval(&small, &s, 0.9, 1, 1, &r, &err), MIB_ESMALL);
+    cr_expect_eq(mib_confidence_interval(&small, &s, 0.9, 1, &ws, &r, &err), MIB_ESMALL);
     cr_expect(strstr(err.msg, "need at least 20 rows"), "%s", err.msg);
     mib_data bad = d;
     y[7] = NAN;
-    cr_expect_eq(mib_confidence_interval(&bad, &s, 0.9, 1, 1, &r, &err), MIB_EDATA);
+    cr_expect_eq(mib_confidence_interval(&bad, &s, 0.9, 1, &ws, &r, &err), MIB_EDATA);
     mib_data cond = {.n = n, .dx = 1, .dy = 1, .x = x, .y = x, .dz = 1, .z = z};
-    cr_expect_eq(mib_confidence_interval(&cond, &kde, 0.9, 1, 1, &r, &err), MIB_EUNSUPPORTED);
+    cr_expect_eq(mib_confidence_interval(&cond, &kde, 0.9, 1, &ws, &r, &err), MIB_EUNSUPPORTED);
     mib_spec zeroed;
     memset(&zeroed, 0, sizeof zeroed);
-    cr_expect_eq(mib_confidence_interval(&d, &zeroed, 0.9, 1, 1, &r, &err), MIB_EINVAL);
+    cr_expect_eq(mib_confidence_interval(&d, &zeroed, 0.9, 1, &ws, &r, &err), MIB_EINVAL);
 }

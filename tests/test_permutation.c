@@ -41,7 +41,10 @@ static mib_permutation_result test_ok(const char *spec_text, const mib_data *d, 
     mib_spec s = parse(spec_text);
     mib_permutation_result r;
     mib_err err = {""};
-    int st = mib_permutation_test(d, &s, K, seed, threads, &r, &err);
+    mib_workspace ws;
+    mib_workspace_init(&ws);
+    ws.threads = threads;
+    int st = mib_permutation_test(d, &s, K, seed, &ws, &r, &err);
     cr_assert_eq(st, MIB_OK, "%s: %s", spec_text, err.msg);
     return r;
 }
@@ -361,22 +364,35 @@ Test(permutation, refusals)
     mib_spec s = parse("gaussian"), kde = parse("kde");
     mib_permutation_result r;
     mib_err err = {""};
-    cr_expect_eq(mib_permutation_test(&d, &s, 9, 1, 1, NULL, &err), MIB_EINVAL);
-    cr_expect_eq(mib_permutation_test(NULL, &s, 9, 1, 1, &r, &err), MIB_EINVAL);
+    mib_workspace ws;
+    mib_workspace_init(&ws);
+    cr_expect_eq(mib_permutation_test(&d, &s, 9, 1, &ws, NULL, &err), MIB_EINVAL);
+    cr_expect_eq(mib_permutation_test(NULL, &s, 9, 1, &ws, &r, &err), MIB_EINVAL);
     cr_expect(isnan(r.p_value) && isnan(r.observed.mi));
-    cr_expect_eq(mib_permutation_test(&d, NULL, 9, 1, 1, &r, NULL), MIB_EINVAL);
-    cr_expect_eq(mib_permutation_test(&d, &s, 0, 1, 1, &r, &err), MIB_EINVAL);
+    cr_expect_eq(mib_permutation_test(&d, NULL, 9, 1, &ws, &r, NULL), MIB_EINVAL);
+    cr_expect_eq(mib_permutation_test(&d, &s, 0, 1, &ws, &r, &err), MIB_EINVAL);
     cr_expect(strstr(err.msg, "at least 1 permutation"), "%s", err.msg);
-    cr_expect_eq(mib_permutation_test(&d, &s, 9, 1, 0, &r, &err), MIB_OK, "%s", err.msg);
+    cr_expect_eq(mib_permutation_test(&d, &s, 9, 1, NULL, &r, &err), MIB_EINVAL);
+    cr_expect(strstr(err.msg, "NULL workspace"), "%s", err.msg);
+    mib_workspace online = ws;
+    online.sampler = &(mib_sampler){0};
+    cr_expect_eq(mib_permutation_test(&d, &s, 9, 1, &online, &r, &err), MIB_EINVAL);
+    cr_expect(strstr(err.msg, "has a sampler"), "%s", err.msg);
+    volatile sig_atomic_t stop = 1; /* a Ctrl-C before the test: no null estimate runs */
+    mib_workspace stopped = ws;
+    stopped.stop = &stop;
+    cr_expect_eq(mib_permutation_test(&d, &s, 9, 1, &stopped, &r, &err), MIB_EINTR);
+    cr_expect(strstr(err.msg, "stopped after 0 of 9 permutations"), "%s", err.msg);
+    cr_expect(isnan(r.p_value));
     mib_data bad = d;
     bad.n = 6; /* the NaN */
-    cr_expect_eq(mib_permutation_test(&bad, &s, 9, 1, 1, &r, &err), MIB_EDATA);
+    cr_expect_eq(mib_permutation_test(&bad, &s, 9, 1, &ws, &r, &err), MIB_EDATA);
     cr_expect(isnan(r.p_value));
     mib_data cond = {.n = 5, .dx = 1, .dy = 1, .x = x, .y = y, .dz = 1, .z = z};
-    cr_expect_eq(mib_permutation_test(&cond, &kde, 9, 1, 1, &r, &err), MIB_EUNSUPPORTED);
+    cr_expect_eq(mib_permutation_test(&cond, &kde, 9, 1, &ws, &r, &err), MIB_EUNSUPPORTED);
     mib_spec zeroed;
     memset(&zeroed, 0, sizeof zeroed);
-    cr_expect_eq(mib_permutation_test(&d, &zeroed, 9, 1, 1, &r, &err), MIB_EINVAL);
+    cr_expect_eq(mib_permutation_test(&d, &zeroed, 9, 1, &ws, &r, &err), MIB_EINVAL);
     cr_expect_str_eq(mib_perm_scheme_name(MIB_PERM_LOCAL), "local");
     cr_expect_str_eq(mib_perm_scheme_name(42), "?");
 }

@@ -599,6 +599,10 @@ t = time.time()
 try:
     if sys.argv[1] == "estimate":
         mibench.estimate(x, y, "infonce:steps=1000000,patience=1000000", threads=1)
+    elif sys.argv[1] == "permutations":   # a million KSG estimates: stopped between them
+        mibench.estimate(x, y, "ksg1", permutations=1000000, threads=2)
+    elif sys.argv[1] == "ci":             # stopped inside the training on all rows
+        mibench.estimate(x, y, "infonce:steps=1000000,patience=1000000", ci=0.95, threads=2)
     else:
         mibench.run({"n": [2000], "replicates": 4, "generators": ["gaussian"],
                      "estimators": ["infonce:steps=1000000,patience=1000000"]}, sys.argv[2],
@@ -610,10 +614,11 @@ except KeyboardInterrupt as e:
 
 
 def test_interrupt():
-    """Ctrl-C (SIGINT) during a training estimate and during a sweep: the
-    library's stop request ends them cleanly with KeyboardInterrupt."""
+    """Ctrl-C (SIGINT) during a training estimate, a permutation test, a
+    confidence interval and a sweep: the library's stop request ends them
+    cleanly with KeyboardInterrupt."""
     out = os.path.join(TMP, "int.h5")
-    for what in ("estimate", "run"):
+    for what in ("estimate", "permutations", "ci", "run"):
         p = subprocess.Popen([sys.executable, "-c", INTERRUPTED, what, out],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         p.stdout.readline()

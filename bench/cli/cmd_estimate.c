@@ -406,13 +406,13 @@ static void run_one(const estimate_args *a, const mib_spec *spec, const cli_load
     o->st = type && (type->flags & MIB_EST_DISCRETE) ? cli_check_integers(l, type->info.name, &o->err)
                                                       : MIB_OK;
     if (!o->st && a->permutations) {
-        o->st = mib_permutation_test(&l->data, spec, a->permutations, a->perm_seed,
-                                     (int)a->threads, &o->perm, &o->err);
+        o->st = mib_permutation_test(&l->data, spec, a->permutations, a->perm_seed, &ws,
+                                     &o->perm, &o->err);
         o->res = o->perm.observed;
     }
     if (!o->st && a->ci) { /* its estimate on all rows is the test's, bit for bit */
-        o->st = mib_confidence_interval(&l->data, spec, a->ci, a->ci_seed, (int)a->threads,
-                                        &o->ci, &o->err);
+        o->st = mib_confidence_interval(&l->data, spec, a->ci, a->ci_seed, &ws, &o->ci,
+                                        &o->err);
         o->res = o->ci.observed;
     }
     if (!o->st && !a->permutations && !a->ci)

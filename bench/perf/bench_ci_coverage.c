@@ -65,9 +65,11 @@ static void run_rep(const mib_generator *g, const char *gen, const mib_spec *est
     out->st = rng ? mib_generator_sample(g, rng, n, x, y) : MIB_ENOMEM;
     gsl_rng_free(rng);
     const mib_data d = {.n = n, .dx = g->dx, .dy = g->dy, .x = x, .y = y};
+    mib_workspace ws;
+    mib_workspace_init(&ws);
     double t0 = now();
     if (!out->st)
-        out->st = mib_confidence_interval(&d, est, 0.95, (uint64_t)r, 1, &c, err);
+        out->st = mib_confidence_interval(&d, est, 0.95, (uint64_t)r, &ws, &c, err);
     *out = (rep){.st = out->st, .mi = c.observed.mi, .sd = c.sd, .trend = c.trend,
                  .seconds = now() - t0};
 }

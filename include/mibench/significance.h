@@ -46,21 +46,24 @@ typedef struct mib_permutation_result {
     int scheme;           /* enum mib_perm_scheme */
 } mib_permutation_result;
 
-/* The permutation test of spec on d: the observed estimate with `threads`
- * threads (the number mib_estimate gives), then K = permutations null
- * estimates, one thread each, spread over `threads` threads (<= 0: 1); the
- * workspace seed is 0 throughout, so the estimator's own randomness (KSG's
- * jitter) is the same in every estimate and only the shuffle differs.
- * The p-value counts ties as exceeding (>=), so it is exact (valid) under
- * the null hypothesis for the plain and strata schemes, and never below
- * 1 / (K + 1). *out is filled on MIB_OK; on failure its values are NAN.
- * MIB_EINVAL for NULL arguments or K = 0; every status of mib_estimate
- * (the observed estimate is checked first, so bad data fail before any
- * permutation runs; a failing null estimate fails the test with the message
- * of the lowest-numbered permutation that failed); MIB_ENOMEM. Never prints. */
+/* The permutation test of spec on d: the observed estimate with the
+ * workspace ws as given (its threads, seed, stop request and curve sink),
+ * then K = permutations null estimates, one thread each, spread over
+ * ws->threads threads, each with ws's seed and stop request (no curve): the
+ * estimator's own randomness (KSG's jitter) is the same in every estimate
+ * and only the shuffle differs. A stop request (*ws->stop set) ends the
+ * test once the estimates in hand finish, with MIB_EINTR. The p-value
+ * counts ties as exceeding (>=), so it is exact (valid) under the null
+ * hypothesis for the plain and strata schemes, and never below 1 / (K + 1).
+ * *out is filled on MIB_OK; on failure its values are NAN. MIB_EINVAL for
+ * NULL arguments, K = 0 or a workspace with a sampler; every status of
+ * mib_estimate (the observed estimate is checked first, so bad data fail
+ * before any permutation runs; a failing null estimate fails the test with
+ * the message of the lowest-numbered permutation that failed); MIB_EINTR;
+ * MIB_ENOMEM. Never prints. */
 MIB_API int mib_permutation_test(const mib_data *d, const mib_spec *spec, size_t permutations,
-                                 uint64_t seed, int threads, mib_permutation_result *out,
-                                 mib_err *err);
+                                 uint64_t seed, const mib_workspace *ws,
+                                 mib_permutation_result *out, mib_err *err);
 
 /* "plain", "strata", "local", or "?" for another value. */
 MIB_API const char *mib_perm_scheme_name(int scheme);
@@ -92,11 +95,12 @@ typedef struct mib_ci_result {
  * (formula in estimators/confidence.c). The interval is centred on the
  * estimate on all rows, so it is for the estimator's mean at N: it covers
  * the true MI only when the bias is small against sd (`trend` is the check).
- * The estimate on all rows uses `threads` threads, the subset estimates one
- * thread each, spread over `threads` (<= 0: 1); the workspace seed is 0
- * throughout, as in mib_permutation_test, so the result is the same bits for
- * any thread count. *out is filled on MIB_OK; on failure its values are NAN.
- * MIB_EINVAL for NULL arguments or a level outside (0, 1); every status of
+ * The estimate on all rows uses the workspace ws as given, the subset
+ * estimates one thread each, spread over ws->threads, with ws's seed and
+ * stop request, as in mib_permutation_test, so the result is the same bits
+ * for any thread count; a stop request ends it with MIB_EINTR. *out is
+ * filled on MIB_OK; on failure its values are NAN. MIB_EINVAL for NULL
+ * arguments, a level outside (0, 1) or a workspace with a sampler; every status of
  * mib_estimate (the estimate on all rows runs first, so bad data fail
  * before any subset; a failing subset estimate fails the interval with the
  * message of the first one, m = 2 first, that failed: the estimator's own
@@ -104,8 +108,8 @@ typedef struct mib_ci_result {
  * take floor(N / MIB_CI_SUBSETS)); MIB_ESMALL when N < 2 MIB_CI_SUBSETS;
  * MIB_ENOMEM. Cost: 55 estimates on 10 N rows in all. Never prints. */
 MIB_API int mib_confidence_interval(const mib_data *d, const mib_spec *spec, double level,
-                                    uint64_t seed, int threads, mib_ci_result *out,
-                                    mib_err *err);
+                                    uint64_t seed, const mib_workspace *ws,
+                                    mib_ci_result *out, mib_err *err);
 
 #ifdef __cplusplus
 }

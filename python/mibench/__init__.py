@@ -441,27 +441,26 @@ def estimate(x, y, spec="ksg1", threads=None, details=False, *, z=None, permutat
     data.x, data.y = _doubles(xa), _doubles(ya)
     if za is not None:
         data.dz, data.z = za.shape[1], _doubles(za)
-    if permutations is not None or ci is not None:
-        level = None if ci is None else _level(ci)
-        out = None if permutations is None else _permutation_test(
-            data, s, _integer(permutations, "permutations", 1),
-            _integer(perm_seed, "perm_seed", 0, 2**64 - 1), _threads(threads), xa, ya, za)
-        return out if level is None else _confidence_interval(
-            data, s, level, _integer(ci_seed, "ci_seed", 0, 2**64 - 1), _threads(threads),
-            xa, ya, za, out)
     ws = _lib.new(_lib.mib_workspace)
     _LIB.mib_workspace_init(byref(ws))
     ws.threads = _threads(threads)
     stop = ctypes.c_int(0)
     ws.stop = ctypes.pointer(stop)
+    if permutations is not None or ci is not None:
+        level = None if ci is None else _level(ci)
+        out = None if permutations is None else _permutation_test(
+            data, s, _integer(permutations, "permutations", 1),
+            _integer(perm_seed, "perm_seed", 0, 2**64 - 1), ws, stop, xa, ya, za)
+        return out if level is None else _confidence_interval(
+            data, s, level, _integer(ci_seed, "ci_seed", 0, 2**64 - 1), ws, stop,
+            xa, ya, za, out)
     res, err = _lib.new(_lib.mib_result), _lib.new(_lib.mib_err)
     trains = ctypes.cast(s.info, ctypes.POINTER(_lib.mib_estimator_type)).contents.flags & \
         _C["MIB_EST_ONLINE"]   # the neural estimators watch ws.stop
     st, seconds = _blocking(_LIB.mib_estimate,
                             (byref(data), byref(s), byref(ws), byref(res), byref(err)), stop,
                             watched=bool(trains))
-    if stop.value:
-        raise KeyboardInterrupt("mibench.estimate interrupted")
+    _interrupted(stop)
     if st:
         raise _fail(st, err)
     if not details:
@@ -491,12 +490,20 @@ def _details(res, s, seconds, xa, ya, za, stacklevel):
     return out
 
 
-def _permutation_test(data, s, permutations, seed, threads, xa, ya, za):
-    """estimate(..., permutations=K): mib_permutation_test's dict."""
+def _interrupted(stop):
+    """Raise KeyboardInterrupt when Ctrl-C set the library's stop request."""
+    if stop.value:
+        raise KeyboardInterrupt("mibench.estimate interrupted")
+
+
+def _permutation_test(data, s, permutations, seed, ws, stop, xa, ya, za):
+    """estimate(..., permutations=K): mib_permutation_test's dict (K + 1
+    estimates: Ctrl-C stops it between them, and inside training ones)."""
     res, err = _lib.new(_lib.mib_permutation_result), _lib.new(_lib.mib_err)
     st, seconds = _blocking(_LIB.mib_permutation_test,
-                            (byref(data), byref(s), permutations, seed, threads, byref(res),
-                             byref(err)), None, watched=False)
+                            (byref(data), byref(s), permutations, seed, byref(ws), byref(res),
+                             byref(err)), stop)
+    _interrupted(stop)
     if st:
         raise _fail(st, err)
     out = _details(res.observed, s, seconds, xa, ya, za, 4)
@@ -514,13 +521,15 @@ def _level(ci):
     return float(ci)
 
 
-def _confidence_interval(data, s, level, seed, threads, xa, ya, za, out):
+def _confidence_interval(data, s, level, seed, ws, stop, xa, ya, za, out):
     """estimate(..., ci=LEVEL): mib_confidence_interval's fields, added to out
-    (the permutation test's dict) or to a new details dict."""
+    (the permutation test's dict) or to a new details dict (55 estimates,
+    stopped by Ctrl-C as the permutation test is)."""
     res, err = _lib.new(_lib.mib_ci_result), _lib.new(_lib.mib_err)
     st, seconds = _blocking(_LIB.mib_confidence_interval,
-                            (byref(data), byref(s), level, seed, threads, byref(res),
-                             byref(err)), None, watched=False)
+                            (byref(data), byref(s), level, seed, byref(ws), byref(res),
+                             byref(err)), stop)
+    _interrupted(stop)
     if st:
         raise _fail(st, err)
     if out is None:
