@@ -7,7 +7,7 @@
 # (between <!-- BEGIN generated: X --> and <!-- END generated: X -->) from the
 # results files. The prose around the blocks is the report's own.
 # --quick runs the small variants (bench/studies/*-quick.ini; 5 minutes on 2
-# cores); without it the full studies (about a day on 2 cores, most of it
+# cores); without it the full studies (about 12 hours on 2 cores, most of it
 # beyond-normal.ini's neural critics; see the report).
 # Runs are resumed (--resume), so an interrupted full run continues where it
 # stopped; delete DIR to start afresh.
