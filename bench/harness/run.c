@@ -132,12 +132,12 @@ static double now(clockid_t clock)
 
 /* ---- cells ---- */
 
-/* Free the generators the run built itself (not those of study->built). */
+/* Free the generators the run built itself: gens[nbuilt ..] (the ones
+ * before are study->built's). */
 static void free_gens(const mib_study *study, mib_generator **gens)
 {
-    for (size_t i = 0; gens && i < study->ngens; i++)
-        if (i >= study->nbuilt || gens[i] != study->built[i])
-            mib_generator_free(gens[i]);
+    for (size_t i = study->nbuilt; gens && i < study->ngens; i++)
+        mib_generator_free(gens[i]);
     free(gens);
 }
 
